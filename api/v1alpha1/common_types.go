@@ -1,0 +1,99 @@
+/*
+Copyright 2026.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+// SecretKeySelector names one key of a Secret in the same namespace as the object
+// that refers to it. There is deliberately no namespace field: a resource can only
+// ever read credentials from its own namespace.
+type SecretKeySelector struct {
+	// name of the Secret, in the same namespace as this resource.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +required
+	Name string `json:"name"`
+
+	// key within the Secret's data that holds the value.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[-._a-zA-Z0-9]+$`
+	// +kubebuilder:default=apiKey
+	// +optional
+	Key string `json:"key,omitempty"`
+}
+
+// AgentReference names a WassistAgent in the same namespace.
+type AgentReference struct {
+	// name of the WassistAgent, in the same namespace as this resource.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +required
+	Name string `json:"name"`
+}
+
+// DeletionPolicy says what happens to the remote object when the resource is deleted.
+// +kubebuilder:validation:Enum=Delete;Orphan
+type DeletionPolicy string
+
+const (
+	// DeletionPolicyDelete deletes the remote agent with the resource.
+	DeletionPolicyDelete DeletionPolicy = "Delete"
+	// DeletionPolicyOrphan leaves the remote agent in place when the resource is deleted.
+	DeletionPolicyOrphan DeletionPolicy = "Orphan"
+)
+
+// Annotations users and the operator set on WassistAgent and WassistDeployment objects.
+const (
+	// AnnotationAgentID adopts an existing remote agent instead of creating one. The
+	// operator also writes it itself, right after a create, so the id survives a lost status.
+	AnnotationAgentID = "wassist.app/agent-id"
+	// AnnotationPaused set to "true" stops all API traffic for the object.
+	AnnotationPaused = "wassist.app/paused"
+	// AnnotationCreatePending is written before a create is sent and removed once its
+	// id is persisted; a reconcile that finds it without an id recovers by marker.
+	AnnotationCreatePending = "wassist.app/create-pending"
+)
+
+// Condition types.
+const (
+	// ConditionReady is True when the remote object exists and equals the spec.
+	ConditionReady = "Ready"
+	// ConditionSynced is True when the last reconcile reached the API and applied the spec.
+	ConditionSynced = "Synced"
+)
+
+// Condition reasons: the vocabulary shared by the operator, its users and the tests.
+const (
+	ReasonAvailable           = "Available"
+	ReasonReconcileSuccess    = "ReconcileSuccess"
+	ReasonCreating            = "Creating"
+	ReasonUpdating            = "Updating"
+	ReasonDeleting            = "Deleting"
+	ReasonPaused              = "Paused"
+	ReasonRateLimited         = "RateLimited"
+	ReasonInvalidSpec         = "InvalidSpec"
+	ReasonCredentialsRejected = "CredentialsRejected"
+	ReasonCredentialsMissing  = "CredentialsMissing"
+	ReasonSecretNotFound      = "SecretNotFound"
+	ReasonSecretKeyMissing    = "SecretKeyMissing"
+	ReasonSecretKeyEmpty      = "SecretKeyEmpty"
+	ReasonCreateAmbiguous     = "CreateAmbiguous"
+	ReasonRemoteError         = "RemoteError"
+	ReasonRemoteNotFound      = "RemoteNotFound"
+	ReasonHandoffAgentPending = "HandoffAgentPending"
+	ReasonAgentNotReady       = "AgentNotReady"
+	ReasonConflict            = "Conflict"
+)

@@ -1,0 +1,188 @@
+/*
+Copyright 2026.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1_test
+
+import (
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
+)
+
+const (
+	uuidA = "5b6f1c0e-2f7a-4c1e-9d0b-6a8e1f2c3d4e"
+	uuidB = "7f6e5d4c-3b2a-4190-8a7b-6c5d4e3f2a10"
+)
+
+// manifest builds a WassistAgent or WassistDeployment from a spec written as YAML.
+func manifest(kind, specYAML string) *unstructured.Unstructured {
+	spec := map[string]any{}
+	Expect(yaml.Unmarshal([]byte(specYAML), &spec)).To(Succeed())
+	u := &unstructured.Unstructured{Object: map[string]any{"spec": spec}}
+	u.SetAPIVersion("wassist.app/v1alpha1")
+	u.SetKind(kind)
+	u.SetNamespace(testNS)
+	u.SetGenerateName("bad-")
+	return u
+}
+
+// agentSpec is the smallest valid agent plus the lines given, which may override it.
+func agentSpec(extra string) string {
+	return "apiKeySecretRef: {name: wassist-api-key}\n" + extra
+}
+
+// deploymentSpec is a valid deployment with its agent and target lines replaced.
+func deploymentSpec(agent, target string) string {
+	return agent + "\n" + target
+}
+
+const (
+	byRef    = "agentRef: {name: concierge}"
+	byNumber = "phoneNumber: \"447700900100\""
+)
+
+var _ = Describe("Admission of invalid manifests", func() {
+	DescribeTable("rejects the manifest with a message that names the field",
+		func(kind, specYAML string, wantInMessage ...string) {
+			obj := manifest(kind, specYAML)
+			err := k8sClient.Create(ctx, obj)
+			Expect(err).To(HaveOccurred(), "the API server accepted an invalid %s", kind)
+			Expect(apierrors.IsInvalid(err)).To(BeTrue(), "want an Invalid error, got: %v", err)
+			for _, want := range wantInMessage {
+				Expect(err.Error()).To(ContainSubstring(want))
+			}
+		},
+
+		// WassistAgent: credentials
+		Entry("agent without apiKeySecretRef", "WassistAgent", "name: x",
+			"spec.apiKeySecretRef: Required value"),
+		Entry("agent Secret ref without a name", "WassistAgent", "apiKeySecretRef: {key: apiKey}",
+			"spec.apiKeySecretRef.name: Required value"),
+		Entry("agent Secret ref with an empty name", "WassistAgent", "apiKeySecretRef: {name: \"\"}",
+			"spec.apiKeySecretRef.name"),
+		Entry("agent Secret key with a slash", "WassistAgent", "apiKeySecretRef: {name: s, key: a/b}",
+			"spec.apiKeySecretRef.key"),
+
+		// WassistAgent: scalar fields
+		Entry("a 256-character name", "WassistAgent", agentSpec("name: "+strings.Repeat("n", 256)),
+			"spec.name: Too long"),
+		Entry("an empty name", "WassistAgent", agentSpec(`name: ""`),
+			"spec.name"),
+		Entry("an unknown deletion policy", "WassistAgent", agentSpec("deletionPolicy: Retain"),
+			"spec.deletionPolicy: Unsupported value", `"Delete", "Orphan"`),
+		Entry("a system prompt over 100000 characters", "WassistAgent",
+			agentSpec("systemPrompt: "+strings.Repeat("p", 100001)),
+			"spec.systemPrompt: Too long"),
+		Entry("eleven icebreakers", "WassistAgent",
+			agentSpec("icebreakers: [a, b, c, d, e, f, g, h, i, j, k]"),
+			"spec.icebreakers: Too many"),
+		Entry("an llmModel over 128 characters", "WassistAgent", agentSpec("llmModel: "+strings.Repeat("m", 129)),
+			"spec.llmModel: Too long"),
+
+		// WassistAgent: nested lists
+		Entry("two tools with one name", "WassistAgent", agentSpec(`tools:
+- {name: t, apiSchema: {url: "https://a"}}
+- {name: t, apiSchema: {url: "https://b"}}`),
+			"spec.tools[1]: Duplicate value"),
+		Entry("a tool without a name", "WassistAgent", agentSpec(`tools: [{apiSchema: {url: "https://a"}}]`),
+			"spec.tools[0].name: Required value"),
+		Entry("a tool without an apiSchema", "WassistAgent", agentSpec(`tools: [{name: t}]`),
+			"spec.tools[0].apiSchema: Required value"),
+		Entry("a tool whose apiSchema is not an object", "WassistAgent", agentSpec(`tools: [{name: t, apiSchema: "GET /"}]`),
+			"spec.tools[0].apiSchema"),
+		Entry("a negative credit cost", "WassistAgent", agentSpec(`tools: [{name: t, apiSchema: {}, creditCost: -1}]`),
+			"spec.tools[0].creditCost"),
+		Entry("a website tool that is not http(s)", "WassistAgent", agentSpec(`websiteTools: [{url: "ftp://example.com"}]`),
+			"spec.websiteTools[0].url", "url must start with http:// or https://"),
+		Entry("an unknown memory key type", "WassistAgent", agentSpec(`memoryKeys: [{key: k, type: date}]`),
+			"spec.memoryKeys[0].type: Unsupported value"),
+		Entry("a handoff with both agentRef and agentID", "WassistAgent",
+			agentSpec(`handoffTools: [{agentRef: {name: support}, agentID: "`+uuidA+`"}]`),
+			"spec.handoffTools[0]", "exactly one of agentRef or agentID must be set"),
+		Entry("a handoff with neither agentRef nor agentID", "WassistAgent",
+			agentSpec(`handoffTools: [{description: d}]`),
+			"spec.handoffTools[0]", "exactly one of agentRef or agentID must be set"),
+		Entry("a handoff agentID that is not a UUID", "WassistAgent",
+			agentSpec(`handoffTools: [{agentID: "agent-1"}]`),
+			"spec.handoffTools[0].agentID"),
+		Entry("the same child agent twice", "WassistAgent",
+			agentSpec(`handoffTools: [{agentRef: {name: support}}, {agentRef: {name: support}}]`),
+			"spec.handoffTools", "each child agent may appear only once"),
+		Entry("a shared number with a plus sign", "WassistAgent", agentSpec(`sharedWith: ["+447700900123"]`),
+			"spec.sharedWith[0]"),
+		Entry("a number shared twice", "WassistAgent", agentSpec(`sharedWith: ["447700900123", "447700900123"]`),
+			"spec.sharedWith[1]: Duplicate value"),
+		Entry("an unknown paywall action", "WassistAgent", agentSpec(`paywallConfig: {paywallAction: free}`),
+			"spec.paywallConfig.paywallAction: Unsupported value"),
+		Entry("a paywall URL that is not http(s)", "WassistAgent", agentSpec(`paywallConfig: {paywallUrl: "javascript:alert(1)"}`),
+			"spec.paywallConfig.paywallUrl", "paywallUrl must start with http:// or https://"),
+		Entry("a price with three decimals", "WassistAgent", agentSpec(`paywallConfig: {subscriptionPricePerMonth: "9.999"}`),
+			"spec.paywallConfig.subscriptionPricePerMonth"),
+		Entry("negative initial credits", "WassistAgent", agentSpec(`creditSettings: {initialCredits: -5}`),
+			"spec.creditSettings.initialCredits"),
+
+		// WassistDeployment: the agent xor
+		Entry("a deployment with both agentRef and agentID", "WassistDeployment",
+			deploymentSpec(byRef+"\nagentID: "+uuidA, byNumber),
+			"exactly one of agentRef or agentID must be set"),
+		Entry("a deployment with neither agentRef nor agentID", "WassistDeployment",
+			deploymentSpec("apiKeySecretRef: {name: k}", byNumber),
+			"exactly one of agentRef or agentID must be set"),
+		Entry("an agentID that is not a UUID", "WassistDeployment",
+			deploymentSpec("agentID: concierge\napiKeySecretRef: {name: k}", byNumber),
+			"spec.agentID"),
+		Entry("an agentID without apiKeySecretRef", "WassistDeployment",
+			deploymentSpec("agentID: "+uuidA, byNumber),
+			"apiKeySecretRef is required when agentID is used"),
+		Entry("a deployment Secret ref without a name", "WassistDeployment",
+			deploymentSpec(byRef+"\napiKeySecretRef: {key: apiKey}", byNumber),
+			"spec.apiKeySecretRef.name: Required value"),
+
+		// WassistDeployment: the target xor
+		Entry("both a phone number and an account number", "WassistDeployment",
+			deploymentSpec(byRef, byNumber+"\nwhatsappAccountID: "+uuidA+"\nphoneNumberID: "+uuidB),
+			"exactly one of phoneNumber or whatsappAccountID with phoneNumberID must be set"),
+		Entry("no target at all", "WassistDeployment",
+			deploymentSpec(byRef, ""),
+			"exactly one of phoneNumber or whatsappAccountID with phoneNumberID must be set"),
+		Entry("an account without a phoneNumberID", "WassistDeployment",
+			deploymentSpec(byRef, "whatsappAccountID: "+uuidA),
+			"whatsappAccountID and phoneNumberID must be set together"),
+		Entry("a phoneNumberID without an account", "WassistDeployment",
+			deploymentSpec(byRef, "phoneNumberID: "+uuidB),
+			"whatsappAccountID and phoneNumberID must be set together"),
+		Entry("an account id that is not a UUID", "WassistDeployment",
+			deploymentSpec(byRef, "whatsappAccountID: waba-1\nphoneNumberID: "+uuidB),
+			"spec.whatsappAccountID"),
+
+		// WassistDeployment: phone number format (E.164 digits, no "+")
+		Entry("a phone number with a plus sign", "WassistDeployment",
+			deploymentSpec(byRef, `phoneNumber: "+447700900100"`), "spec.phoneNumber"),
+		Entry("a phone number with a leading zero", "WassistDeployment",
+			deploymentSpec(byRef, `phoneNumber: "07700900100"`), "spec.phoneNumber"),
+		Entry("a phone number with spaces", "WassistDeployment",
+			deploymentSpec(byRef, `phoneNumber: "44 7700 900100"`), "spec.phoneNumber"),
+		Entry("a phone number of six digits", "WassistDeployment",
+			deploymentSpec(byRef, `phoneNumber: "447700"`), "spec.phoneNumber"),
+		Entry("a phone number of sixteen digits", "WassistDeployment",
+			deploymentSpec(byRef, `phoneNumber: "4477009001001234"`), "spec.phoneNumber"),
+	)
+})

@@ -1,0 +1,378 @@
+/*
+Copyright 2026.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+)
+
+// The Wassist API documents only the 255-character limit on name. The other string and
+// list limits below are the operator's own: generous for real agents, and small enough
+// that no manifest can make the operator send a request of unbounded size.
+
+// WassistAgentSpec is the desired Wassist agent.
+// Nested lists (tools, websiteTools, memoryKeys, handoffTools) are owned as wholes: the
+// operator sends each list complete, and an entry removed here is removed from the agent.
+type WassistAgentSpec struct {
+	// apiKeySecretRef names the Secret, in this namespace, holding the Wassist API key.
+	// +required
+	APIKeySecretRef SecretKeySelector `json:"apiKeySecretRef"`
+
+	// name of the agent on Wassist. Defaults to metadata.name when empty.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=255
+	// +optional
+	Name string `json:"name,omitempty"`
+
+	// description of the agent, shown in the Wassist dashboard.
+	// +kubebuilder:validation:MaxLength=4096
+	// +optional
+	Description string `json:"description,omitempty"`
+
+	// systemPrompt is the instruction the agent's model follows in every conversation.
+	// +kubebuilder:validation:MaxLength=100000
+	// +optional
+	SystemPrompt string `json:"systemPrompt,omitempty"`
+
+	// firstMessage is the welcome message sent when a conversation starts.
+	// +kubebuilder:validation:MaxLength=4096
+	// +optional
+	FirstMessage string `json:"firstMessage,omitempty"`
+
+	// icebreakers are quick-reply suggestions offered with the first message.
+	// +kubebuilder:validation:MaxItems=10
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=256
+	// +listType=atomic
+	// +optional
+	Icebreakers []string `json:"icebreakers,omitempty"`
+
+	// llmModel is the model identifier, e.g. "openai/gpt-4.1-mini". Free text, because
+	// Wassist adds models faster than this API could follow; empty keeps Wassist's default.
+	// +kubebuilder:validation:MaxLength=128
+	// +optional
+	LLMModel string `json:"llmModel,omitempty"`
+
+	// tools are API tools the agent may call. Entries are matched to the remote ones by name.
+	// +kubebuilder:validation:MaxItems=64
+	// +listType=map
+	// +listMapKey=name
+	// +optional
+	Tools []AgentTool `json:"tools,omitempty"`
+
+	// websiteTools let the agent read websites. Entries are matched to the remote ones by url.
+	// +kubebuilder:validation:MaxItems=64
+	// +listType=map
+	// +listMapKey=url
+	// +optional
+	WebsiteTools []AgentWebsiteTool `json:"websiteTools,omitempty"`
+
+	// memoryKeys are values the agent remembers per conversation. Matched by key.
+	// +kubebuilder:validation:MaxItems=64
+	// +listType=map
+	// +listMapKey=key
+	// +optional
+	MemoryKeys []AgentMemoryKey `json:"memoryKeys,omitempty"`
+
+	// handoffTools let the agent hand the conversation to another agent.
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:XValidation:rule="self.all(a, self.exists_one(b, (has(a.agentRef) && has(b.agentRef) && a.agentRef.name == b.agentRef.name) || (has(a.agentID) && has(b.agentID) && a.agentID == b.agentID)))",message="each child agent may appear only once in handoffTools"
+	// +listType=atomic
+	// +optional
+	HandoffTools []AgentHandoffTool `json:"handoffTools,omitempty"`
+
+	// paywallConfig limits free messages and says what happens after the limit.
+	// +optional
+	PaywallConfig *PaywallConfig `json:"paywallConfig,omitempty"`
+
+	// creditSettings configures the credits a conversation starts with and how to grant more.
+	// +optional
+	CreditSettings *CreditSettings `json:"creditSettings,omitempty"`
+
+	// sharedWith lists WhatsApp numbers (E.164 digits, no "+") the agent is shared with.
+	// +kubebuilder:validation:MaxItems=100
+	// +kubebuilder:validation:items:Pattern=`^[1-9][0-9]{6,14}$`
+	// +listType=set
+	// +optional
+	SharedWith []string `json:"sharedWith,omitempty"`
+
+	// deletionPolicy says whether deleting this resource deletes the remote agent
+	// (Delete) or leaves it in place (Orphan).
+	// +kubebuilder:default=Delete
+	// +optional
+	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
+}
+
+// AgentTool is an HTTP API the agent can call.
+type AgentTool struct {
+	// name of the tool, unique within the agent; the model sees it.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	// +required
+	Name string `json:"name"`
+
+	// description tells the model when to call the tool.
+	// +kubebuilder:validation:MaxLength=4096
+	// +optional
+	Description string `json:"description,omitempty"`
+
+	// apiSchema is the request the tool makes, in Wassist's own format (url, method,
+	// path_params, query_params, request_headers, request_body), passed through as is.
+	// +kubebuilder:pruning:PreserveUnknownFields
+	// +kubebuilder:validation:Type=object
+	// +kubebuilder:validation:MaxProperties=32
+	// +required
+	APISchema runtime.RawExtension `json:"apiSchema"`
+
+	// creditCost is the number of credits one call costs the conversation.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=1000000
+	// +kubebuilder:default=0
+	// +optional
+	CreditCost int32 `json:"creditCost,omitempty"`
+
+	// active enables the tool.
+	// +kubebuilder:default=true
+	// +optional
+	Active *bool `json:"active,omitempty"`
+}
+
+// AgentWebsiteTool lets the agent read a website.
+type AgentWebsiteTool struct {
+	// url of the website, http or https.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:XValidation:rule="self.startsWith('https://') || self.startsWith('http://')",message="url must start with http:// or https://"
+	// +required
+	URL string `json:"url"`
+
+	// prompt tells the model what to look for on the site.
+	// +kubebuilder:validation:MaxLength=4096
+	// +optional
+	Prompt string `json:"prompt,omitempty"`
+
+	// active enables the tool.
+	// +kubebuilder:default=true
+	// +optional
+	Active *bool `json:"active,omitempty"`
+}
+
+// MemoryKeyType is the type of a memory key's value.
+// +kubebuilder:validation:Enum=string;number;boolean;json
+type MemoryKeyType string
+
+// AgentMemoryKey is a value the agent keeps per conversation.
+type AgentMemoryKey struct {
+	// key names the value.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	// +required
+	Key string `json:"key"`
+
+	// type of the value.
+	// +kubebuilder:default=string
+	// +optional
+	Type MemoryKeyType `json:"type,omitempty"`
+
+	// initialValue is the value a new conversation starts with.
+	// +kubebuilder:validation:MaxLength=4096
+	// +optional
+	InitialValue string `json:"initialValue,omitempty"`
+
+	// whenToUpdate tells the model when to change the value.
+	// +kubebuilder:validation:MaxLength=4096
+	// +optional
+	WhenToUpdate string `json:"whenToUpdate,omitempty"`
+}
+
+// AgentHandoffTool hands the conversation to a child agent, named either by a
+// WassistAgent in this namespace (agentRef) or by a Wassist agent id (agentID).
+// +kubebuilder:validation:XValidation:rule="has(self.agentRef) != has(self.agentID)",message="exactly one of agentRef or agentID must be set"
+type AgentHandoffTool struct {
+	// agentRef names the child WassistAgent in this namespace; its status.agentID is used.
+	// +optional
+	AgentRef *AgentReference `json:"agentRef,omitempty"`
+
+	// agentID is the Wassist id (a UUID) of the child agent.
+	// +kubebuilder:validation:Format=uuid
+	// +kubebuilder:validation:MaxLength=36
+	// +optional
+	AgentID string `json:"agentID,omitempty"`
+
+	// description tells the model when to hand over.
+	// +kubebuilder:validation:MaxLength=4096
+	// +optional
+	Description string `json:"description,omitempty"`
+
+	// active enables the handoff.
+	// +kubebuilder:default=true
+	// +optional
+	Active *bool `json:"active,omitempty"`
+}
+
+// PaywallAction is what happens when a conversation reaches its message limit.
+// +kubebuilder:validation:Enum=none;purchase_link;subscribe;terminal
+type PaywallAction string
+
+// PaywallConfig limits free messages per conversation.
+type PaywallConfig struct {
+	// messageLimit is the number of free messages; unset means no limit.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=1000000
+	// +optional
+	MessageLimit *int32 `json:"messageLimit,omitempty"`
+
+	// paywallAction is what happens at the limit.
+	// +kubebuilder:default=none
+	// +optional
+	PaywallAction PaywallAction `json:"paywallAction,omitempty"`
+
+	// paywallUrl is the purchase page offered at the limit.
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:XValidation:rule="self.startsWith('https://') || self.startsWith('http://')",message="paywallUrl must start with http:// or https://"
+	// +optional
+	PaywallURL string `json:"paywallUrl,omitempty"`
+
+	// ctaButtonText is the label of the purchase button.
+	// +kubebuilder:validation:MaxLength=64
+	// +optional
+	CTAButtonText string `json:"ctaButtonText,omitempty"`
+
+	// terminalStateMessage is sent when the conversation ends at the limit.
+	// +kubebuilder:validation:MaxLength=4096
+	// +optional
+	TerminalStateMessage string `json:"terminalStateMessage,omitempty"`
+
+	// subscriptionPricePerMonth is a decimal price, e.g. "9.99".
+	// +kubebuilder:validation:MaxLength=16
+	// +kubebuilder:validation:Pattern=`^[0-9]+(\.[0-9]{1,2})?$`
+	// +optional
+	SubscriptionPricePerMonth string `json:"subscriptionPricePerMonth,omitempty"`
+}
+
+// CreditSettings configures conversation credits.
+type CreditSettings struct {
+	// initialCredits a new conversation starts with.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=1000000000
+	// +optional
+	InitialCredits int32 `json:"initialCredits,omitempty"`
+
+	// creditGrantAmount is the number of credits a grant adds.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=1000000000
+	// +optional
+	CreditGrantAmount int32 `json:"creditGrantAmount,omitempty"`
+
+	// creditGrantPasswordSecretRef names a Secret key, in this namespace, holding the
+	// password that grants credits. A Secret rather than a plain field, so the password
+	// never sits in a manifest or in Git.
+	// +optional
+	CreditGrantPasswordSecretRef *SecretKeySelector `json:"creditGrantPasswordSecretRef,omitempty"`
+}
+
+// AgentPhoneNumber is a WhatsApp number the agent is live on, as Wassist reports it.
+type AgentPhoneNumber struct {
+	// phoneNumber in E.164 digits without "+".
+	// +optional
+	PhoneNumber string `json:"phoneNumber,omitempty"`
+	// whatsappPhoneNumberID is Meta's id of the number.
+	// +optional
+	WhatsAppPhoneNumberID string `json:"whatsappPhoneNumberID,omitempty"`
+}
+
+// WassistAgentStatus is the agent as last observed on Wassist.
+type WassistAgentStatus struct {
+	// agentID is the Wassist id of the agent this resource manages.
+	// +optional
+	AgentID string `json:"agentID,omitempty"`
+
+	// observedGeneration is the metadata.generation the status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// conditions: Ready (the agent exists and equals the spec) and Synced (the last
+	// reconcile reached the API), each with a reason from a fixed vocabulary.
+	// +listType=map
+	// +listMapKey=type
+	// +optional
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// lastSyncTime is when the remote agent was last read or written successfully.
+	// +optional
+	LastSyncTime *metav1.Time `json:"lastSyncTime,omitempty"`
+
+	// connectUrl opens a WhatsApp chat with the agent on Wassist's sandbox number.
+	// +optional
+	ConnectURL string `json:"connectUrl,omitempty"`
+
+	// phoneNumbers are the WhatsApp numbers the agent is live on.
+	// +listType=atomic
+	// +optional
+	PhoneNumbers []AgentPhoneNumber `json:"phoneNumbers,omitempty"`
+
+	// sharedWith are the numbers the operator has shared the agent with. Wassist has no
+	// documented way to list sharings, so this is how a number removed from the spec is
+	// known to need an unshare.
+	// +listType=set
+	// +optional
+	SharedWith []string `json:"sharedWith,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=wagent,categories=wassist
+// +kubebuilder:printcolumn:name="Agent ID",type=string,JSONPath=`.status.agentID`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+
+// WassistAgent is a Wassist WhatsApp agent managed as code: the operator creates it
+// through the Wassist API, keeps it equal to the spec, and deletes it with the resource
+// unless deletionPolicy is Orphan.
+type WassistAgent struct {
+	metav1.TypeMeta `json:",inline"`
+
+	// metadata is a standard object metadata
+	// +optional
+	metav1.ObjectMeta `json:"metadata,omitzero"`
+
+	// spec is the desired agent.
+	// +required
+	Spec WassistAgentSpec `json:"spec"`
+
+	// status is the agent as last observed.
+	// +optional
+	Status WassistAgentStatus `json:"status,omitzero"`
+}
+
+// +kubebuilder:object:root=true
+
+// WassistAgentList contains a list of WassistAgent
+type WassistAgentList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitzero"`
+	Items           []WassistAgent `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(func(s *runtime.Scheme) error {
+		s.AddKnownTypes(SchemeGroupVersion, &WassistAgent{}, &WassistAgentList{})
+		return nil
+	})
+}

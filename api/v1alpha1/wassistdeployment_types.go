@@ -1,0 +1,144 @@
+/*
+Copyright 2026.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+)
+
+// WassistDeploymentSpec says which agent answers on which WhatsApp number.
+//
+// The agent is named by agentRef or agentID (exactly one); the number by phoneNumber,
+// or by whatsappAccountID together with phoneNumberID (exactly one form).
+// Wassist has no documented way to disconnect an agent from a number: deleting a
+// WassistDeployment stops the operator managing the number and leaves the agent live on it.
+// +kubebuilder:validation:XValidation:rule="has(self.agentRef) != has(self.agentID)",message="exactly one of agentRef or agentID must be set"
+// +kubebuilder:validation:XValidation:rule="has(self.phoneNumber) != (has(self.whatsappAccountID) || has(self.phoneNumberID))",message="exactly one of phoneNumber or whatsappAccountID with phoneNumberID must be set"
+// +kubebuilder:validation:XValidation:rule="has(self.whatsappAccountID) == has(self.phoneNumberID)",message="whatsappAccountID and phoneNumberID must be set together"
+// +kubebuilder:validation:XValidation:rule="has(self.agentRef) || has(self.apiKeySecretRef)",message="apiKeySecretRef is required when agentID is used"
+type WassistDeploymentSpec struct {
+	// agentRef names the WassistAgent, in this namespace, to deploy. The deployment waits
+	// until that agent is Ready and follows it when its agent id changes.
+	// +optional
+	AgentRef *AgentReference `json:"agentRef,omitempty"`
+
+	// agentID is the Wassist id (a UUID) of an agent not managed in this namespace.
+	// +kubebuilder:validation:Format=uuid
+	// +kubebuilder:validation:MaxLength=36
+	// +optional
+	AgentID string `json:"agentID,omitempty"`
+
+	// phoneNumber is the WhatsApp number, E.164 digits without "+", e.g. "447700900100".
+	// The agent is connected with POST /phone-numbers/{phoneNumber}/connect-agent/.
+	// +kubebuilder:validation:Pattern=`^[1-9][0-9]{6,14}$`
+	// +optional
+	PhoneNumber string `json:"phoneNumber,omitempty"`
+
+	// whatsappAccountID is the Wassist id (a UUID) of the WhatsApp Business account that
+	// holds phoneNumberID. The agent is deployed with
+	// POST /whatsapp-accounts/{whatsappAccountID}/deploy-agent/.
+	// +kubebuilder:validation:Format=uuid
+	// +kubebuilder:validation:MaxLength=36
+	// +optional
+	WhatsAppAccountID string `json:"whatsappAccountID,omitempty"`
+
+	// phoneNumberID is the Wassist id (a UUID) of the number within whatsappAccountID.
+	// +kubebuilder:validation:Format=uuid
+	// +kubebuilder:validation:MaxLength=36
+	// +optional
+	PhoneNumberID string `json:"phoneNumberID,omitempty"`
+
+	// applyToExisting moves conversations already running on the number to the agent
+	// (and clears their in-flight session); false leaves them with their current agent.
+	// +kubebuilder:default=false
+	// +optional
+	ApplyToExisting bool `json:"applyToExisting,omitempty"`
+
+	// apiKeySecretRef names the Secret, in this namespace, holding the Wassist API key.
+	// Optional with agentRef (the agent's Secret is used), required with agentID.
+	// +optional
+	APIKeySecretRef *SecretKeySelector `json:"apiKeySecretRef,omitempty"`
+}
+
+// WassistDeploymentStatus is the deployment as last observed on Wassist.
+type WassistDeploymentStatus struct {
+	// agentID is the Wassist id of the agent deployed on the number.
+	// +optional
+	AgentID string `json:"agentID,omitempty"`
+
+	// phoneNumberID is the Wassist id of the number the agent is deployed on.
+	// +optional
+	PhoneNumberID string `json:"phoneNumberID,omitempty"`
+
+	// observedGeneration is the metadata.generation the status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// conditions: Ready (the number serves the agent) and Synced (the last reconcile
+	// reached the API), each with a reason from a fixed vocabulary.
+	// +listType=map
+	// +listMapKey=type
+	// +optional
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// lastSyncTime is when the number was last read or written successfully.
+	// +optional
+	LastSyncTime *metav1.Time `json:"lastSyncTime,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=wdeploy,categories=wassist
+// +kubebuilder:printcolumn:name="Agent",type=string,JSONPath=`.status.agentID`
+// +kubebuilder:printcolumn:name="Number",type=string,JSONPath=`.spec.phoneNumber`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+
+// WassistDeployment puts a Wassist agent live on a WhatsApp number.
+type WassistDeployment struct {
+	metav1.TypeMeta `json:",inline"`
+
+	// metadata is a standard object metadata
+	// +optional
+	metav1.ObjectMeta `json:"metadata,omitzero"`
+
+	// spec says which agent answers on which number.
+	// +required
+	Spec WassistDeploymentSpec `json:"spec"`
+
+	// status is the deployment as last observed.
+	// +optional
+	Status WassistDeploymentStatus `json:"status,omitzero"`
+}
+
+// +kubebuilder:object:root=true
+
+// WassistDeploymentList contains a list of WassistDeployment
+type WassistDeploymentList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitzero"`
+	Items           []WassistDeployment `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(func(s *runtime.Scheme) error {
+		s.AddKnownTypes(SchemeGroupVersion, &WassistDeployment{}, &WassistDeploymentList{})
+		return nil
+	})
+}
