@@ -68,6 +68,11 @@ test: manifests generate fmt vet envtest ginkgo ## Run the unit and envtest suit
 test-e2e: manifests generate envtest ginkgo ## Run the end-to-end suite (real API server, manager and simulator as processes).
 	KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" "$(GINKGO)" run --tags=e2e --timeout=60m ./test/e2e/
 
+FUZZTIME ?= 60s
+.PHONY: fuzz
+fuzz: ## Fuzz the decoding of API answers for FUZZTIME (the seed corpus already runs in make test).
+	go test -run '^$$' -fuzz=FuzzDecodeAnswer -fuzztime=$(FUZZTIME) ./internal/wassist/
+
 .PHONY: lint
 lint: golangci-lint ## Run golangci-lint linter
 	"$(GOLANGCI_LINT)" run

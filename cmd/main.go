@@ -22,6 +22,7 @@ import (
 	"crypto/tls"
 	"flag"
 	"os"
+	"time"
 
 	// Import all Kubernetes client auth plugins (e.g. Azure, GCP, OIDC, etc.)
 	// to ensure that exec-entrypoint and run can make use of them.
@@ -33,11 +34,13 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
 	// +kubebuilder:scaffold:imports
 )
 
@@ -63,6 +66,10 @@ type options struct {
 	probeAddr        string
 	leaderElection   bool
 	leaderElectionNS string
+	wassistURL       string
+	rateLimit        int
+	rateBurst        int
+	apiTimeout       time.Duration
 	zap              zap.Options
 }
 
@@ -82,6 +89,11 @@ func parseFlags() options {
 		"Enable leader election, so that only one replica of the manager is active at a time.")
 	flag.StringVar(&o.leaderElectionNS, "leader-election-namespace", "",
 		"The namespace of the leader election lease (defaults to the manager's own namespace).")
+	flag.StringVar(&o.wassistURL, "wassist-api-url", wassist.DefaultBaseURL, "The base URL of the Wassist REST API.")
+	flag.IntVar(&o.rateLimit, "rate-limit", wassist.DefaultRequestsPerMinute,
+		"Requests per minute per API key, shared by every resource that uses the key.")
+	flag.IntVar(&o.rateBurst, "rate-burst", wassist.DefaultBurst, "Requests per API key that may go at once.")
+	flag.DurationVar(&o.apiTimeout, "api-timeout", 30*time.Second, "Timeout of one Wassist API call.")
 	o.zap = zap.Options{Development: false}
 	o.zap.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -126,16 +138,29 @@ func main() {
 		os.Exit(1)
 	}
 
+	// One client, and so one rate budget, per API key, shared by both controllers.
+	apiClients := wassist.NewPool(wassist.PoolOptions{
+		Options: wassist.Options{
+			BaseURL: o.wassistURL,
+			Timeout: o.apiTimeout,
+			Metrics: wassist.NewMetrics(ctrlmetrics.Registry),
+		},
+		RequestsPerMinute: o.rateLimit,
+		Burst:             o.rateBurst,
+	})
+
 	if err := (&controller.WassistAgentReconciler{
-		Client: mgr.GetClient(),
-		Scheme: mgr.GetScheme(),
+		Client:  mgr.GetClient(),
+		Scheme:  mgr.GetScheme(),
+		Wassist: apiClients,
 	}).SetupWithManager(mgr); err != nil {
 		setupLog.Error(err, "Failed to create controller", "controller", "wassistagent")
 		os.Exit(1)
 	}
 	if err := (&controller.WassistDeploymentReconciler{
-		Client: mgr.GetClient(),
-		Scheme: mgr.GetScheme(),
+		Client:  mgr.GetClient(),
+		Scheme:  mgr.GetScheme(),
+		Wassist: apiClients,
 	}).SetupWithManager(mgr); err != nil {
 		setupLog.Error(err, "Failed to create controller", "controller", "wassistdeployment")
 		os.Exit(1)

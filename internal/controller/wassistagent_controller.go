@@ -24,12 +24,15 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
 // WassistAgentReconciler reconciles a WassistAgent object.
 type WassistAgentReconciler struct {
 	client.Client
 	Scheme *runtime.Scheme
+	// Wassist holds one API client per key, shared with the other controller.
+	Wassist *wassist.Pool
 }
 
 // +kubebuilder:rbac:groups=wassist.app,resources=wassistagents,verbs=get;list;watch;update;patch

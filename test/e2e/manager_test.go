@@ -97,6 +97,8 @@ var _ = Describe("The manager binary", func() {
 			g.Expect(err).NotTo(HaveOccurred())
 			g.Expect(code).To(Equal(http.StatusOK))
 			g.Expect(body).To(ContainSubstring("controller_runtime_reconcile_total"))
+			// The Wassist client registers its series on the same registry.
+			g.Expect(body).To(ContainSubstring("wassist_ratelimiter_wait_seconds"))
 		}).WithTimeout(60 * time.Second).WithPolling(500 * time.Millisecond).Should(Succeed())
 
 		code, _, err := get("https://"+metricsAddr+"/metrics", "")

@@ -1,0 +1,100 @@
+//nolint:goconst // literal paths and wire bodies are the assertions; naming them would hide what is checked
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseFlags(t *testing.T) {
+	cfg, err := parseFlags([]string{"--api-key", "a,b", "--api-key=c", "--error-rate", "0.5"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(cfg.apiKeys, []string{"a", "b", "c"}) || cfg.addr != "127.0.0.1:8089" || cfg.rateLimit != 100 ||
+		!cfg.demoSeed || cfg.errorRate != 0.5 || cfg.latency != 0 || cfg.omitRetryAfter {
+		t.Fatalf("config = %+v", cfg)
+	}
+	for _, bad := range [][]string{{}, {"--api-key", " , "}, {"--api-key", "a", "--error-rate", "2"}, {"--api-key", "a", "--bogus"}} {
+		if _, err := parseFlags(bad, io.Discard); err == nil {
+			t.Errorf("parseFlags(%q) accepted", bad)
+		}
+	}
+}
+
+func get(t *testing.T, url, key string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, url, nil)
+	req.Header.Set("X-API-Key", key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, body
+}
+
+func TestSimulatorSeedsTheDemoAccountForEveryKey(t *testing.T) {
+	ts := httptest.NewServer(newSimulator(config{apiKeys: []string{"a", "b"}, demoSeed: true}, io.Discard))
+	defer ts.Close()
+	for _, key := range []string{"a", "b"} {
+		status, body := get(t, ts.URL+"/api/v1/whatsapp-accounts/", key)
+		var accounts []struct {
+			Name         string
+			PhoneNumbers []struct{ Number string }
+		}
+		if err := json.Unmarshal(body, &accounts); err != nil || status != http.StatusOK {
+			t.Fatalf("%d %s", status, body)
+		}
+		if len(accounts) != 1 || accounts[0].Name != "Daily Grind Ltd" || len(accounts[0].PhoneNumbers) != 2 ||
+			accounts[0].PhoneNumbers[0].Number != "447700900100" || accounts[0].PhoneNumbers[1].Number != "447700900101" {
+			t.Fatalf("key %s sees %s", key, body)
+		}
+	}
+}
+
+func TestSimulatorErrorRateAndRateLimit(t *testing.T) {
+	ts := httptest.NewServer(newSimulator(config{apiKeys: []string{"a"}, rateLimit: 1, errorRate: 1}, io.Discard))
+	defer ts.Close()
+	if status, _ := get(t, ts.URL+"/api/v1/agents/", "a"); status != http.StatusInternalServerError {
+		t.Fatalf("error-rate 1 answered %d", status)
+	}
+	if status, _ := get(t, ts.URL+"/api/v1/agents/", "a"); status != http.StatusTooManyRequests {
+		t.Fatalf("rate-limit 1 answered %d", status)
+	}
+}
+
+func TestRunServesUntilCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout, out := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--api-key", "k"}, out, io.Discard) }()
+
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "wassist-sim listening on http://127.0.0.1:") || !strings.HasSuffix(line, "/api/v1/\n") {
+		t.Fatalf("first line %q, %v", line, err)
+	}
+	base := strings.TrimSuffix(strings.TrimPrefix(line, "wassist-sim listening on "), "\n")
+	if status, body := get(t, base+"phone-numbers/", "k"); status != http.StatusOK || !strings.Contains(string(body), "447700900100") {
+		t.Fatalf("%d %s", status, body)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after cancellation")
+	}
+}

@@ -1,0 +1,210 @@
+package wassist
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// APIError is any answer of the Wassist API that is not a success. It carries the
+// API's own words so that a controller can surface them on a condition as they are.
+type APIError struct {
+	// Endpoint is the method and route template, e.g. "PATCH /agents/{id}/": never an id or a key.
+	Endpoint string
+	// Status is the HTTP status code.
+	Status int
+	// Code is the machine code of the documented {error, code} body, when there is one.
+	Code string
+	// Message is the human text: the body's error, message or detail, or its field errors.
+	Message string
+	// RetryAfter is how long to wait before the next call, from the Retry-After header or
+	// the body's retry_after; zero when the answer gave none.
+	RetryAfter time.Duration
+}
+
+func (e *APIError) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = http.StatusText(e.Status)
+	}
+	return fmt.Sprintf("wassist: %s: %d: %s", e.Endpoint, e.Status, msg)
+}
+
+// RateLimitedError says a call was not sent because the key's budget would make the caller
+// wait longer than it accepts. It is not an API answer; callers requeue for RetryAfter.
+type RateLimitedError struct {
+	Endpoint   string
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitedError) Error() string {
+	return fmt.Sprintf("wassist: %s: not sent, the API key's rate budget is spent for %s", e.Endpoint, e.RetryAfter.Round(time.Millisecond))
+}
+
+func statusOf(err error) int {
+	if apiErr, ok := errors.AsType[*APIError](err); ok {
+		return apiErr.Status
+	}
+	return 0
+}
+
+// IsNotFound reports a 404: the object does not exist (or the path is wrong).
+func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
+
+// IsUnauthorized reports a 401 or 403: the key is missing, wrong or not permitted.
+func IsUnauthorized(err error) bool {
+	s := statusOf(err)
+	return s == http.StatusUnauthorized || s == http.StatusForbidden
+}
+
+// IsInvalid reports a 400 or 422: the request itself is wrong and will fail again unchanged.
+func IsInvalid(err error) bool {
+	s := statusOf(err)
+	return s == http.StatusBadRequest || s == http.StatusUnprocessableEntity
+}
+
+// IsRateLimited reports a 429 from the API or a call held back by the local budget.
+func IsRateLimited(err error) bool {
+	if _, ok := errors.AsType[*RateLimitedError](err); ok {
+		return true
+	}
+	return statusOf(err) == http.StatusTooManyRequests
+}
+
+// IsRetryable reports errors that may pass unchanged later: rate limits, 408, 409, 425,
+// 5xx and transport failures (timeouts, dropped connections).
+func IsRetryable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if IsRateLimited(err) {
+		return true
+	}
+	switch s := statusOf(err); s {
+	case 0:
+		// Not an API answer at all: the request never got one (network, timeout).
+		return true
+	case http.StatusRequestTimeout, http.StatusConflict, http.StatusTooEarly:
+		return true
+	default:
+		return s >= 500
+	}
+}
+
+// RetryAfter returns the wait an error asks for, or zero.
+func RetryAfter(err error) time.Duration {
+	if rl, ok := errors.AsType[*RateLimitedError](err); ok {
+		return rl.RetryAfter
+	}
+	if apiErr, ok := errors.AsType[*APIError](err); ok {
+		return apiErr.RetryAfter
+	}
+	return 0
+}
+
+// newAPIError builds the error of a non-2xx answer. It never fails: a body it cannot
+// read still gives an error that names the endpoint and the status.
+func newAPIError(endpoint string, status int, header http.Header, body []byte) *APIError {
+	e := &APIError{Endpoint: endpoint, Status: status}
+	fields := map[string]any{}
+	if err := json.Unmarshal(body, &fields); err == nil {
+		e.Code, _ = fields["code"].(string)
+		e.Message = messageOf(fields)
+		e.RetryAfter = secondsValue(fields["retry_after"])
+	} else if text := strings.TrimSpace(string(body)); text != "" && len(text) <= 512 && !strings.HasPrefix(text, "<") {
+		e.Message = text
+	}
+	if d, ok := parseRetryAfterHeader(header.Get("Retry-After")); ok {
+		e.RetryAfter = d
+	}
+	return e
+}
+
+// messageOf reads the human text of an error body, whichever of the shapes seen on
+// the API it has: {error, code}, {error: {message}}, {message}, {detail}, or a
+// Django REST Framework field map such as {"name": ["This field may not be blank."]}.
+func messageOf(fields map[string]any) string {
+	for _, k := range []string{"error", "message", "detail"} {
+		switch v := fields[k].(type) {
+		case string:
+			return v
+		case map[string]any:
+			if m, ok := v["message"].(string); ok {
+				return m
+			}
+		}
+	}
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		if k == "code" || k == "retry_after" {
+			continue
+		}
+		parts = append(parts, fieldErrors(k, fields[k])...)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// fieldErrors flattens a field map entry: a list of messages, a nested object, or a
+// list of per-index objects for nested lists (e.g. tools[1].name).
+func fieldErrors(path string, v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{path + ": " + v}
+	case []any:
+		var out, msgs []string
+		for i, item := range v {
+			if s, ok := item.(string); ok {
+				msgs = append(msgs, s)
+				continue
+			}
+			out = append(out, fieldErrors(fmt.Sprintf("%s[%d]", path, i), item)...)
+		}
+		if len(msgs) > 0 {
+			out = append([]string{path + ": " + strings.Join(msgs, " ")}, out...)
+		}
+		return out
+	case map[string]any:
+		var out []string
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			out = append(out, fieldErrors(path+"."+k, v[k])...)
+		}
+		return out
+	default:
+		return nil
+	}
+}
+
+func secondsValue(v any) time.Duration {
+	switch v := v.(type) {
+	case float64:
+		if v > 0 {
+			return time.Duration(v * float64(time.Second))
+		}
+	case string:
+		if d, ok := parseRetryAfterHeader(v); ok {
+			return d
+		}
+	}
+	return 0
+}
+
+// parseRetryAfterHeader reads Retry-After as seconds or as an HTTP date.
+func parseRetryAfterHeader(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.ParseFloat(v, 64); err == nil && s >= 0 {
+		return time.Duration(s * float64(time.Second)), true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(time.Until(t), 0), true
+	}
+	return 0, false
+}

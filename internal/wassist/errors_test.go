@@ -1,0 +1,98 @@
+package wassist
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAPIErrorReadsEveryBodyShape(t *testing.T) {
+	cases := []struct {
+		name, body  string
+		status      int
+		wantCode    string
+		wantMessage string
+	}{
+		{"documented error and code", `{"error":"Agent not found","code":"not_found"}`, 404, "not_found", "Agent not found"},
+		{"nested error object", `{"error":{"message":"Bad things"}}`, 400, "", "Bad things"},
+		{"message", `{"message":"Nope"}`, 403, "", "Nope"},
+		{"DRF detail", `{"detail":"Authentication credentials were not provided."}`, 401, "", "Authentication credentials were not provided."},
+		{"DRF field map", `{"name":["This field may not be blank."],"icebreakers":["Not a valid list."]}`, 400, "",
+			"icebreakers: Not a valid list.; name: This field may not be blank."},
+		{"nested list field map", `{"tools":[{},{"name":["This field is required."]}]}`, 400, "", "tools[1].name: This field is required."},
+		{"plain text", "upstream exploded", 502, "", "upstream exploded"},
+		{"HTML page", "<html><body>Bad Gateway</body></html>", 502, "", ""},
+		{"empty", "", 500, "", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newAPIError("GET /agents/{id}/", tc.status, http.Header{}, []byte(tc.body))
+			if e.Code != tc.wantCode || e.Message != tc.wantMessage {
+				t.Fatalf("got code %q message %q, want %q %q", e.Code, e.Message, tc.wantCode, tc.wantMessage)
+			}
+			if !strings.Contains(e.Error(), "GET /agents/{id}/") || !strings.Contains(e.Error(), strconv.Itoa(tc.status)) {
+				t.Fatalf("error %q does not name the endpoint and status", e.Error())
+			}
+		})
+	}
+}
+
+func TestRetryAfterPrefersTheHeaderToTheBody(t *testing.T) {
+	body := []byte(`{"error":"Request was throttled.","retry_after":60}`)
+	h := http.Header{}
+	if got := newAPIError("GET /agents/", 429, h, body).RetryAfter; got != time.Minute {
+		t.Fatalf("body only: got %s, want 1m", got)
+	}
+	h.Set("Retry-After", "7")
+	if got := newAPIError("GET /agents/", 429, h, body).RetryAfter; got != 7*time.Second {
+		t.Fatalf("header and body: got %s, want the header's 7s", got)
+	}
+	h.Set("Retry-After", "soon")
+	if got := newAPIError("GET /agents/", 429, h, body).RetryAfter; got != time.Minute {
+		t.Fatalf("unreadable header: got %s, want the body's 1m", got)
+	}
+}
+
+func TestErrorClasses(t *testing.T) {
+	api := func(status int) error { return newAPIError("GET /x/", status, http.Header{}, nil) }
+	local := &RateLimitedError{Endpoint: "GET /x/", RetryAfter: time.Second}
+	cases := []struct {
+		name                                            string
+		err                                             error
+		notFound, unauthorized, invalid, limited, retry bool
+	}{
+		{"400", api(400), false, false, true, false, false},
+		{"401", api(401), false, true, false, false, false},
+		{"403", api(403), false, true, false, false, false},
+		{"404", api(404), true, false, false, false, false},
+		{"409", api(409), false, false, false, false, true},
+		{"422", api(422), false, false, true, false, false},
+		{"429", api(429), false, false, false, true, true},
+		{"500", api(500), false, false, false, false, true},
+		{"503", api(503), false, false, false, false, true},
+		{"local budget", local, false, false, false, true, true},
+		{"transport", errTransport, false, false, false, false, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := []bool{IsNotFound(tc.err), IsUnauthorized(tc.err), IsInvalid(tc.err), IsRateLimited(tc.err), IsRetryable(tc.err)}
+			want := []bool{tc.notFound, tc.unauthorized, tc.invalid, tc.limited, tc.retry}
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("NotFound/Unauthorized/Invalid/RateLimited/Retryable = %v, want %v", got, want)
+				}
+			}
+		})
+	}
+	if IsRetryable(nil) {
+		t.Fatal("nil is not retryable")
+	}
+}
+
+var errTransport = &transportError{}
+
+type transportError struct{}
+
+func (*transportError) Error() string { return "connection reset by peer" }

@@ -1,0 +1,36 @@
+package wassist
+
+import (
+	"context"
+	"net/http"
+)
+
+const (
+	routePhoneNumbers = "/phone-numbers/"
+	routePhoneNumber  = "/phone-numbers/{number}/"
+	routeConnectAgent = "/phone-numbers/{number}/connect-agent/"
+)
+
+// ListPhoneNumbers returns the key's WhatsApp numbers (a bare array on the wire; an
+// envelope is followed too).
+func (c *Client) ListPhoneNumbers(ctx context.Context) ([]PhoneNumber, error) {
+	return listAll[PhoneNumber](ctx, c, routePhoneNumbers, pathOf("phone-numbers"))
+}
+
+// GetPhoneNumber returns one number, given as E.164 digits without "+".
+func (c *Client) GetPhoneNumber(ctx context.Context, number string) (*PhoneNumber, error) {
+	out := &PhoneNumber{}
+	return out, c.do(ctx, call{method: http.MethodGet, route: routePhoneNumber, path: pathOf("phone-numbers", number)}, out)
+}
+
+// ConnectAgent makes agentID the agent that answers on number. With applyToExisting,
+// conversations already running on the number move to the agent too.
+func (c *Client) ConnectAgent(ctx context.Context, number, agentID string, applyToExisting bool) (*PhoneNumber, error) {
+	out := &PhoneNumber{}
+	body := struct {
+		AgentID         string `json:"agentId"`
+		ApplyToExisting bool   `json:"applyToExisting"`
+	}{agentID, applyToExisting}
+	return out, c.do(ctx, call{method: http.MethodPost, route: routeConnectAgent,
+		path: pathOf("phone-numbers", number, "connect-agent"), body: body}, out)
+}

@@ -1,0 +1,240 @@
+package wassist
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// The wire types follow the Wassist REST API: camelCase JSON, UUID string ids. Fields
+// whose shape the API does not document are kept as raw JSON so that decoding never
+// fails on them.
+
+// Agent is an agent as the API returns it.
+type Agent struct {
+	ID                 string             `json:"id"`
+	Name               string             `json:"name"`
+	Description        string             `json:"description"`
+	SystemPrompt       string             `json:"systemPrompt"`
+	FirstMessage       string             `json:"firstMessage"`
+	Icebreakers        []string           `json:"icebreakers"`
+	LLMModel           *string            `json:"llmModel"`
+	Tools              []AgentTool        `json:"tools"`
+	WebsiteTools       []AgentWebsiteTool `json:"websiteTools"`
+	MemoryKeys         []AgentMemoryKey   `json:"memoryKeys"`
+	HandoffTools       []AgentHandoffTool `json:"handoffTools"`
+	PaywallConfig      *PaywallConfig     `json:"paywallConfig"`
+	CreditSettings     *CreditSettings    `json:"creditSettings"`
+	PhoneNumbers       []AgentPhoneNumber `json:"phoneNumbers"`
+	ConnectURL         string             `json:"connectUrl"`
+	TotalMessages      int64              `json:"totalMessages"`
+	TotalSessions      int64              `json:"totalSessions"`
+	CreatedAt          *time.Time         `json:"createdAt"`
+	ProfilePicture     json.RawMessage    `json:"profilePicture,omitempty"`
+	Documents          json.RawMessage    `json:"documents,omitempty"`
+	WakeUpConfigs      json.RawMessage    `json:"wakeUpConfigs,omitempty"`
+	OutboundTriggers   json.RawMessage    `json:"outboundTriggers,omitempty"`
+	ImageGenerateTools json.RawMessage    `json:"imageGenerateTools,omitempty"`
+	MCPConfigs         json.RawMessage    `json:"mcpConfigs,omitempty"`
+	Organization       json.RawMessage    `json:"organization,omitempty"`
+}
+
+// AgentTool is an API tool. ID is assigned by the API; sending it back updates the
+// entry in place instead of replacing it.
+type AgentTool struct {
+	ID          string          `json:"id,omitempty"`
+	Name        string          `json:"name"`
+	Description string          `json:"description"`
+	APISchema   json.RawMessage `json:"apiSchema"`
+	CreditCost  int64           `json:"creditCost"`
+	Active      bool            `json:"active"`
+}
+
+// AgentWebsiteTool lets the agent read a website.
+type AgentWebsiteTool struct {
+	ID     string `json:"id,omitempty"`
+	URL    string `json:"url"`
+	Prompt string `json:"prompt"`
+	Active bool   `json:"active"`
+}
+
+// AgentMemoryKey is a value the agent keeps per conversation.
+type AgentMemoryKey struct {
+	ID           string `json:"id,omitempty"`
+	Key          string `json:"key"`
+	Type         string `json:"type"`
+	InitialValue string `json:"initialValue"`
+	WhenToUpdate string `json:"whenToUpdate"`
+}
+
+// AgentHandoffTool hands a conversation to a child agent. ParentAgentID and
+// ChildAgentName are read-only; the API ignores them on writes.
+type AgentHandoffTool struct {
+	ID             string `json:"id,omitempty"`
+	ParentAgentID  string `json:"parentAgentId,omitempty"`
+	ChildAgentID   string `json:"childAgentId"`
+	ChildAgentName string `json:"childAgentName,omitempty"`
+	Description    string `json:"description"`
+	Active         bool   `json:"active"`
+}
+
+// PaywallConfig limits free messages per conversation.
+type PaywallConfig struct {
+	ID                        string  `json:"id,omitempty"`
+	MessageLimit              *int64  `json:"messageLimit"`
+	PaywallAction             string  `json:"paywallAction"`
+	PaywallURL                *string `json:"paywallUrl"`
+	CTAButtonText             string  `json:"ctaButtonText"`
+	TerminalStateMessage      string  `json:"terminalStateMessage"`
+	SubscriptionPricePerMonth *string `json:"subscriptionPricePerMonth"`
+}
+
+// CreditSettings configures conversation credits.
+type CreditSettings struct {
+	ID                  string  `json:"id,omitempty"`
+	InitialCredits      int64   `json:"initialCredits"`
+	CreditGrantPassword *string `json:"creditGrantPassword"`
+	CreditGrantAmount   int64   `json:"creditGrantAmount"`
+}
+
+// AgentPhoneNumber is a number the agent is live on (read-only).
+type AgentPhoneNumber struct {
+	WhatsAppPhoneNumberID     string  `json:"whatsappPhoneNumberId"`
+	WhatsAppBusinessAccountID *string `json:"whatsappBusinessAccountId"`
+	WABAID                    *string `json:"wabaId"`
+	PhoneNumber               string  `json:"phoneNumber"`
+}
+
+// AgentUpdate is the body of PATCH /agents/{id}/. A nil field is left out and so left
+// untouched; a set field replaces the remote value. Nested lists replace the remote
+// list whole: entries with an id are updated, entries without one are created, and
+// remote entries left out are deleted. An empty non-nil list clears the list.
+type AgentUpdate struct {
+	Name           *string                  `json:"name,omitempty"`
+	Description    *string                  `json:"description,omitempty"`
+	SystemPrompt   *string                  `json:"systemPrompt,omitempty"`
+	FirstMessage   *string                  `json:"firstMessage,omitempty"`
+	Icebreakers    []string                 `json:"icebreakers,omitzero"`
+	LLMModel       Nullable[string]         `json:"llmModel,omitzero"`
+	Tools          []AgentTool              `json:"tools,omitzero"`
+	WebsiteTools   []AgentWebsiteTool       `json:"websiteTools,omitzero"`
+	MemoryKeys     []AgentMemoryKey         `json:"memoryKeys,omitzero"`
+	HandoffTools   []AgentHandoffTool       `json:"handoffTools,omitzero"`
+	PaywallConfig  Nullable[PaywallConfig]  `json:"paywallConfig,omitzero"`
+	CreditSettings Nullable[CreditSettings] `json:"creditSettings,omitzero"`
+}
+
+// Nullable is a PATCH field with three states: left out (the zero value), set to null
+// (Null), or set to a value (Value). JSON needs all three to clear a field such as
+// llmModel, which plain pointers cannot express.
+type Nullable[T any] struct {
+	value *T
+	set   bool
+}
+
+// Null returns a field that is sent as JSON null.
+func Null[T any]() Nullable[T] { return Nullable[T]{set: true} }
+
+// Value returns a field that is sent as v.
+func Value[T any](v T) Nullable[T] { return Nullable[T]{value: &v, set: true} }
+
+// IsZero makes `omitzero` leave out a field that was never set.
+func (n Nullable[T]) IsZero() bool { return !n.set }
+
+// Get returns the value and whether it is non-null.
+func (n Nullable[T]) Get() (T, bool) {
+	if n.value == nil {
+		var zero T
+		return zero, false
+	}
+	return *n.value, true
+}
+
+// MarshalJSON writes null or the value.
+func (n Nullable[T]) MarshalJSON() ([]byte, error) {
+	if n.value == nil {
+		return []byte("null"), nil
+	}
+	return json.Marshal(n.value)
+}
+
+// PhoneNumber is a WhatsApp number as /phone-numbers/ returns it. ActiveAgent and
+// WhatsAppBusinessAccount are ids in the documented shape and objects in others seen,
+// so both are accepted (see Ref).
+type PhoneNumber struct {
+	ID                      string `json:"id"`
+	Number                  string `json:"number"`
+	WhatsAppPhoneNumberID   string `json:"whatsappPhoneNumberId"`
+	WhatsAppBusinessAccount Ref    `json:"whatsappBusinessAccount"`
+	ActiveAgent             Ref    `json:"activeAgent"`
+	DefaultRouting          string `json:"defaultRouting"`
+	IsSandbox               bool   `json:"isSandbox"`
+}
+
+// Ref is a reference the API renders either as an id string or as an object with an
+// id (and sometimes a name); null gives the zero Ref.
+type Ref struct {
+	ID   string
+	Name string
+}
+
+// UnmarshalJSON accepts "id", {"id": ..., "name": ...} and null.
+func (r *Ref) UnmarshalJSON(data []byte) error {
+	*r = Ref{}
+	if string(data) == "null" {
+		return nil
+	}
+	if len(data) > 0 && data[0] == '"' {
+		return json.Unmarshal(data, &r.ID)
+	}
+	var obj struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal(data, &obj); err != nil {
+		return err
+	}
+	r.ID, r.Name = obj.ID, obj.Name
+	return nil
+}
+
+// MarshalJSON writes the id, or null when there is none.
+func (r Ref) MarshalJSON() ([]byte, error) {
+	if r.ID == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(r.ID)
+}
+
+// WhatsAppAccount is a WhatsApp Business account (WABA) linked to Wassist.
+type WhatsAppAccount struct {
+	ID           string               `json:"id"`
+	Name         *string              `json:"name"`
+	WAID         string               `json:"waId"`
+	PhoneNumbers []AccountPhoneNumber `json:"phoneNumbers"`
+	TemplatesURL string               `json:"templatesUrl"`
+}
+
+// AccountPhoneNumber is a number of a WhatsApp account; Bot is the agent serving it.
+type AccountPhoneNumber struct {
+	ID     string `json:"id"`
+	Number string `json:"number"`
+	Bot    *Ref   `json:"bot"`
+	WABA   *Ref   `json:"waba"`
+}
+
+// LinkSession states.
+const (
+	LinkSessionPending = "PENDING"
+	LinkSessionSuccess = "SUCCESS"
+	LinkSessionFailed  = "FAILED"
+	LinkSessionExpired = "EXPIRED"
+)
+
+// LinkSession onboards a new WhatsApp account through Meta's embedded signup.
+type LinkSession struct {
+	ID         string `json:"id"`
+	SuccessURL string `json:"successUrl"`
+	ReturnURL  string `json:"returnUrl"`
+	Status     string `json:"status"`
+	LinkURL    string `json:"linkUrl"`
+}

@@ -1,0 +1,50 @@
+package wassist
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestAgentUpdateSendsOnlyWhatIsSetAndCanClear(t *testing.T) {
+	name := "Concierge"
+	u := AgentUpdate{
+		Name:          &name,
+		Icebreakers:   []string{},
+		LLMModel:      Null[string](),
+		PaywallConfig: Value(PaywallConfig{PaywallAction: "none"}),
+	}
+	data, err := json.Marshal(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]json.RawMessage{}
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"name": `"Concierge"`, "icebreakers": `[]`, "llmModel": `null`}
+	for k, v := range want {
+		if string(got[k]) != v {
+			t.Errorf("%s = %s, want %s", k, got[k], v)
+		}
+	}
+	if _, ok := got["paywallConfig"]; !ok {
+		t.Error("paywallConfig set to a value was left out")
+	}
+	for _, k := range []string{"description", "tools", "creditSettings", "systemPrompt"} {
+		if _, ok := got[k]; ok {
+			t.Errorf("%s was never set but was sent: %s", k, data)
+		}
+	}
+}
+
+func TestRefAcceptsAnIDAnObjectOrNull(t *testing.T) {
+	var n struct {
+		A, B, C Ref
+	}
+	if err := json.Unmarshal([]byte(`{"A":"id-1","B":{"id":"id-2","name":"Bot"},"C":null}`), &n); err != nil {
+		t.Fatal(err)
+	}
+	if n.A.ID != "id-1" || n.B.ID != "id-2" || n.B.Name != "Bot" || n.C.ID != "" {
+		t.Fatalf("got %+v", n)
+	}
+}

@@ -1,0 +1,80 @@
+package wassisttest
+
+import "net/http"
+
+// PhoneNumber is a WhatsApp number as /phone-numbers/ serves it. Numbers exist only by
+// seeding (SeedAccount), since real ones come from Meta onboarding.
+type PhoneNumber struct {
+	ID                    string `json:"id"`
+	Number                string `json:"number"` // E.164 digits without "+"
+	WhatsappPhoneNumberID string `json:"whatsappPhoneNumberId"`
+	// WhatsappBusinessAccount is the uuid of the Wassist account the number belongs to.
+	WhatsappBusinessAccount string  `json:"whatsappBusinessAccount"`
+	ActiveAgent             *string `json:"activeAgent"`
+	DefaultRouting          *string `json:"defaultRouting"`
+	DefaultWebhook          *string `json:"defaultWebhook"`
+	IsSandbox               bool    `json:"isSandbox"`
+}
+
+// routingAgent is the defaultRouting a number gets when an agent is connected to it.
+const routingAgent = "agent"
+
+func (t *tenant) orderedNumbers() []*PhoneNumber {
+	out := make([]*PhoneNumber, 0, len(t.numberOrder))
+	for _, num := range t.numberOrder {
+		out = append(out, t.numbers[num])
+	}
+	return out
+}
+
+func (t *tenant) hasAgent(id string) bool {
+	return t.agentByID[id] != nil
+}
+
+func copyNumber(n *PhoneNumber) PhoneNumber {
+	return cloneJSON(*n)
+}
+
+func listPhoneNumbers(c *call) response {
+	return listOf(c, c.t.orderedNumbers(), copyNumber)
+}
+
+func (c *call) phoneNumber() (*PhoneNumber, *response) {
+	n := c.t.numbers[c.params["number"]]
+	if n == nil {
+		res := notFound("Phone number not found")
+		return nil, &res
+	}
+	return n, nil
+}
+
+func getPhoneNumber(c *call) response {
+	n, missing := c.phoneNumber()
+	if missing != nil {
+		return *missing
+	}
+	return jsonResponse(http.StatusOK, copyNumber(n))
+}
+
+// connectAgent routes the number to an agent of the same key. applyToExisting is checked
+// for type and otherwise has no visible effect: the simulator keeps no conversations.
+func connectAgent(c *call) response {
+	n, missing := c.phoneNumber()
+	if missing != nil {
+		return *missing
+	}
+	body, bad := c.object()
+	if bad != nil {
+		return *bad
+	}
+	errs := fieldErrs{}
+	var agentID string
+	var applyToExisting bool
+	errs.ref(body, "agentId", &agentID, true, c.t.hasAgent)
+	errs.boolean(body, "applyToExisting", &applyToExisting)
+	if len(errs) > 0 {
+		return validationFailed(errs)
+	}
+	connect(n, agentID)
+	return jsonResponse(http.StatusOK, copyNumber(n))
+}

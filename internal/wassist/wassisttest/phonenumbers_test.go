@@ -1,0 +1,69 @@
+//nolint:goconst // literal paths and wire bodies are the assertions; naming them would hide what is checked
+package wassisttest_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
+)
+
+func TestPhoneNumbersAreABareListAndConnectAgentRoutesThem(t *testing.T) {
+	m := newSim(t, wassisttest.Options{RateLimit: -1})
+	acc := m.s.SeedAccount(keyA, wassisttest.DemoAccount())
+	agent := str(t, m.createAgent(keyA, "Coffee"), "id")
+	path := "/phone-numbers/447700900100/"
+
+	numbers := m.do(http.MethodGet, "/phone-numbers/?limit=1", keyA, nil)
+	expectStatus(t, numbers, http.StatusOK)
+	if n := len(numbers.array(t)); n != 2 {
+		t.Fatalf("%d numbers listed, want 2 (limit is ignored on bare lists)", n)
+	}
+	pn := m.do(http.MethodGet, path, keyA, nil).object(t)
+	meta := str(t, pn, "whatsappPhoneNumberId")
+	want := `{"id":"` + acc.PhoneNumbers[0].ID + `","number":"447700900100","whatsappPhoneNumberId":"` + meta + `",` +
+		`"whatsappBusinessAccount":"` + acc.ID + `","activeAgent":null,"defaultRouting":null,"defaultWebhook":null,"isSandbox":false}`
+	expectEqualJSON(t, []byte(mustJSON(t, pn)), want)
+
+	r := m.do(http.MethodPost, path+"connect-agent/", keyA, map[string]any{"agentId": agent, "applyToExisting": true})
+	want = `{"id":"` + acc.PhoneNumbers[0].ID + `","number":"447700900100","whatsappPhoneNumberId":"` + meta + `",` +
+		`"whatsappBusinessAccount":"` + acc.ID + `","activeAgent":"` + agent + `","defaultRouting":"agent","defaultWebhook":null,"isSandbox":false}`
+	expectJSON(t, r, http.StatusOK, want)
+	expectJSON(t, m.do(http.MethodGet, path, keyA, nil), http.StatusOK, want)
+
+	got := m.do(http.MethodGet, "/agents/"+agent+"/", keyA, nil).object(t)
+	wantNumbers := `[{"whatsappPhoneNumberId":"` + meta + `","whatsappBusinessAccountId":"` + acc.WaID + `",` +
+		`"wabaId":"` + acc.ID + `","phoneNumber":"447700900100"}]`
+	expectEqualJSON(t, []byte(mustJSON(t, got["phoneNumbers"])), wantNumbers)
+	if bot := m.s.Accounts(keyA)[0].PhoneNumbers[0].Bot; bot == nil || bot.ID != agent || bot.Name != "Coffee" {
+		t.Fatalf("account shows bot %+v", bot)
+	}
+}
+
+func TestConnectAgentValidatesItsBody(t *testing.T) {
+	m := newSim(t, wassisttest.Options{RateLimit: -1})
+	m.s.SeedAccount(keyA, wassisttest.DemoAccount())
+	agent := str(t, m.createAgent(keyA, "Coffee"), "id")
+	foreign := str(t, m.createAgent(keyB, "Not yours"), "id")
+	const ghost = "5b6f1c0e-2f7a-4c1e-9d0b-6a8e1f2c3d4e"
+	cases := []struct {
+		name string
+		body any
+		want string
+	}{
+		{"missing agentId", map[string]any{}, `{"agentId":["This field is required."]}`},
+		{"null agentId", map[string]any{"agentId": nil}, `{"agentId":["This field may not be null."]}`},
+		{"agentId not a uuid", map[string]any{"agentId": "Coffee"}, `{"agentId":["Must be a valid UUID."]}`},
+		{"unknown agent", map[string]any{"agentId": ghost}, `{"agentId":["Invalid pk \"` + ghost + `\" - object does not exist."]}`},
+		{"another key's agent", map[string]any{"agentId": foreign}, `{"agentId":["Invalid pk \"` + foreign + `\" - object does not exist."]}`},
+		{"applyToExisting not a bool", map[string]any{"agentId": agent, "applyToExisting": "yes"}, `{"applyToExisting":["Must be a valid boolean."]}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			expectJSON(t, m.do(http.MethodPost, "/phone-numbers/447700900100/connect-agent/", keyA, tc.body), http.StatusBadRequest, tc.want)
+		})
+	}
+	if n, _ := m.s.PhoneNumber(keyA, "447700900100"); n.ActiveAgent != nil {
+		t.Fatalf("a rejected connect routed the number to %s", *n.ActiveAgent)
+	}
+}

@@ -1,0 +1,132 @@
+package wassisttest
+
+import (
+	"slices"
+	"time"
+)
+
+// tenant is everything one API key owns. Keys never see each other's data, as two
+// customers' keys would not.
+type tenant struct {
+	key   string
+	keyID string
+	org   Organization
+
+	agents    []*agentRecord // creation order, which is also list order
+	agentByID map[string]*agentRecord
+
+	accounts    []*accountRecord
+	accountByID map[string]*accountRecord
+
+	numbers     map[string]*PhoneNumber // by number (E.164 digits)
+	numberOrder []string
+
+	sessions    []*LinkSession
+	sessionByID map[string]*LinkSession
+
+	window []time.Time // accepted requests in the rate-limit window, oldest first
+}
+
+// agentRecord is a stored agent plus the state the Agent wire shape does not carry.
+type agentRecord struct {
+	agent      Agent
+	sharedWith []string
+}
+
+func newTenant(key string) *tenant {
+	id := KeyID(key)
+	return &tenant{
+		key:         key,
+		keyID:       id,
+		org:         Organization{ID: newUUID(), Name: "Simulated organisation " + id},
+		agentByID:   map[string]*agentRecord{},
+		accountByID: map[string]*accountRecord{},
+		numbers:     map[string]*PhoneNumber{},
+		sessionByID: map[string]*LinkSession{},
+	}
+}
+
+func (t *tenant) addAgent(a Agent) *agentRecord {
+	rec := &agentRecord{agent: a}
+	t.agents = append(t.agents, rec)
+	t.agentByID[a.ID] = rec
+	return rec
+}
+
+// removeAgent deletes the agent and what pointed at it: handoffs to it disappear and its
+// numbers lose their agent, as database cascades would do.
+func (t *tenant) removeAgent(id string) bool {
+	if t.agentByID[id] == nil {
+		return false
+	}
+	delete(t.agentByID, id)
+	t.agents = slices.DeleteFunc(t.agents, func(r *agentRecord) bool { return r.agent.ID == id })
+	for _, r := range t.agents {
+		r.agent.HandoffTools = slices.DeleteFunc(r.agent.HandoffTools, func(h HandoffTool) bool { return h.ChildAgentID == id })
+	}
+	for _, n := range t.numbers {
+		if n.ActiveAgent != nil && *n.ActiveAgent == id {
+			n.ActiveAgent = nil
+		}
+	}
+	return true
+}
+
+// render is the agent as the API serves it: a private copy with the computed fields filled.
+func (t *tenant) render(rec *agentRecord) Agent {
+	a := cloneAgent(rec.agent)
+	fillEmpty(&a)
+	org := t.org
+	a.Organization = &org
+	a.ConnectURL = connectURLPrefix + a.ID
+	a.PhoneNumbers = t.agentNumbers(a.ID)
+	for i := range a.HandoffTools {
+		h := &a.HandoffTools[i]
+		h.ParentAgentID = a.ID
+		h.ChildAgentName = t.agentName(h.ChildAgentID)
+	}
+	return a
+}
+
+func (t *tenant) agentName(id string) string {
+	if rec := t.agentByID[id]; rec != nil {
+		return rec.agent.Name
+	}
+	return ""
+}
+
+func (t *tenant) agentNumbers(agentID string) []AgentPhoneNumber {
+	out := []AgentPhoneNumber{}
+	for _, num := range t.numberOrder {
+		n := t.numbers[num]
+		if n.ActiveAgent == nil || *n.ActiveAgent != agentID {
+			continue
+		}
+		acc := t.accountByID[n.WhatsappBusinessAccount]
+		out = append(out, AgentPhoneNumber{
+			WhatsappPhoneNumberID:     n.WhatsappPhoneNumberID,
+			WhatsappBusinessAccountID: new(acc.waID),
+			WabaID:                    new(acc.id),
+			PhoneNumber:               n.Number,
+		})
+	}
+	return out
+}
+
+// share records that userPhone may use the agent; unshare forgets it. Both are idempotent.
+func (rec *agentRecord) setShared(userPhone string, shared bool) {
+	i := slices.Index(rec.sharedWith, userPhone)
+	switch {
+	case shared && i < 0:
+		rec.sharedWith = append(rec.sharedWith, userPhone)
+	case !shared && i >= 0:
+		rec.sharedWith = slices.Delete(rec.sharedWith, i, i+1)
+	}
+}
+
+// connect routes a number to an agent, which is what both connect-agent and deploy-agent do.
+func connect(n *PhoneNumber, agentID string) {
+	n.ActiveAgent = new(agentID)
+	n.DefaultRouting = new(routingAgent)
+	n.DefaultWebhook = nil
+}
