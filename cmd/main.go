@@ -70,6 +70,7 @@ type options struct {
 	rateLimit        int
 	rateBurst        int
 	apiTimeout       time.Duration
+	syncPeriod       time.Duration
 	zap              zap.Options
 }
 
@@ -94,6 +95,8 @@ func parseFlags() options {
 		"Requests per minute per API key, shared by every resource that uses the key.")
 	flag.IntVar(&o.rateBurst, "rate-burst", wassist.DefaultBurst, "Requests per API key that may go at once.")
 	flag.DurationVar(&o.apiTimeout, "api-timeout", 30*time.Second, "Timeout of one Wassist API call.")
+	flag.DurationVar(&o.syncPeriod, "sync-period", controller.DefaultSyncPeriod,
+		"How often a Ready resource is compared with the remote state (jittered).")
 	o.zap = zap.Options{Development: false}
 	o.zap.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -150,9 +153,12 @@ func main() {
 	})
 
 	if err := (&controller.WassistAgentReconciler{
-		Client:  mgr.GetClient(),
-		Scheme:  mgr.GetScheme(),
-		Wassist: apiClients,
+		Client:     mgr.GetClient(),
+		Scheme:     mgr.GetScheme(),
+		APIReader:  mgr.GetAPIReader(),
+		Wassist:    apiClients,
+		Recorder:   mgr.GetEventRecorder("wassist-operator"),
+		SyncPeriod: o.syncPeriod,
 	}).SetupWithManager(mgr); err != nil {
 		setupLog.Error(err, "Failed to create controller", "controller", "wassistagent")
 		os.Exit(1)

@@ -65,6 +65,9 @@ const (
 	// AnnotationCreatePending is written before a create is sent and removed once its
 	// id is persisted; a reconcile that finds it without an id recovers by marker.
 	AnnotationCreatePending = "wassist.app/create-pending"
+
+	// Finalizer holds a resource until its remote agent is deleted (or orphaned).
+	Finalizer = "wassist.app/finalizer"
 )
 
 // Condition types.

@@ -326,6 +326,12 @@ type WassistAgentStatus struct {
 	// +optional
 	PhoneNumbers []AgentPhoneNumber `json:"phoneNumbers,omitempty"`
 
+	// appliedHash is a hash of the agent the operator last applied or found equal, after
+	// resolving references (handoff agent ids, the credit grant password). A reconcile
+	// whose resolved spec still hashes to it, within the sync period, calls no API.
+	// +optional
+	AppliedHash string `json:"appliedHash,omitempty"`
+
 	// sharedWith are the numbers the operator has shared the agent with. Wassist has no
 	// documented way to list sharings, so this is how a number removed from the spec is
 	// known to need an unshare.

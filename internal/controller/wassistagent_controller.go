@@ -18,38 +18,423 @@ package controller
 
 import (
 	"context"
+	"maps"
+	"sync"
+	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/client-go/util/workqueue"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
-// WassistAgentReconciler reconciles a WassistAgent object.
+// DefaultSyncPeriod is how often a Ready agent is compared with the remote one.
+const DefaultSyncPeriod = 10 * time.Minute
+
+// WassistAgentReconciler keeps a remote Wassist agent equal to each WassistAgent.
 type WassistAgentReconciler struct {
 	client.Client
 	Scheme *runtime.Scheme
+	// APIReader reads Secrets and, before a create, the object itself, uncached.
+	APIReader client.Reader
 	// Wassist holds one API client per key, shared with the other controller.
 	Wassist *wassist.Pool
+	// Observer reads the remote agent; nil means one GET per object.
+	Observer AgentObserver
+	// Recorder sends the events of every remote write and every failure.
+	Recorder events.EventRecorder
+	// SyncPeriod is how often a Ready agent is compared with the remote (jittered).
+	SyncPeriod time.Duration
+
+	// keyIDs remembers the key each object last used (by object UID), so that a
+	// deletion can finish with that key's client after its Secret is gone.
+	keyIDs sync.Map
 }
 
 // +kubebuilder:rbac:groups=wassist.app,resources=wassistagents,verbs=get;list;watch;update;patch
 // +kubebuilder:rbac:groups=wassist.app,resources=wassistagents/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=wassist.app,resources=wassistagents/finalizers,verbs=update
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
-// Reconcile is wired into the manager but does not call the Wassist API yet: it reads
-// the object so that watches, caches and RBAC are exercised from the start.
-func (r *WassistAgentReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	obj := &wassistv1alpha1.WassistAgent{}
-	return ctrl.Result{}, client.IgnoreNotFound(r.Get(ctx, req.NamespacedName, obj))
+// Reconcile fetches the agent, hands it to the phase its state calls for, and writes
+// its status once, at the end, whatever the phase returned.
+func (r *WassistAgentReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, retErr error) {
+	agent := &wassistv1alpha1.WassistAgent{}
+	if err := r.Get(ctx, req.NamespacedName, agent); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	s := &agentScope{agent: agent, base: agent.DeepCopy()}
+	defer func() { res, retErr = r.finish(ctx, s, res, retErr) }()
+
+	switch {
+	case agent.Annotations[wassistv1alpha1.AnnotationPaused] == "true":
+		s.paused = true
+		return ctrl.Result{}, nil
+	case !agent.DeletionTimestamp.IsZero():
+		return r.reconcileDelete(ctx, s)
+	default:
+		return r.reconcileNormal(ctx, s)
+	}
 }
 
-// SetupWithManager sets up the controller with the Manager.
+// agentScope is one reconcile's state.
+type agentScope struct {
+	agent *wassistv1alpha1.WassistAgent
+	base  *wassistv1alpha1.WassistAgent // as read, for the status patch
+	api   *wassist.Client
+	// confirmed is set once the API confirmed, in this reconcile, that the remote agent
+	// equals the spec: only then does lastSyncTime move.
+	confirmed bool
+	paused    bool
+	// deleted is set once the finalizer is gone: there is no status left to write.
+	deleted bool
+}
+
+// reconcileNormal: credentials → finalizer → (nothing to do?) → observe → create | update.
+func (r *WassistAgentReconciler) reconcileNormal(ctx context.Context, s *agentScope) (ctrl.Result, error) {
+	if err := r.ensureFinalizer(ctx, s.agent); err != nil {
+		return ctrl.Result{}, err
+	}
+	want, err := r.desired(ctx, s.agent)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if r.upToDate(s.agent, want) {
+		// Rule 1: nothing changed and the last sync is fresh. No API call.
+		return ctrl.Result{RequeueAfter: r.untilNextSync(s.agent)}, nil
+	}
+	// The cache may be behind this controller's own last writes (an id stored, a status
+	// not seen yet): decide on the object as it is before spending the API budget.
+	if fresh, err := r.refresh(ctx, s); err != nil {
+		return ctrl.Result{}, err
+	} else if fresh {
+		if want, err = r.desired(ctx, s.agent); err != nil {
+			return ctrl.Result{}, err
+		}
+		if r.upToDate(s.agent, want) {
+			return ctrl.Result{RequeueAfter: r.untilNextSync(s.agent)}, nil
+		}
+	}
+	if err := r.resolveCredentials(ctx, s); err != nil {
+		return ctrl.Result{}, err
+	}
+	remote, err := r.observeOrCreate(ctx, s)
+	if err != nil || remote == nil {
+		return ctrl.Result{}, err
+	}
+	if err := r.update(ctx, s, remote, want); err != nil {
+		return ctrl.Result{}, err
+	}
+	if err := r.reconcileSharing(ctx, s); err != nil {
+		return ctrl.Result{}, err
+	}
+	s.confirmed = true
+	s.agent.Status.AppliedHash = want.hash()
+	return ctrl.Result{RequeueAfter: withSyncJitter(r.syncPeriod())}, nil
+}
+
+// desired resolves the spec's references and returns the agent it asks for.
+func (r *WassistAgentReconciler) desired(ctx context.Context, agent *wassistv1alpha1.WassistAgent) (agentView, error) {
+	refs, err := r.resolveRefs(ctx, agent)
+	if err != nil {
+		return agentView{}, err
+	}
+	return desiredView(agent, refs), nil
+}
+
+// refresh re-reads the object uncached and reports whether the cache was behind.
+func (r *WassistAgentReconciler) refresh(ctx context.Context, s *agentScope) (bool, error) {
+	fresh := &wassistv1alpha1.WassistAgent{}
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(s.agent), fresh); err != nil {
+		return false, err
+	}
+	if fresh.ResourceVersion == s.agent.ResourceVersion {
+		return false, nil
+	}
+	s.agent, s.base = fresh, fresh.DeepCopy()
+	return true, nil
+}
+
+// upToDate says whether the last successful sync still holds: same generation, same
+// resolved spec, Ready, and younger than the sync period.
+func (r *WassistAgentReconciler) upToDate(agent *wassistv1alpha1.WassistAgent, want agentView) bool {
+	st := agent.Status
+	return st.AgentID != "" &&
+		st.AgentID == agent.Annotations[wassistv1alpha1.AnnotationAgentID] &&
+		st.ObservedGeneration == agent.Generation &&
+		st.AppliedHash == want.hash() &&
+		meta.IsStatusConditionTrue(st.Conditions, wassistv1alpha1.ConditionReady) &&
+		r.untilNextSync(agent) > 0 &&
+		sharedAsSpecified(agent)
+}
+
+func (r *WassistAgentReconciler) untilNextSync(agent *wassistv1alpha1.WassistAgent) time.Duration {
+	if agent.Status.LastSyncTime == nil {
+		return 0
+	}
+	return time.Until(agent.Status.LastSyncTime.Add(r.syncPeriod()))
+}
+
+func (r *WassistAgentReconciler) syncPeriod() time.Duration {
+	if r.SyncPeriod > 0 {
+		return r.SyncPeriod
+	}
+	return DefaultSyncPeriod
+}
+
+// withSyncJitter spreads periodic checks of many objects over the last tenth of the period.
+func withSyncJitter(d time.Duration) time.Duration {
+	return d - time.Duration(float64(d)*0.1*randFloat())
+}
+
+// ensureFinalizer adds the finalizer before anything remote exists.
+func (r *WassistAgentReconciler) ensureFinalizer(ctx context.Context, agent *wassistv1alpha1.WassistAgent) error {
+	if controllerutil.ContainsFinalizer(agent, wassistv1alpha1.Finalizer) {
+		return nil
+	}
+	return r.patchMetadata(ctx, agent, func(a *wassistv1alpha1.WassistAgent) {
+		controllerutil.AddFinalizer(a, wassistv1alpha1.Finalizer)
+	})
+}
+
+// resolveCredentials reads the API key and picks the key's shared client.
+func (r *WassistAgentReconciler) resolveCredentials(ctx context.Context, s *agentScope) error {
+	key, err := readSecretValue(ctx, r.APIReader, s.agent.Namespace, s.agent.Spec.APIKeySecretRef)
+	if err != nil {
+		return err
+	}
+	api, err := r.Wassist.For(key)
+	if err != nil {
+		return err
+	}
+	s.api = api
+	r.keyIDs.Store(s.agent.UID, wassist.KeyID(key))
+	return nil
+}
+
+// resolveRefs reads what the spec names indirectly: handoff agents' ids (waiting, with
+// a reason, for those not created yet) and the credit grant password.
+func (r *WassistAgentReconciler) resolveRefs(ctx context.Context, agent *wassistv1alpha1.WassistAgent) (resolvedRefs, error) {
+	refs := resolvedRefs{handoffIDs: map[string]string{}}
+	for _, h := range agent.Spec.HandoffTools {
+		if h.AgentRef == nil {
+			continue
+		}
+		child := &wassistv1alpha1.WassistAgent{}
+		err := r.Get(ctx, client.ObjectKey{Namespace: agent.Namespace, Name: h.AgentRef.Name}, child)
+		if err != nil && !apierrors.IsNotFound(err) {
+			return refs, err
+		}
+		if err != nil || child.Status.AgentID == "" {
+			return refs, &waitingError{reason: wassistv1alpha1.ReasonHandoffAgentPending,
+				msg:   "waiting for WassistAgent " + h.AgentRef.Name + " (a handoff target) to have an agent id",
+				retry: time.Minute}
+		}
+		refs.handoffIDs[h.AgentRef.Name] = child.Status.AgentID
+	}
+	if cs := agent.Spec.CreditSettings; cs != nil && cs.CreditGrantPasswordSecretRef != nil {
+		password, err := readSecretValue(ctx, r.APIReader, agent.Namespace, *cs.CreditGrantPasswordSecretRef)
+		if err != nil {
+			return refs, err
+		}
+		refs.creditPassword = password
+	}
+	return refs, nil
+}
+
+// observeOrCreate returns the remote agent, creating it (crash-safe) or adopting it
+// when the object has none yet. A nil agent with no error means "come back later".
+func (r *WassistAgentReconciler) observeOrCreate(ctx context.Context, s *agentScope) (*wassist.Agent, error) {
+	id := s.agent.Annotations[wassistv1alpha1.AnnotationAgentID]
+	if id == "" {
+		return r.createCrashSafe(ctx, s)
+	}
+	remote, err := r.observer().Observe(ctx, s.api, id)
+	switch {
+	case err == nil:
+		if s.agent.Status.AgentID != id {
+			r.event(s.agent, corev1.EventTypeNormal, "Adopted", "Managing remote agent %s", id)
+		}
+		s.agent.Status.AgentID = id
+		return remote, nil
+	case !wassist.IsNotFound(err):
+		return nil, err
+	case s.agent.Status.AgentID != id:
+		// An id the operator never saw exist: a user's adoption of a missing agent.
+		// Creating a new one would hide the mistake.
+		return nil, &waitingError{reason: wassistv1alpha1.ReasonRemoteNotFound,
+			msg: "agent " + id + " named by the " + wassistv1alpha1.AnnotationAgentID + " annotation does not exist", retry: ambiguousRetry}
+	default:
+		// Deleted behind the operator's back: re-create it (rule 4).
+		r.event(s.agent, corev1.EventTypeWarning, "RemoteDeleted", "Remote agent %s was deleted outside the operator; re-creating it", id)
+		if err := r.patchMetadata(ctx, s.agent, func(a *wassistv1alpha1.WassistAgent) {
+			delete(a.Annotations, wassistv1alpha1.AnnotationAgentID)
+		}); err != nil {
+			return nil, err
+		}
+		s.agent.Status.AgentID = ""
+		return r.createCrashSafe(ctx, s)
+	}
+}
+
+func (r *WassistAgentReconciler) observer() AgentObserver {
+	if r.Observer != nil {
+		return r.Observer
+	}
+	return directObserver{}
+}
+
+// update PATCHes the remote agent when it differs from the spec, sending every list whole.
+func (r *WassistAgentReconciler) update(ctx context.Context, s *agentScope, remote *wassist.Agent, want agentView) error {
+	if !want.equal(remoteView(remote)) {
+		patched, err := s.api.UpdateAgent(ctx, remote.ID, want.update(remote))
+		if err != nil {
+			return err
+		}
+		r.event(s.agent, corev1.EventTypeNormal, "Updated", "Updated remote agent %s to match the spec", remote.ID)
+		remote = patched
+	}
+	s.agent.Status.ConnectURL = remote.ConnectURL
+	s.agent.Status.PhoneNumbers = nil
+	for _, n := range remote.PhoneNumbers {
+		s.agent.Status.PhoneNumbers = append(s.agent.Status.PhoneNumbers, wassistv1alpha1.AgentPhoneNumber{
+			PhoneNumber: n.PhoneNumber, WhatsAppPhoneNumberID: n.WhatsAppPhoneNumberID})
+	}
+	return nil
+}
+
+// finish writes the outcome on the status (one patch), sends the events, and turns the
+// outcome into the result controller-runtime acts on.
+func (r *WassistAgentReconciler) finish(ctx context.Context, s *agentScope, res ctrl.Result, err error) (ctrl.Result, error) {
+	if s.deleted {
+		return res, err
+	}
+	o := outcomeOf(err)
+	st := &s.agent.Status
+	gen := s.agent.Generation
+	st.ObservedGeneration = gen
+	switch {
+	case s.paused:
+		setCondition(st, wassistv1alpha1.ConditionSynced, metav1.ConditionFalse, gen, wassistv1alpha1.ReasonPaused,
+			"the "+wassistv1alpha1.AnnotationPaused+" annotation stops all API traffic for this resource")
+	case o.reason == "":
+		if s.confirmed {
+			st.LastSyncTime = &metav1.Time{Time: time.Now()}
+		}
+		setCondition(st, wassistv1alpha1.ConditionReady, metav1.ConditionTrue, gen, wassistv1alpha1.ReasonAvailable,
+			"the remote agent exists and matches the spec")
+		setCondition(st, wassistv1alpha1.ConditionSynced, metav1.ConditionTrue, gen, wassistv1alpha1.ReasonReconcileSuccess, "")
+	default:
+		setCondition(st, wassistv1alpha1.ConditionReady, metav1.ConditionFalse, gen, o.reason, o.message)
+		setCondition(st, wassistv1alpha1.ConditionSynced, metav1.ConditionFalse, gen, o.reason, o.message)
+		if o.warn || o.reason != wassistv1alpha1.ReasonHandoffAgentPending {
+			r.event(s.agent, o.eventType(), o.reason, "%s", o.message)
+		}
+		res = ctrl.Result{RequeueAfter: o.requeueAfter}
+	}
+	if patchErr := r.patchStatus(ctx, s); patchErr != nil && o.err == nil {
+		return ctrl.Result{}, patchErr
+	}
+	return res, o.err
+}
+
+func setCondition(st *wassistv1alpha1.WassistAgentStatus, typ string, status metav1.ConditionStatus, gen int64, reason, msg string) {
+	meta.SetStatusCondition(&st.Conditions, metav1.Condition{Type: typ, Status: status, ObservedGeneration: gen,
+		Reason: reason, Message: truncate(msg, 32768)})
+}
+
+// patchStatus writes the status with a merge patch against what was read.
+func (r *WassistAgentReconciler) patchStatus(ctx context.Context, s *agentScope) error {
+	base := s.base.DeepCopy()
+	base.ObjectMeta = s.agent.ObjectMeta
+	patch := client.MergeFrom(base)
+	if data, err := patch.Data(s.agent); err == nil && string(data) == "{}" {
+		return nil // nothing changed: spare the API server a no-op write
+	}
+	return client.IgnoreNotFound(r.Status().Patch(ctx, s.agent, patch))
+}
+
+// patchMetadata applies mutate to the object's metadata and persists it at once with a
+// merge patch (no resourceVersion, so no conflict to retry), keeping in-memory status.
+func (r *WassistAgentReconciler) patchMetadata(ctx context.Context, agent *wassistv1alpha1.WassistAgent,
+	mutate func(*wassistv1alpha1.WassistAgent)) error {
+	before := agent.DeepCopy()
+	after := agent.DeepCopy()
+	mutate(after)
+	if err := r.Patch(ctx, after, client.MergeFrom(before)); err != nil {
+		return err
+	}
+	agent.ObjectMeta = after.ObjectMeta
+	return nil
+}
+
+func (r *WassistAgentReconciler) event(agent *wassistv1alpha1.WassistAgent, eventType, reason, note string, args ...any) {
+	if r.Recorder != nil {
+		r.Recorder.Eventf(agent, nil, eventType, reason, reason, note, args...)
+	}
+}
+
+// SetupWithManager registers the controller, its indexes and its watches.
 func (r *WassistAgentReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	ctx := context.Background()
+	if err := mgr.GetFieldIndexer().IndexField(ctx, &wassistv1alpha1.WassistAgent{}, secretRefIndex, agentSecretNames); err != nil {
+		return err
+	}
+	if err := mgr.GetFieldIndexer().IndexField(ctx, &wassistv1alpha1.WassistAgent{}, handoffRefIndex, handoffRefNames); err != nil {
+		return err
+	}
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&wassistv1alpha1.WassistAgent{}).
+		// The controller's own status and create-pending writes do not reconcile again;
+		// spec, deletion and other annotation changes (adopt, pause) do.
+		For(&wassistv1alpha1.WassistAgent{}, builder.WithPredicates(
+			predicate.Or(predicate.GenerationChangedPredicate{}, userAnnotationChanged()))).
+		// Secrets are watched as metadata only: the operator never caches their data.
+		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(agentsIndexedBy(mgr.GetClient(), secretRefIndex)),
+			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
+		// A handoff target getting (or changing) its agent id moves the agents that hand off to it.
+		Watches(&wassistv1alpha1.WassistAgent{}, handler.EnqueueRequestsFromMapFunc(agentsIndexedBy(mgr.GetClient(), handoffRefIndex))).
+		WithOptions(controller.Options{RateLimiter: backoffLimiter()}).
 		Named("wassistagent").
 		Complete(r)
+}
+
+// userAnnotationChanged passes updates that change an annotation other than the
+// create-pending marker, which the controller writes around every create.
+func userAnnotationChanged() predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		without := func(a map[string]string) map[string]string {
+			a = maps.Clone(a)
+			delete(a, wassistv1alpha1.AnnotationCreatePending)
+			return a
+		}
+		return !maps.Equal(without(e.ObjectOld.GetAnnotations()), without(e.ObjectNew.GetAnnotations()))
+	}}
+}
+
+// backoffLimiter retries failing objects from 1s up to 5 minutes apart.
+func backoffLimiter() workqueue.TypedRateLimiter[reconcile.Request] {
+	return workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](time.Second, 5*time.Minute)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
 }

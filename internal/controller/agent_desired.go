@@ -1,0 +1,289 @@
+package controller
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
+)
+
+// agentView is an agent reduced to what the spec controls, in one canonical form for
+// both sides: the spec (after references are resolved) and the remote agent. Two views
+// are equal exactly when no PATCH is needed, so server-assigned ids, read-only fields,
+// the order of sets and the API's whitespace trimming never cause a write.
+type agentView struct {
+	Name         string
+	Description  string
+	SystemPrompt string
+	FirstMessage string
+	Icebreakers  []string
+	LLMModel     string
+	Tools        []toolView
+	WebsiteTools []websiteToolView
+	MemoryKeys   []memoryKeyView
+	Handoffs     []handoffView
+	Paywall      *paywallView
+	Credits      *creditsView
+}
+
+type toolView struct {
+	Name, Description, APISchema string
+	CreditCost                   int64
+	Active                       bool
+}
+
+type websiteToolView struct {
+	URL, Prompt string
+	Active      bool
+}
+
+type memoryKeyView struct{ Key, Type, InitialValue, WhenToUpdate string }
+
+type handoffView struct {
+	ChildAgentID, Description string
+	Active                    bool
+}
+
+type paywallView struct {
+	MessageLimit                                *int64
+	Action, URL, CTAButtonText, TerminalMessage string
+	SubscriptionPricePerMonth                   string
+}
+
+type creditsView struct {
+	InitialCredits, GrantAmount int64
+	GrantPassword               string
+}
+
+// resolvedRefs are the values the spec names indirectly.
+type resolvedRefs struct {
+	handoffIDs     map[string]string // WassistAgent name -> its agent id
+	creditPassword string
+}
+
+// desiredView is the agent the spec asks for.
+func desiredView(agent *wassistv1alpha1.WassistAgent, refs resolvedRefs) agentView {
+	spec := agent.Spec
+	v := agentView{
+		Name:         text(cmp.Or(spec.Name, agent.Name)),
+		Description:  text(spec.Description),
+		SystemPrompt: text(spec.SystemPrompt),
+		FirstMessage: text(spec.FirstMessage),
+		LLMModel:     text(spec.LLMModel),
+	}
+	for _, ib := range spec.Icebreakers {
+		v.Icebreakers = append(v.Icebreakers, text(ib))
+	}
+	for _, t := range spec.Tools {
+		v.Tools = append(v.Tools, toolView{text(t.Name), text(t.Description), canonicalJSON(t.APISchema.Raw),
+			int64(t.CreditCost), isActive(t.Active)})
+	}
+	for _, w := range spec.WebsiteTools {
+		v.WebsiteTools = append(v.WebsiteTools, websiteToolView{text(w.URL), text(w.Prompt), isActive(w.Active)})
+	}
+	for _, m := range spec.MemoryKeys {
+		v.MemoryKeys = append(v.MemoryKeys, memoryKeyView{text(m.Key), cmp.Or(string(m.Type), "string"),
+			text(m.InitialValue), text(m.WhenToUpdate)})
+	}
+	for _, h := range spec.HandoffTools {
+		child := h.AgentID
+		if h.AgentRef != nil {
+			child = refs.handoffIDs[h.AgentRef.Name]
+		}
+		v.Handoffs = append(v.Handoffs, handoffView{child, text(h.Description), isActive(h.Active)})
+	}
+	if p := spec.PaywallConfig; p != nil {
+		v.Paywall = &paywallView{toInt64(p.MessageLimit), cmp.Or(string(p.PaywallAction), "none"), text(p.PaywallURL),
+			text(p.CTAButtonText), text(p.TerminalStateMessage), price(p.SubscriptionPricePerMonth)}
+	}
+	if c := spec.CreditSettings; c != nil {
+		v.Credits = &creditsView{int64(c.InitialCredits), int64(c.CreditGrantAmount), refs.creditPassword}
+	}
+	return v.normalized()
+}
+
+// remoteView is the part of a remote agent the spec controls.
+func remoteView(a *wassist.Agent) agentView {
+	v := agentView{
+		Name:         text(a.Name),
+		Description:  text(a.Description),
+		SystemPrompt: text(a.SystemPrompt),
+		FirstMessage: text(a.FirstMessage),
+		LLMModel:     text(deref(a.LLMModel)),
+	}
+	for _, ib := range a.Icebreakers {
+		v.Icebreakers = append(v.Icebreakers, text(ib))
+	}
+	for _, t := range a.Tools {
+		v.Tools = append(v.Tools, toolView{text(t.Name), text(t.Description), canonicalJSON(t.APISchema), t.CreditCost, t.Active})
+	}
+	for _, w := range a.WebsiteTools {
+		v.WebsiteTools = append(v.WebsiteTools, websiteToolView{text(w.URL), text(w.Prompt), w.Active})
+	}
+	for _, m := range a.MemoryKeys {
+		v.MemoryKeys = append(v.MemoryKeys, memoryKeyView{text(m.Key), m.Type, text(m.InitialValue), text(m.WhenToUpdate)})
+	}
+	for _, h := range a.HandoffTools {
+		v.Handoffs = append(v.Handoffs, handoffView{h.ChildAgentID, text(h.Description), h.Active})
+	}
+	if p := a.PaywallConfig; p != nil {
+		v.Paywall = &paywallView{p.MessageLimit, cmp.Or(p.PaywallAction, "none"), text(deref(p.PaywallURL)),
+			text(p.CTAButtonText), text(p.TerminalStateMessage), price(deref(p.SubscriptionPricePerMonth))}
+	}
+	if c := a.CreditSettings; c != nil {
+		v.Credits = &creditsView{c.InitialCredits, c.CreditGrantAmount, deref(c.CreditGrantPassword)}
+	}
+	return v.normalized()
+}
+
+// normalized sorts the lists that are sets (matched by a key, not by position) and
+// turns empty lists into nil so that [] and absent compare equal. Icebreakers keep
+// their order: users see them in that order.
+func (v agentView) normalized() agentView {
+	v.Icebreakers = nilIfEmpty(slices.Clone(v.Icebreakers))
+	v.Tools = nilIfEmpty(slices.SortedFunc(slices.Values(v.Tools), func(a, b toolView) int { return strings.Compare(a.Name, b.Name) }))
+	v.WebsiteTools = nilIfEmpty(slices.SortedFunc(slices.Values(v.WebsiteTools),
+		func(a, b websiteToolView) int { return strings.Compare(a.URL, b.URL) }))
+	v.MemoryKeys = nilIfEmpty(slices.SortedFunc(slices.Values(v.MemoryKeys),
+		func(a, b memoryKeyView) int { return strings.Compare(a.Key, b.Key) }))
+	v.Handoffs = nilIfEmpty(slices.SortedFunc(slices.Values(v.Handoffs),
+		func(a, b handoffView) int { return strings.Compare(a.ChildAgentID, b.ChildAgentID) }))
+	return v
+}
+
+func (v agentView) equal(o agentView) bool { return reflect.DeepEqual(v, o) }
+
+// hash names the view without revealing it (it holds the credit password).
+func (v agentView) hash() string {
+	data, _ := json.Marshal(v)
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:12])
+}
+
+// update is the PATCH that makes remote equal to v. Every field is sent and every list
+// whole, because the API replaces lists; entries matching a remote one by their key
+// (tool name, website url, memory key, child agent) carry its id so they are updated
+// in place instead of deleted and re-created.
+func (v agentView) update(remote *wassist.Agent) wassist.AgentUpdate {
+	u := wassist.AgentUpdate{
+		Name:         &v.Name,
+		Description:  &v.Description,
+		SystemPrompt: &v.SystemPrompt,
+		FirstMessage: &v.FirstMessage,
+		Icebreakers:  append([]string{}, v.Icebreakers...),
+		LLMModel:     wassist.Null[string](),
+		Tools:        []wassist.AgentTool{},
+		WebsiteTools: []wassist.AgentWebsiteTool{},
+		MemoryKeys:   []wassist.AgentMemoryKey{},
+		HandoffTools: []wassist.AgentHandoffTool{},
+	}
+	if v.LLMModel != "" {
+		// The API rejects a blank model: null is how the default is asked for.
+		u.LLMModel = wassist.Value(v.LLMModel)
+	}
+	for _, t := range v.Tools {
+		id := idOf(remote.Tools, func(r wassist.AgentTool) (string, string) { return r.Name, r.ID }, t.Name)
+		u.Tools = append(u.Tools, wassist.AgentTool{ID: id, Name: t.Name, Description: t.Description,
+			APISchema: json.RawMessage(t.APISchema), CreditCost: t.CreditCost, Active: t.Active})
+	}
+	for _, w := range v.WebsiteTools {
+		id := idOf(remote.WebsiteTools, func(r wassist.AgentWebsiteTool) (string, string) { return r.URL, r.ID }, w.URL)
+		u.WebsiteTools = append(u.WebsiteTools, wassist.AgentWebsiteTool{ID: id, URL: w.URL, Prompt: w.Prompt, Active: w.Active})
+	}
+	for _, m := range v.MemoryKeys {
+		id := idOf(remote.MemoryKeys, func(r wassist.AgentMemoryKey) (string, string) { return r.Key, r.ID }, m.Key)
+		u.MemoryKeys = append(u.MemoryKeys, wassist.AgentMemoryKey{ID: id, Key: m.Key, Type: m.Type,
+			InitialValue: m.InitialValue, WhenToUpdate: m.WhenToUpdate})
+	}
+	for _, h := range v.Handoffs {
+		id := idOf(remote.HandoffTools, func(r wassist.AgentHandoffTool) (string, string) { return r.ChildAgentID, r.ID }, h.ChildAgentID)
+		u.HandoffTools = append(u.HandoffTools, wassist.AgentHandoffTool{ID: id, ChildAgentID: h.ChildAgentID,
+			Description: h.Description, Active: h.Active})
+	}
+	u.PaywallConfig = wassist.Null[wassist.PaywallConfig]()
+	if p := v.Paywall; p != nil {
+		u.PaywallConfig = wassist.Value(wassist.PaywallConfig{MessageLimit: p.MessageLimit, PaywallAction: p.Action,
+			PaywallURL: nonEmpty(p.URL), CTAButtonText: p.CTAButtonText, TerminalStateMessage: p.TerminalMessage,
+			SubscriptionPricePerMonth: nonEmpty(p.SubscriptionPricePerMonth)})
+	}
+	u.CreditSettings = wassist.Null[wassist.CreditSettings]()
+	if c := v.Credits; c != nil {
+		u.CreditSettings = wassist.Value(wassist.CreditSettings{InitialCredits: c.InitialCredits,
+			CreditGrantAmount: c.GrantAmount, CreditGrantPassword: nonEmpty(c.GrantPassword)})
+	}
+	return u
+}
+
+// idOf finds the id of the remote entry whose key is key.
+func idOf[T any](remote []T, keyAndID func(T) (string, string), key string) string {
+	for _, r := range remote {
+		if k, id := keyAndID(r); k == key {
+			return id
+		}
+	}
+	return ""
+}
+
+// text is a string as the API stores it: the API trims surrounding whitespace.
+func text(s string) string { return strings.TrimSpace(s) }
+
+// canonicalJSON re-encodes JSON with sorted keys and no spacing, so that two encodings
+// of one value compare equal.
+func canonicalJSON(raw []byte) string {
+	if len(raw) == 0 {
+		return "{}"
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return string(raw)
+	}
+	out, _ := json.Marshal(v)
+	return string(out)
+}
+
+// price compares decimal prices by value ("9.9" and "9.90" are one price).
+func price(s string) string {
+	if f, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil {
+		return strconv.FormatFloat(f, 'f', 2, 64)
+	}
+	return s
+}
+
+func isActive(b *bool) bool { return b == nil || *b }
+
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
+
+func toInt64(p *int32) *int64 {
+	if p == nil {
+		return nil
+	}
+	v := int64(*p)
+	return &v
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,169 @@
+package controller_test
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	. "github.com/onsi/gomega"
+
+	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
+)
+
+// Timeouts of Eventually: generous for a loaded CI machine, short when all is well.
+const (
+	timeout = 30 * time.Second
+	poll    = 100 * time.Millisecond
+)
+
+// tenant is a namespace with its own API key: specs never see each other's agents or
+// share a rate budget.
+type tenant struct {
+	ns     string
+	key    string
+	secret string
+}
+
+// usedKeys are every API key the suite handed out, for the hygiene spec.
+var usedKeys []string
+
+func randomKey() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	k := "wk_test_" + hex.EncodeToString(b)
+	usedKeys = append(usedKeys, k)
+	return k
+}
+
+func newTenant() tenant {
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "agents-"}}
+	Expect(k8sClient.Create(ctx, ns)).To(Succeed())
+	t := tenant{ns: ns.Name, key: randomKey(), secret: "wassist-api-key"}
+	sim.AddAPIKey(t.key)
+	t.writeSecret(t.key)
+	return t
+}
+
+// writeSecret creates or replaces the tenant's API key Secret.
+func (t tenant) writeSecret(key string) {
+	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: t.secret, Namespace: t.ns}}
+	err := k8sClient.Get(ctx, client.ObjectKeyFromObject(s), s)
+	s.Data = map[string][]byte{"apiKey": []byte(key)}
+	if err != nil {
+		Expect(k8sClient.Create(ctx, s)).To(Succeed())
+		return
+	}
+	Expect(k8sClient.Update(ctx, s)).To(Succeed())
+}
+
+// agent returns a WassistAgent of the tenant, not yet created.
+func (t tenant) agent(name string) *wassistv1alpha1.WassistAgent {
+	return &wassistv1alpha1.WassistAgent{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: t.ns},
+		Spec: wassistv1alpha1.WassistAgentSpec{
+			APIKeySecretRef: wassistv1alpha1.SecretKeySelector{Name: t.secret},
+			SystemPrompt:    "You are a friendly barista.",
+		},
+	}
+}
+
+// remoteAgents are the agents the simulator holds for the tenant's key.
+func (t tenant) remoteAgents() []wassisttest.Agent { return sim.Agents(t.key) }
+
+// requests counts the requests the tenant's key made, optionally of one method and route.
+func (t tenant) requests(methodAndRoute ...string) int {
+	method, route := "", ""
+	if len(methodAndRoute) == 2 {
+		method, route = methodAndRoute[0], methodAndRoute[1]
+	}
+	return sim.Count(t.key, method, route)
+}
+
+func fetch(obj client.Object) {
+	ExpectWithOffset(1, k8sClient.Get(ctx, client.ObjectKeyFromObject(obj), obj)).To(Succeed())
+}
+
+// readyReason returns the Ready condition as "Status/Reason", e.g. "True/Available".
+func readyReason(agent *wassistv1alpha1.WassistAgent) func() string {
+	return func() string {
+		if err := k8sClient.Get(ctx, client.ObjectKeyFromObject(agent), agent); err != nil {
+			return "missing: " + err.Error()
+		}
+		c := meta.FindStatusCondition(agent.Status.Conditions, wassistv1alpha1.ConditionReady)
+		if c == nil {
+			return "no Ready condition"
+		}
+		if c.ObservedGeneration != agent.Generation {
+			return fmt.Sprintf("%s/%s (generation %d not observed)", c.Status, c.Reason, agent.Generation)
+		}
+		return string(c.Status) + "/" + c.Reason
+	}
+}
+
+// eventReasons lists the reasons of the events about obj.
+func eventReasons(obj client.Object) func() []string {
+	return func() []string {
+		list := &eventsv1.EventList{}
+		Expect(k8sClient.List(ctx, list, client.InNamespace(obj.GetNamespace()))).To(Succeed())
+		var reasons []string
+		for _, e := range list.Items {
+			if e.Regarding.Name == obj.GetName() {
+				reasons = append(reasons, e.Reason)
+			}
+		}
+		return reasons
+	}
+}
+
+// ageLastSync moves the agent's last sync two sync periods back, as the passing of time
+// would, and pokes it (an annotation) as the periodic requeue would, so that the next
+// reconcile checks the remote agent.
+func ageLastSync(agent *wassistv1alpha1.WassistAgent) {
+	Eventually(func() error {
+		fetch(agent)
+		before := agent.DeepCopy()
+		agent.Status.LastSyncTime = &metav1.Time{Time: time.Now().Add(-2 * time.Hour)}
+		return k8sClient.Status().Patch(ctx, agent, client.MergeFrom(before))
+	}).WithTimeout(timeout).Should(Succeed())
+	poke(agent)
+}
+
+// poke changes an annotation of no meaning to the operator, which triggers a reconcile.
+func poke(agent *wassistv1alpha1.WassistAgent) {
+	update(agent, func(a *wassistv1alpha1.WassistAgent) {
+		if a.Annotations == nil {
+			a.Annotations = map[string]string{}
+		}
+		a.Annotations["test.wassist.app/poked"] = time.Now().Format(time.RFC3339Nano)
+	})
+}
+
+func rawJSON(s string) runtime.RawExtension { return runtime.RawExtension{Raw: []byte(s)} }
+
+// readyMessage is the message of the agent's Ready condition.
+func readyMessage(agent *wassistv1alpha1.WassistAgent) string {
+	fetch(agent)
+	if c := meta.FindStatusCondition(agent.Status.Conditions, wassistv1alpha1.ConditionReady); c != nil {
+		return c.Message
+	}
+	return ""
+}
+
+// update applies change to the latest version of obj, retrying on conflicts with the
+// controller's own writes.
+func update[T client.Object](obj T, change func(T)) {
+	Eventually(func() error {
+		fetch(obj)
+		change(obj)
+		return k8sClient.Update(ctx, obj)
+	}).WithTimeout(timeout).Should(Succeed())
+}

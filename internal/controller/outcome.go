@@ -1,0 +1,99 @@
+package controller
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
+)
+
+// Phases return these typed errors (or the client's); outcomeOf turns every error into
+// what the user sees and when the object comes back, in this one place.
+
+// waitingError says the object cannot progress until something else happens; it is
+// not a failure of this operator or of the API.
+type waitingError struct {
+	reason string
+	msg    string
+	retry  time.Duration
+}
+
+func (e *waitingError) Error() string { return e.msg }
+
+// createAmbiguousError says several remote agents carry this object's marker, so the
+// operator cannot tell which one it created.
+type createAmbiguousError struct{ ids []string }
+
+func (e *createAmbiguousError) Error() string {
+	return fmt.Sprintf("several remote agents carry this resource's create marker (%v): delete the extras "+
+		"or set the %s annotation to the one to keep", e.ids, wassistv1alpha1.AnnotationAgentID)
+}
+
+// outcome is what one reconcile ends with.
+type outcome struct {
+	// reason and message go on the Ready and Synced conditions; an empty reason is success.
+	reason  string
+	message string
+	// warn sends a Warning event with the reason and message.
+	warn bool
+	// requeueAfter brings the object back then; zero waits for a watch event.
+	requeueAfter time.Duration
+	// err is returned to controller-runtime, whose per-object exponential backoff
+	// (capped, see backoffLimiter) then decides when to retry.
+	err error
+}
+
+// Slow retries for failures a user has to fix; a watch event usually comes first.
+const (
+	credentialsRetry = 5 * time.Minute
+	ambiguousRetry   = 10 * time.Minute
+)
+
+// outcomeOf classifies err (design rule 5).
+func outcomeOf(err error) outcome {
+	if err == nil {
+		return outcome{}
+	}
+	msg := err.Error()
+	if w, ok := errors.AsType[*waitingError](err); ok {
+		return outcome{reason: w.reason, message: w.msg, requeueAfter: w.retry}
+	}
+	if c, ok := errors.AsType[*credentialsError](err); ok {
+		return outcome{reason: c.reason, message: c.msg, warn: true, requeueAfter: credentialsRetry}
+	}
+	if _, ok := errors.AsType[*createAmbiguousError](err); ok {
+		return outcome{reason: wassistv1alpha1.ReasonCreateAmbiguous, message: msg, warn: true, requeueAfter: ambiguousRetry}
+	}
+	switch {
+	case wassist.IsRateLimited(err):
+		return outcome{reason: wassistv1alpha1.ReasonRateLimited, message: msg, warn: true,
+			requeueAfter: withJitter(wassist.RetryAfter(err))}
+	case wassist.IsUnauthorized(err):
+		return outcome{reason: wassistv1alpha1.ReasonCredentialsRejected, message: msg, warn: true, requeueAfter: credentialsRetry}
+	case wassist.IsInvalid(err):
+		// The same request would fail again: wait for the spec to change.
+		return outcome{reason: wassistv1alpha1.ReasonInvalidSpec, message: msg, warn: true}
+	default:
+		return outcome{reason: wassistv1alpha1.ReasonRemoteError, message: msg, warn: true, err: err}
+	}
+}
+
+// eventType is the event type of an outcome.
+func (o outcome) eventType() string {
+	if o.warn {
+		return corev1.EventTypeWarning
+	}
+	return corev1.EventTypeNormal
+}
+
+// withJitter spreads requeues of many objects blocked by one key over a little time
+// after the block ends, so that they do not all wake at the same instant.
+func withJitter(d time.Duration) time.Duration {
+	d = max(d, time.Second)
+	return d + time.Duration(rand.Int64N(int64(d/10)+int64(time.Second)))
+}
