@@ -19,6 +19,7 @@ limitations under the License.
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"flag"
 	"os"
@@ -152,6 +153,10 @@ func main() {
 		Burst:             o.rateBurst,
 	})
 
+	if err := controller.SetupIndexes(context.Background(), mgr); err != nil {
+		setupLog.Error(err, "Failed to set up cache indexes")
+		os.Exit(1)
+	}
 	if err := (&controller.WassistAgentReconciler{
 		Client:     mgr.GetClient(),
 		Scheme:     mgr.GetScheme(),
@@ -164,9 +169,12 @@ func main() {
 		os.Exit(1)
 	}
 	if err := (&controller.WassistDeploymentReconciler{
-		Client:  mgr.GetClient(),
-		Scheme:  mgr.GetScheme(),
-		Wassist: apiClients,
+		Client:     mgr.GetClient(),
+		Scheme:     mgr.GetScheme(),
+		APIReader:  mgr.GetAPIReader(),
+		Wassist:    apiClients,
+		Recorder:   mgr.GetEventRecorder("wassist-operator"),
+		SyncPeriod: o.syncPeriod,
 	}).SetupWithManager(mgr); err != nil {
 		setupLog.Error(err, "Failed to create controller", "controller", "wassistdeployment")
 		os.Exit(1)

@@ -326,9 +326,10 @@ type WassistAgentStatus struct {
 	// +optional
 	PhoneNumbers []AgentPhoneNumber `json:"phoneNumbers,omitempty"`
 
-	// appliedHash is a hash of the agent the operator last applied or found equal, after
-	// resolving references (handoff agent ids, the credit grant password). A reconcile
-	// whose resolved spec still hashes to it, within the sync period, calls no API.
+	// appliedHash is a hash of the agent the operator last applied, found equal, or saw
+	// refused by the API, after resolving references (handoff agent ids, the credit grant
+	// password, the agent's deployments). A reconcile whose resolved spec still hashes to
+	// it calls no API: within the sync period when Ready, or at all when refused.
 	// +optional
 	AppliedHash string `json:"appliedHash,omitempty"`
 

@@ -160,10 +160,11 @@ func (v agentView) normalized() agentView {
 
 func (v agentView) equal(o agentView) bool { return reflect.DeepEqual(v, o) }
 
-// hash names the view without revealing it (it holds the credit password).
-func (v agentView) hash() string {
+// hash names the view, and whatever else decides that the remote must be read again,
+// without revealing it (it holds the credit password).
+func (v agentView) hash(extra string) string {
 	data, _ := json.Marshal(v)
-	sum := sha256.Sum256(data)
+	sum := sha256.Sum256(append(data, extra...))
 	return hex.EncodeToString(sum[:12])
 }
 

@@ -6,8 +6,11 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
@@ -66,18 +69,25 @@ func agentSecretNames(obj client.Object) []string {
 	return names
 }
 
-// agentsIndexedBy maps an object to the WassistAgents in its namespace whose index
-// holds its name: the agents that read a Secret, or that hand off to an agent.
-func agentsIndexedBy(c client.Reader, index string) func(context.Context, client.Object) []reconcile.Request {
+// objectsIndexedBy maps an object to the objects (listed into newList()) in its
+// namespace whose index holds its name: the agents that read a Secret or hand off to
+// an agent, the deployments of an agent.
+func objectsIndexedBy(c client.Reader, index string, newList func() client.ObjectList) handler.MapFunc {
 	return func(ctx context.Context, obj client.Object) []reconcile.Request {
-		agents := &wassistv1alpha1.WassistAgentList{}
-		if err := c.List(ctx, agents, client.InNamespace(obj.GetNamespace()), client.MatchingFields{index: obj.GetName()}); err != nil {
+		list := newList()
+		if err := c.List(ctx, list, client.InNamespace(obj.GetNamespace()), client.MatchingFields{index: obj.GetName()}); err != nil {
 			return nil
 		}
-		reqs := make([]reconcile.Request, 0, len(agents.Items))
-		for _, a := range agents.Items {
-			reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&a)})
-		}
+		var reqs []reconcile.Request
+		_ = meta.EachListItem(list, func(o runtime.Object) error {
+			if item, ok := o.(client.Object); ok {
+				reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(item)})
+			}
+			return nil
+		})
 		return reqs
 	}
 }
+
+func agentList() client.ObjectList      { return &wassistv1alpha1.WassistAgentList{} }
+func deploymentList() client.ObjectList { return &wassistv1alpha1.WassistDeploymentList{} }

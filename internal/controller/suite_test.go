@@ -99,6 +99,7 @@ var _ = BeforeSuite(func() {
 		Options:           wassist.Options{BaseURL: simServer.URL + "/api/v1", Metrics: wassist.NewMetrics(prometheus.NewRegistry())},
 		RequestsPerMinute: requestsPerMinute,
 	})
+	Expect(controller.SetupIndexes(ctx, mgr)).To(Succeed())
 	Expect((&controller.WassistAgentReconciler{
 		Client:    mgr.GetClient(),
 		Scheme:    mgr.GetScheme(),
@@ -109,11 +110,26 @@ var _ = BeforeSuite(func() {
 		// last sync instead of waiting for it.
 		SyncPeriod: time.Hour,
 	}).SetupWithManager(mgr)).To(Succeed())
+	Expect((&controller.WassistDeploymentReconciler{
+		Client:     mgr.GetClient(),
+		Scheme:     mgr.GetScheme(),
+		APIReader:  mgr.GetAPIReader(),
+		Wassist:    pool,
+		Recorder:   mgr.GetEventRecorder("wassist-operator"),
+		SyncPeriod: time.Hour,
+	}).SetupWithManager(mgr)).To(Succeed())
 
 	go func() {
 		defer GinkgoRecover()
 		Expect(mgr.Start(ctx)).To(Succeed())
 	}()
+})
+
+// One ordered container, so that the hygiene spec sees the whole run.
+var _ = Describe("The operator", Ordered, func() {
+	Describe("WassistAgent", agentSpecs)
+	Describe("WassistDeployment", deploymentSpecs)
+	Describe("secret hygiene", hygieneSpec)
 })
 
 var _ = AfterSuite(func() {

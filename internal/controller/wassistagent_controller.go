@@ -19,6 +19,8 @@ package controller
 import (
 	"context"
 	"maps"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -115,9 +117,9 @@ func (r *WassistAgentReconciler) reconcileNormal(ctx context.Context, s *agentSc
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	if r.upToDate(s.agent, want) {
-		// Rule 1: nothing changed and the last sync is fresh. No API call.
-		return ctrl.Result{RequeueAfter: r.untilNextSync(s.agent)}, nil
+	if done, res, err := r.nothingToDo(s.agent, want.hash); done {
+		// Rule 1: nothing changed since the last sync. No API call.
+		return res, err
 	}
 	// The cache may be behind this controller's own last writes (an id stored, a status
 	// not seen yet): decide on the object as it is before spending the API budget.
@@ -127,8 +129,8 @@ func (r *WassistAgentReconciler) reconcileNormal(ctx context.Context, s *agentSc
 		if want, err = r.desired(ctx, s.agent); err != nil {
 			return ctrl.Result{}, err
 		}
-		if r.upToDate(s.agent, want) {
-			return ctrl.Result{RequeueAfter: r.untilNextSync(s.agent)}, nil
+		if done, res, err := r.nothingToDo(s.agent, want.hash); done {
+			return res, err
 		}
 	}
 	if err := r.resolveCredentials(ctx, s); err != nil {
@@ -138,24 +140,59 @@ func (r *WassistAgentReconciler) reconcileNormal(ctx context.Context, s *agentSc
 	if err != nil || remote == nil {
 		return ctrl.Result{}, err
 	}
-	if err := r.update(ctx, s, remote, want); err != nil {
+	if err := r.update(ctx, s, remote, want.view); err != nil {
+		if wassist.IsInvalid(err) {
+			// Remember what was refused: only a change of it is worth another try.
+			s.agent.Status.AppliedHash = want.hash
+		}
 		return ctrl.Result{}, err
 	}
 	if err := r.reconcileSharing(ctx, s); err != nil {
 		return ctrl.Result{}, err
 	}
 	s.confirmed = true
-	s.agent.Status.AppliedHash = want.hash()
+	s.agent.Status.AppliedHash = want.hash
 	return ctrl.Result{RequeueAfter: withSyncJitter(r.syncPeriod())}, nil
 }
 
-// desired resolves the spec's references and returns the agent it asks for.
-func (r *WassistAgentReconciler) desired(ctx context.Context, agent *wassistv1alpha1.WassistAgent) (agentView, error) {
+// desired resolves the spec's references and returns the agent it asks for, with the
+// hash the status keeps of it.
+func (r *WassistAgentReconciler) desired(ctx context.Context, agent *wassistv1alpha1.WassistAgent) (desiredAgent, error) {
 	refs, err := r.resolveRefs(ctx, agent)
 	if err != nil {
-		return agentView{}, err
+		return desiredAgent{}, err
 	}
-	return desiredView(agent, refs), nil
+	deployments, err := r.deploymentsFingerprint(ctx, agent)
+	if err != nil {
+		return desiredAgent{}, err
+	}
+	view := desiredView(agent, refs)
+	return desiredAgent{view: view, hash: view.hash(deployments)}, nil
+}
+
+// desiredAgent is the agent the spec asks for, and its hash.
+type desiredAgent struct {
+	view agentView
+	hash string
+}
+
+// deploymentsFingerprint names the Ready WassistDeployments of the agent. It is
+// part of the applied hash, so that when a deployment comes, goes or changes, the agent
+// is read again and its status.phoneNumbers follows.
+func (r *WassistAgentReconciler) deploymentsFingerprint(ctx context.Context, agent *wassistv1alpha1.WassistAgent) (string, error) {
+	deps := &wassistv1alpha1.WassistDeploymentList{}
+	if err := r.List(ctx, deps, client.InNamespace(agent.Namespace),
+		client.MatchingFields{deploymentAgentIndex: agent.Name}); err != nil {
+		return "", err
+	}
+	parts := make([]string, 0, len(deps.Items))
+	for _, d := range deps.Items {
+		if meta.IsStatusConditionTrue(d.Status.Conditions, wassistv1alpha1.ConditionReady) {
+			parts = append(parts, d.Name+"="+d.Status.PhoneNumberID)
+		}
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ","), nil
 }
 
 // refresh re-reads the object uncached and reports whether the cache was behind.
@@ -171,24 +208,44 @@ func (r *WassistAgentReconciler) refresh(ctx context.Context, s *agentScope) (bo
 	return true, nil
 }
 
+// nothingToDo says whether the last reconcile still stands, so that this one needs no
+// API call: the last sync is up to date, or the API refused this very spec already.
+func (r *WassistAgentReconciler) nothingToDo(agent *wassistv1alpha1.WassistAgent, wantHash string) (bool, ctrl.Result, error) {
+	if r.upToDate(agent, wantHash) {
+		return true, ctrl.Result{RequeueAfter: r.untilNextSync(agent)}, nil
+	}
+	st := agent.Status
+	ready := meta.FindStatusCondition(st.Conditions, wassistv1alpha1.ConditionReady)
+	if ready != nil && ready.Reason == wassistv1alpha1.ReasonInvalidSpec &&
+		st.ObservedGeneration == agent.Generation && st.AppliedHash == wantHash {
+		return true, ctrl.Result{}, &waitingError{reason: ready.Reason, msg: ready.Message}
+	}
+	return false, ctrl.Result{}, nil
+}
+
 // upToDate says whether the last successful sync still holds: same generation, same
 // resolved spec, Ready, and younger than the sync period.
-func (r *WassistAgentReconciler) upToDate(agent *wassistv1alpha1.WassistAgent, want agentView) bool {
+func (r *WassistAgentReconciler) upToDate(agent *wassistv1alpha1.WassistAgent, wantHash string) bool {
 	st := agent.Status
 	return st.AgentID != "" &&
 		st.AgentID == agent.Annotations[wassistv1alpha1.AnnotationAgentID] &&
 		st.ObservedGeneration == agent.Generation &&
-		st.AppliedHash == want.hash() &&
+		st.AppliedHash == wantHash &&
 		meta.IsStatusConditionTrue(st.Conditions, wassistv1alpha1.ConditionReady) &&
 		r.untilNextSync(agent) > 0 &&
 		sharedAsSpecified(agent)
 }
 
 func (r *WassistAgentReconciler) untilNextSync(agent *wassistv1alpha1.WassistAgent) time.Duration {
-	if agent.Status.LastSyncTime == nil {
+	return untilNextSync(agent.Status.LastSyncTime, r.syncPeriod())
+}
+
+// untilNextSync is how long a sync made at last stays fresh.
+func untilNextSync(last *metav1.Time, period time.Duration) time.Duration {
+	if last == nil {
 		return 0
 	}
-	return time.Until(agent.Status.LastSyncTime.Add(r.syncPeriod()))
+	return time.Until(last.Add(period))
 }
 
 func (r *WassistAgentReconciler) syncPeriod() time.Duration {
@@ -319,55 +376,18 @@ func (r *WassistAgentReconciler) update(ctx context.Context, s *agentScope, remo
 	return nil
 }
 
-// finish writes the outcome on the status (one patch), sends the events, and turns the
-// outcome into the result controller-runtime acts on.
+// finish ends every reconcile: one status patch, the events, the result.
 func (r *WassistAgentReconciler) finish(ctx context.Context, s *agentScope, res ctrl.Result, err error) (ctrl.Result, error) {
 	if s.deleted {
 		return res, err
 	}
-	o := outcomeOf(err)
 	st := &s.agent.Status
-	gen := s.agent.Generation
-	st.ObservedGeneration = gen
-	switch {
-	case s.paused:
-		setCondition(st, wassistv1alpha1.ConditionSynced, metav1.ConditionFalse, gen, wassistv1alpha1.ReasonPaused,
-			"the "+wassistv1alpha1.AnnotationPaused+" annotation stops all API traffic for this resource")
-	case o.reason == "":
-		if s.confirmed {
-			st.LastSyncTime = &metav1.Time{Time: time.Now()}
-		}
-		setCondition(st, wassistv1alpha1.ConditionReady, metav1.ConditionTrue, gen, wassistv1alpha1.ReasonAvailable,
-			"the remote agent exists and matches the spec")
-		setCondition(st, wassistv1alpha1.ConditionSynced, metav1.ConditionTrue, gen, wassistv1alpha1.ReasonReconcileSuccess, "")
-	default:
-		setCondition(st, wassistv1alpha1.ConditionReady, metav1.ConditionFalse, gen, o.reason, o.message)
-		setCondition(st, wassistv1alpha1.ConditionSynced, metav1.ConditionFalse, gen, o.reason, o.message)
-		if o.warn || o.reason != wassistv1alpha1.ReasonHandoffAgentPending {
-			r.event(s.agent, o.eventType(), o.reason, "%s", o.message)
-		}
-		res = ctrl.Result{RequeueAfter: o.requeueAfter}
-	}
-	if patchErr := r.patchStatus(ctx, s); patchErr != nil && o.err == nil {
-		return ctrl.Result{}, patchErr
-	}
-	return res, o.err
-}
-
-func setCondition(st *wassistv1alpha1.WassistAgentStatus, typ string, status metav1.ConditionStatus, gen int64, reason, msg string) {
-	meta.SetStatusCondition(&st.Conditions, metav1.Condition{Type: typ, Status: status, ObservedGeneration: gen,
-		Reason: reason, Message: truncate(msg, 32768)})
-}
-
-// patchStatus writes the status with a merge patch against what was read.
-func (r *WassistAgentReconciler) patchStatus(ctx context.Context, s *agentScope) error {
-	base := s.base.DeepCopy()
-	base.ObjectMeta = s.agent.ObjectMeta
-	patch := client.MergeFrom(base)
-	if data, err := patch.Data(s.agent); err == nil && string(data) == "{}" {
-		return nil // nothing changed: spare the API server a no-op write
-	}
-	return client.IgnoreNotFound(r.Status().Patch(ctx, s.agent, patch))
+	return finishReconcile(ctx, r.Client, r.Recorder, reconcileEnd{
+		obj: s.agent, base: s.base,
+		st:     statusFields{conditions: &st.Conditions, observedGeneration: &st.ObservedGeneration, lastSyncTime: &st.LastSyncTime},
+		paused: s.paused, confirmed: s.confirmed,
+		readyMessage: "the remote agent exists and matches the spec",
+	}, res, err)
 }
 
 // patchMetadata applies mutate to the object's metadata and persists it at once with a
@@ -385,30 +405,24 @@ func (r *WassistAgentReconciler) patchMetadata(ctx context.Context, agent *wassi
 }
 
 func (r *WassistAgentReconciler) event(agent *wassistv1alpha1.WassistAgent, eventType, reason, note string, args ...any) {
-	if r.Recorder != nil {
-		r.Recorder.Eventf(agent, nil, eventType, reason, reason, note, args...)
-	}
+	emit(r.Recorder, agent, eventType, reason, note, args...)
 }
 
-// SetupWithManager registers the controller, its indexes and its watches.
+// SetupWithManager registers the controller and its watches; SetupIndexes must run first.
 func (r *WassistAgentReconciler) SetupWithManager(mgr ctrl.Manager) error {
-	ctx := context.Background()
-	if err := mgr.GetFieldIndexer().IndexField(ctx, &wassistv1alpha1.WassistAgent{}, secretRefIndex, agentSecretNames); err != nil {
-		return err
-	}
-	if err := mgr.GetFieldIndexer().IndexField(ctx, &wassistv1alpha1.WassistAgent{}, handoffRefIndex, handoffRefNames); err != nil {
-		return err
-	}
 	return ctrl.NewControllerManagedBy(mgr).
 		// The controller's own status and create-pending writes do not reconcile again;
 		// spec, deletion and other annotation changes (adopt, pause) do.
 		For(&wassistv1alpha1.WassistAgent{}, builder.WithPredicates(
 			predicate.Or(predicate.GenerationChangedPredicate{}, userAnnotationChanged()))).
 		// Secrets are watched as metadata only: the operator never caches their data.
-		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(agentsIndexedBy(mgr.GetClient(), secretRefIndex)),
+		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(objectsIndexedBy(mgr.GetClient(), secretRefIndex, agentList)),
 			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
 		// A handoff target getting (or changing) its agent id moves the agents that hand off to it.
-		Watches(&wassistv1alpha1.WassistAgent{}, handler.EnqueueRequestsFromMapFunc(agentsIndexedBy(mgr.GetClient(), handoffRefIndex))).
+		Watches(&wassistv1alpha1.WassistAgent{},
+			handler.EnqueueRequestsFromMapFunc(objectsIndexedBy(mgr.GetClient(), handoffRefIndex, agentList))).
+		// A deployment of the agent changing refreshes the agent's status.phoneNumbers.
+		Watches(&wassistv1alpha1.WassistDeployment{}, handler.EnqueueRequestsFromMapFunc(deployedAgent)).
 		WithOptions(controller.Options{RateLimiter: backoffLimiter()}).
 		Named("wassistagent").
 		Complete(r)
@@ -430,11 +444,4 @@ func userAnnotationChanged() predicate.Predicate {
 // backoffLimiter retries failing objects from 1s up to 5 minutes apart.
 func backoffLimiter() workqueue.TypedRateLimiter[reconcile.Request] {
 	return workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](time.Second, 5*time.Minute)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

@@ -42,7 +42,8 @@ func fullAgent(t tenant, name string) *wassistv1alpha1.WassistAgent {
 	return a
 }
 
-var _ = Describe("WassistAgent", Ordered, func() {
+// agentSpecs are the WassistAgent behaviours.
+func agentSpecs() {
 	It("creates the agent, reports Ready with its id, and the remote agent equals the spec", func() {
 		t := newTenant()
 		agent := fullAgent(t, "concierge")
@@ -408,7 +409,10 @@ var _ = Describe("WassistAgent", Ordered, func() {
 			Consistently(t.requests).WithTimeout(2 * time.Second).Should(Equal(settled))
 		})
 	})
+}
 
+// hygieneSpec runs last, over everything the suite made the manager do.
+func hygieneSpec() {
 	It("never writes an API key into a log line, an event or a status", func() {
 		Expect(usedKeys).NotTo(BeEmpty())
 		events := &eventsv1.EventList{}
@@ -425,4 +429,4 @@ var _ = Describe("WassistAgent", Ordered, func() {
 			Expect(strings.Contains(string(agentsJSON), key)).To(BeFalse(), "a status holds an API key")
 		}
 	})
-})
+}

@@ -18,38 +18,249 @@ package controller
 
 import (
 	"context"
+	"fmt"
+	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
-// WassistDeploymentReconciler reconciles a WassistDeployment object.
+// WassistDeploymentReconciler keeps a WhatsApp number served by the agent each
+// WassistDeployment names.
+//
+// Wassist has no documented way to disconnect an agent from a number, so deleting a
+// WassistDeployment only stops the operator managing the number: the agent stays live
+// on it (and the agent's status.phoneNumbers keeps showing it). There is therefore no
+// finalizer.
 type WassistDeploymentReconciler struct {
 	client.Client
 	Scheme *runtime.Scheme
-	// Wassist holds one API client per key, shared with the other controller.
+	// APIReader reads Secrets uncached.
+	APIReader client.Reader
+	// Wassist holds one API client per key, shared with the agent controller.
 	Wassist *wassist.Pool
+	// Recorder sends the events of every remote write and every failure.
+	Recorder events.EventRecorder
+	// SyncPeriod is how often a Ready deployment is compared with the number (jittered).
+	SyncPeriod time.Duration
 }
 
-// +kubebuilder:rbac:groups=wassist.app,resources=wassistdeployments,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=wassist.app,resources=wassistdeployments,verbs=get;list;watch
 // +kubebuilder:rbac:groups=wassist.app,resources=wassistdeployments/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups=wassist.app,resources=wassistdeployments/finalizers,verbs=update
 
-// Reconcile is wired into the manager but does not call the Wassist API yet: it reads
-// the object so that watches, caches and RBAC are exercised from the start.
-func (r *WassistDeploymentReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	obj := &wassistv1alpha1.WassistDeployment{}
-	return ctrl.Result{}, client.IgnoreNotFound(r.Get(ctx, req.NamespacedName, obj))
+// Reconcile fetches the deployment, deploys its agent on its number when the number
+// serves another, and writes its status once, at the end.
+func (r *WassistDeploymentReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, retErr error) {
+	dep := &wassistv1alpha1.WassistDeployment{}
+	if err := r.Get(ctx, req.NamespacedName, dep); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	s := &deploymentScope{dep: dep, base: dep.DeepCopy()}
+	defer func() { res, retErr = r.finish(ctx, s, res, retErr) }()
+
+	if dep.Annotations[wassistv1alpha1.AnnotationPaused] == "true" {
+		s.paused = true
+		return ctrl.Result{}, nil
+	}
+	if !dep.DeletionTimestamp.IsZero() {
+		s.deleted = true
+		return ctrl.Result{}, nil
+	}
+	return r.reconcileNormal(ctx, s)
 }
 
-// SetupWithManager sets up the controller with the Manager.
+type deploymentScope struct {
+	dep       *wassistv1alpha1.WassistDeployment
+	base      *wassistv1alpha1.WassistDeployment
+	paused    bool
+	confirmed bool
+	deleted   bool
+}
+
+// reconcileNormal: agent → claim on the number → (nothing to do?) → credentials →
+// observe the number → deploy and verify.
+func (r *WassistDeploymentReconciler) reconcileNormal(ctx context.Context, s *deploymentScope) (ctrl.Result, error) {
+	agentID, keyRef, err := r.resolveAgent(ctx, s.dep)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if err := r.claimTarget(ctx, s.dep); err != nil {
+		return ctrl.Result{}, err
+	}
+	if r.upToDate(s.dep, agentID) {
+		return ctrl.Result{RequeueAfter: untilNextSync(s.dep.Status.LastSyncTime, r.syncPeriod())}, nil
+	}
+	key, err := readSecretValue(ctx, r.APIReader, s.dep.Namespace, keyRef)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	api, err := r.Wassist.For(key)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	t := targetOf(s.dep)
+	serving, numberID, err := t.observe(ctx, api)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if serving != agentID {
+		if err := r.deploy(ctx, s, api, t, agentID, serving); err != nil {
+			return ctrl.Result{}, err
+		}
+		// Verify by reading the number back: the deploy answers are not documented.
+		if serving, numberID, err = t.observe(ctx, api); err != nil {
+			return ctrl.Result{}, err
+		}
+		if serving != agentID {
+			return ctrl.Result{}, fmt.Errorf("after deploying agent %s, %s still serves %q", agentID, t, serving)
+		}
+	}
+	s.dep.Status.AgentID, s.dep.Status.PhoneNumberID = agentID, numberID
+	s.confirmed = true
+	return ctrl.Result{RequeueAfter: withSyncJitter(r.syncPeriod())}, nil
+}
+
+// resolveAgent returns the agent id to deploy and the Secret of the API key: the
+// deployment's own, or else its agent's.
+func (r *WassistDeploymentReconciler) resolveAgent(ctx context.Context, dep *wassistv1alpha1.WassistDeployment) (
+	string, wassistv1alpha1.SecretKeySelector, error) {
+	var keyRef wassistv1alpha1.SecretKeySelector
+	if dep.Spec.APIKeySecretRef != nil {
+		keyRef = *dep.Spec.APIKeySecretRef
+	}
+	if dep.Spec.AgentRef == nil {
+		return dep.Spec.AgentID, keyRef, nil
+	}
+	agent := &wassistv1alpha1.WassistAgent{}
+	err := r.Get(ctx, client.ObjectKey{Namespace: dep.Namespace, Name: dep.Spec.AgentRef.Name}, agent)
+	if err != nil && !apierrors.IsNotFound(err) {
+		return "", keyRef, err
+	}
+	if err != nil || agent.Status.AgentID == "" ||
+		!meta.IsStatusConditionTrue(agent.Status.Conditions, wassistv1alpha1.ConditionReady) {
+		return "", keyRef, &waitingError{reason: wassistv1alpha1.ReasonAgentNotReady,
+			msg: "waiting for WassistAgent " + dep.Spec.AgentRef.Name + " to be Ready", retry: 10 * time.Minute}
+	}
+	if dep.Spec.APIKeySecretRef == nil {
+		keyRef = agent.Spec.APIKeySecretRef
+	}
+	return agent.Status.AgentID, keyRef, nil
+}
+
+// claimTarget fails with Conflict unless this deployment is the oldest of those in the
+// cluster that claim its number: the loser sends nothing, so two claims never flap.
+func (r *WassistDeploymentReconciler) claimTarget(ctx context.Context, dep *wassistv1alpha1.WassistDeployment) error {
+	claims := &wassistv1alpha1.WassistDeploymentList{}
+	if err := r.List(ctx, claims, client.MatchingFields{deploymentTargetIndex: targetOf(dep).String()}); err != nil {
+		return err
+	}
+	winner := dep
+	for i := range claims.Items {
+		c := &claims.Items[i]
+		if c.DeletionTimestamp.IsZero() && olderThan(c, winner) {
+			winner = c
+		}
+	}
+	if winner.UID == dep.UID {
+		return nil
+	}
+	return &waitingError{reason: wassistv1alpha1.ReasonConflict,
+		msg: fmt.Sprintf("%s is claimed by the older WassistDeployment %s/%s; this one sends nothing until that one is deleted",
+			targetOf(dep), winner.Namespace, winner.Name)}
+}
+
+func olderThan(a, b *wassistv1alpha1.WassistDeployment) bool {
+	if !a.CreationTimestamp.Equal(&b.CreationTimestamp) {
+		return a.CreationTimestamp.Before(&b.CreationTimestamp)
+	}
+	return a.Namespace+"/"+a.Name < b.Namespace+"/"+b.Name
+}
+
+func (r *WassistDeploymentReconciler) upToDate(dep *wassistv1alpha1.WassistDeployment, agentID string) bool {
+	st := dep.Status
+	return st.AgentID == agentID &&
+		st.ObservedGeneration == dep.Generation &&
+		meta.IsStatusConditionTrue(st.Conditions, wassistv1alpha1.ConditionReady) &&
+		untilNextSync(st.LastSyncTime, r.syncPeriod()) > 0
+}
+
+// deploy puts the agent on the number, and says so; serving is who served it before.
+func (r *WassistDeploymentReconciler) deploy(ctx context.Context, s *deploymentScope, api *wassist.Client,
+	t deploymentTarget, agentID, serving string) error {
+	if err := t.deploy(ctx, api, agentID, s.dep.Spec.ApplyToExisting); err != nil {
+		return err
+	}
+	if s.dep.Status.AgentID == agentID && serving != "" {
+		emit(r.Recorder, s.dep, corev1.EventTypeWarning, "Redeployed",
+			"%s was switched to agent %s outside the operator; deployed agent %s again", t, serving, agentID)
+		return nil
+	}
+	emit(r.Recorder, s.dep, corev1.EventTypeNormal, "Deployed", "Deployed agent %s on %s", agentID, t)
+	return nil
+}
+
+func (r *WassistDeploymentReconciler) syncPeriod() time.Duration {
+	if r.SyncPeriod > 0 {
+		return r.SyncPeriod
+	}
+	return DefaultSyncPeriod
+}
+
+// finish ends every reconcile: one status patch, the events, the result.
+func (r *WassistDeploymentReconciler) finish(ctx context.Context, s *deploymentScope, res ctrl.Result, err error) (ctrl.Result, error) {
+	if s.deleted {
+		return res, err
+	}
+	st := &s.dep.Status
+	return finishReconcile(ctx, r.Client, r.Recorder, reconcileEnd{
+		obj: s.dep, base: s.base,
+		st:     statusFields{conditions: &st.Conditions, observedGeneration: &st.ObservedGeneration, lastSyncTime: &st.LastSyncTime},
+		paused: s.paused, confirmed: s.confirmed,
+		readyMessage: "the number is served by the agent",
+	}, res, err)
+}
+
+// agentIdentityChanged passes agent updates that matter to its deployments: a new
+// agent id, or a change of readiness.
+func agentIdentityChanged() predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		old, okOld := e.ObjectOld.(*wassistv1alpha1.WassistAgent)
+		cur, okNew := e.ObjectNew.(*wassistv1alpha1.WassistAgent)
+		if !okOld || !okNew {
+			return true
+		}
+		ready := func(a *wassistv1alpha1.WassistAgent) bool {
+			return meta.IsStatusConditionTrue(a.Status.Conditions, wassistv1alpha1.ConditionReady)
+		}
+		return old.Status.AgentID != cur.Status.AgentID || ready(old) != ready(cur)
+	}}
+}
+
+// SetupWithManager registers the controller and its watches; SetupIndexes must run first.
 func (r *WassistDeploymentReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&wassistv1alpha1.WassistDeployment{}).
+		For(&wassistv1alpha1.WassistDeployment{}, builder.WithPredicates(
+			predicate.Or(predicate.GenerationChangedPredicate{}, userAnnotationChanged()))).
+		// An agent that becomes Ready, or gets a new id, moves the deployments of it.
+		Watches(&wassistv1alpha1.WassistAgent{}, handler.EnqueueRequestsFromMapFunc(
+			objectsIndexedBy(mgr.GetClient(), deploymentAgentIndex, deploymentList)),
+			builder.WithPredicates(agentIdentityChanged())).
+		// A claim that goes away hands the number to the next oldest claim.
+		Watches(&wassistv1alpha1.WassistDeployment{}, handler.EnqueueRequestsFromMapFunc(sameTargetClaims(mgr.GetClient()))).
+		WithOptions(controller.Options{RateLimiter: backoffLimiter()}).
 		Named("wassistdeployment").
 		Complete(r)
 }
