@@ -91,6 +91,11 @@ lint-config: golangci-lint ## Verify golangci-lint linter configuration
 build: manifests generate fmt vet ## Build manager binary.
 	go build -o bin/manager ./cmd
 
+.PHONY: demo
+demo: manifests envtest build ## Run the demo: a local control plane, the simulator, the operator and the samples.
+	go build -o bin/wassist-sim ./cmd/wassist-sim
+	go run ./hack/demo --assets "$(ENVTEST_DIR)" --bin bin $(DEMO_ARGS)
+
 .PHONY: run
 run: manifests generate fmt vet ## Run a controller from your host.
 	go run ./cmd

@@ -23,6 +23,7 @@ import (
 	"crypto/tls"
 	"flag"
 	"os"
+	"strings"
 	"time"
 
 	// Import all Kubernetes client auth plugins (e.g. Azure, GCP, OIDC, etc.)
@@ -33,6 +34,7 @@ import (
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
@@ -72,6 +74,7 @@ type options struct {
 	rateBurst        int
 	apiTimeout       time.Duration
 	syncPeriod       time.Duration
+	watchNamespaces  string
 	zap              zap.Options
 }
 
@@ -98,6 +101,8 @@ func parseFlags() options {
 	flag.DurationVar(&o.apiTimeout, "api-timeout", 30*time.Second, "Timeout of one Wassist API call.")
 	flag.DurationVar(&o.syncPeriod, "sync-period", controller.DefaultSyncPeriod,
 		"How often a Ready resource is compared with the remote state (jittered).")
+	flag.StringVar(&o.watchNamespaces, "watch-namespaces", "",
+		"Comma-separated namespaces to watch (and cache); empty watches all namespaces.")
 	o.zap = zap.Options{Development: false}
 	o.zap.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -122,6 +127,20 @@ func metricsOptions(o options) metricsserver.Options {
 	return m
 }
 
+// cacheOptions scopes the manager, and its cache, to the listed namespaces.
+func cacheOptions(namespaces string) cache.Options {
+	var opts cache.Options
+	for ns := range strings.SplitSeq(namespaces, ",") {
+		if ns = strings.TrimSpace(ns); ns != "" {
+			if opts.DefaultNamespaces == nil {
+				opts.DefaultNamespaces = map[string]cache.Config{}
+			}
+			opts.DefaultNamespaces[ns] = cache.Config{}
+		}
+	}
+	return opts
+}
+
 func main() {
 	o := parseFlags()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
@@ -136,6 +155,7 @@ func main() {
 		// The process exits as soon as the manager stops, so stepping down on cancel is
 		// safe and lets a new leader start without waiting out the lease.
 		LeaderElectionReleaseOnCancel: true,
+		Cache:                         cacheOptions(o.watchNamespaces),
 	})
 	if err != nil {
 		setupLog.Error(err, "Failed to start manager")
