@@ -44,8 +44,10 @@ help: ## Display this help.
 ##@ Development
 
 .PHONY: manifests
-manifests: controller-gen ## Generate WebhookConfiguration, ClusterRole and CustomResourceDefinition objects.
+manifests: controller-gen ## Generate CustomResourceDefinitions and the manager ClusterRole (and the Helm chart's copy of the CRDs).
 	"$(CONTROLLER_GEN)" rbac:roleName=manager-role crd webhook paths="./..." output:crd:artifacts:config=config/crd/bases
+	rm -f dist/chart/crds/*.yaml
+	cp config/crd/bases/*.yaml dist/chart/crds/
 
 .PHONY: generate
 generate: controller-gen ## Generate code containing DeepCopy, DeepCopyInto, and DeepCopyObject method implementations.
@@ -60,18 +62,29 @@ vet: ## Run go vet against code.
 	go vet ./...
 
 .PHONY: test
-test: manifests generate fmt vet envtest ginkgo ## Run the unit and envtest suites against a real kube-apiserver and etcd.
-	KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" "$(GINKGO)" run -r --skip-package=test/e2e \
+test: manifests generate fmt vet envtest ginkgo helm ## Run the unit and envtest suites against a real kube-apiserver and etcd.
+	KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" HELM="$(HELM)" "$(GINKGO)" run -r --skip-package=test/e2e \
 		--timeout=30m --poll-progress-after=120s --cover --coverprofile=cover.out --output-dir=. ./...
 
 .PHONY: test-e2e
-test-e2e: manifests generate envtest ginkgo ## Run the end-to-end suite (real API server, manager and simulator as processes).
-	KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" "$(GINKGO)" run --tags=e2e --timeout=60m ./test/e2e/
+test-e2e: manifests generate envtest ginkgo kustomize helm ## Run the end-to-end suite (config/default's RBAC, manager and simulator as processes).
+	KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" KUSTOMIZE="$(KUSTOMIZE)" HELM="$(HELM)" "$(GINKGO)" run --tags=e2e --timeout=60m ./test/e2e/
 
 FUZZTIME ?= 60s
 .PHONY: fuzz
 fuzz: ## Fuzz the decoding of API answers for FUZZTIME (the seed corpus already runs in make test).
 	go test -run '^$$' -fuzz=FuzzDecodeAnswer -fuzztime=$(FUZZTIME) ./internal/wassist/
+
+.PHONY: docs
+docs: crd-ref-docs ## Generate docs/api.md from the Go types of api/v1alpha1.
+	"$(CRD_REF_DOCS)" --source-path=./api/v1alpha1 --renderer=markdown --config=hack/crd-ref-docs/config.yaml \
+		--templates-dir=hack/crd-ref-docs/templates --output-path=docs/api.md
+
+.PHONY: helm-lint
+helm-lint: helm ## Lint the Helm chart and render it with default and non-default values.
+	"$(HELM)" lint --strict dist/chart
+	"$(HELM)" template t dist/chart > /dev/null
+	"$(HELM)" template t dist/chart --set 'serviceMonitor.enabled=true,watchNamespaces={a,b},metrics.enabled=false' > /dev/null
 
 .PHONY: lint
 lint: golangci-lint ## Run golangci-lint linter
@@ -173,11 +186,15 @@ KUSTOMIZE ?= $(LOCALBIN)/kustomize
 CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen
 GOLANGCI_LINT = $(LOCALBIN)/golangci-lint
 GINKGO ?= $(LOCALBIN)/ginkgo
+HELM ?= $(LOCALBIN)/helm
+CRD_REF_DOCS ?= $(LOCALBIN)/crd-ref-docs
 
 ## Tool Versions
 KUSTOMIZE_VERSION ?= v5.8.1
 CONTROLLER_TOOLS_VERSION ?= v0.23.0
 GOLANGCI_LINT_VERSION ?= v2.15.0
+HELM_VERSION ?= v3.22.0
+CRD_REF_DOCS_VERSION ?= v0.3.0
 # The ginkgo CLI must match the library the suites are compiled with.
 GINKGO_VERSION ?= $(call gomodver,github.com/onsi/ginkgo/v2)
 
@@ -217,6 +234,16 @@ $(CONTROLLER_GEN): $(LOCALBIN)
 golangci-lint: $(GOLANGCI_LINT) ## Download golangci-lint locally if necessary.
 $(GOLANGCI_LINT): $(LOCALBIN)
 	$(call go-install-tool,$(GOLANGCI_LINT),github.com/golangci/golangci-lint/v2/cmd/golangci-lint,$(GOLANGCI_LINT_VERSION))
+
+.PHONY: helm
+helm: $(HELM) ## Download helm locally if necessary.
+$(HELM): $(LOCALBIN)
+	$(call go-install-tool,$(HELM),helm.sh/helm/v3/cmd/helm,$(HELM_VERSION))
+
+.PHONY: crd-ref-docs
+crd-ref-docs: $(CRD_REF_DOCS) ## Download crd-ref-docs locally if necessary.
+$(CRD_REF_DOCS): $(LOCALBIN)
+	$(call go-install-tool,$(CRD_REF_DOCS),github.com/elastic/crd-ref-docs,$(CRD_REF_DOCS_VERSION))
 
 .PHONY: ginkgo
 ginkgo: $(LOCALBIN) ## Install the ginkgo CLI matching go.mod.

@@ -264,7 +264,7 @@ func start(logPath, bin string, args ...string) (*exec.Cmd, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, args...) //nolint:gosec // the demo's own binaries
+	cmd := exec.Command(bin, args...) //nolint:noctx // stopped by stopProcess, with a grace period, not by a context
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {

@@ -16,40 +16,57 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package e2e runs the manager as its own process against a real kube-apiserver and
-// etcd, the way a user runs it, and checks it from the outside.
+// Package e2e runs the operator the way a user runs it: the kustomize output of
+// config/default applied to a real kube-apiserver, the manager binary as its own process
+// under the ServiceAccount and RBAC that output defines (so a missing rule fails the
+// suite), and the wassist-sim binary as its own process.
 package e2e
 
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	authenticationv1 "k8s.io/api/authentication/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 )
 
+const (
+	operatorNS     = "wassist-operator-system"
+	managerAccount = "wassist-operator-controller-manager"
+	apiKey         = "demo-key" // the key of config/samples' Secret
+	// The simulator and the manager allow ten times the real budget, so the suite runs in
+	// seconds; the budget logic is the same.
+	rateLimit = "1000"
+)
+
 var (
-	ctx         context.Context
-	cancel      context.CancelFunc
-	testEnv     *envtest.Environment
-	k8sClient   client.Client
-	workDir     string
-	managerCmd  *exec.Cmd
-	metricsAddr string
-	probeAddr   string
+	ctx       context.Context
+	cancel    context.CancelFunc
+	testEnv   *envtest.Environment
+	cfg       *rest.Config
+	k8sClient client.Client
+	workDir   string
+	binDir    string
+	simAddr   string
+	manager   *process
 )
 
 func TestE2E(t *testing.T) {
@@ -60,54 +77,49 @@ func TestE2E(t *testing.T) {
 var _ = BeforeSuite(func() {
 	ctx, cancel = context.WithCancel(context.Background())
 	workDir = GinkgoT().TempDir()
+	binDir = filepath.Join(workDir, "bin")
 
-	By("building the manager binary from cmd/")
-	manager := filepath.Join(workDir, "manager")
-	build := exec.Command("go", "build", "-o", manager, "./cmd")
-	build.Dir = "../.."
-	build.Stdout, build.Stderr = GinkgoWriter, GinkgoWriter
-	Expect(build.Run()).To(Succeed())
-
-	By("starting kube-apiserver and etcd with the generated CRDs")
-	testEnv = &envtest.Environment{
-		CRDDirectoryPaths:     []string{"../../config/crd/bases"},
-		ErrorIfCRDPathMissing: true,
+	By("building the manager and the simulator from cmd/")
+	for _, b := range []struct{ out, pkg string }{{"manager", "./cmd"}, {"wassist-sim", "./cmd/wassist-sim"}} {
+		build := exec.Command("go", "build", "-o", filepath.Join(binDir, b.out), b.pkg)
+		build.Dir = "../.."
+		build.Stdout, build.Stderr = GinkgoWriter, GinkgoWriter
+		Expect(build.Run()).To(Succeed())
 	}
-	cfg, err := testEnv.Start()
-	Expect(err).NotTo(HaveOccurred(), "set KUBEBUILDER_ASSETS or run `make test-e2e`")
 
+	By("starting kube-apiserver and etcd")
+	testEnv = &envtest.Environment{}
+	var err error
+	cfg, err = testEnv.Start()
+	Expect(err).NotTo(HaveOccurred(), "set KUBEBUILDER_ASSETS or run `make test-e2e`")
 	scheme := runtime.NewScheme()
 	Expect(clientgoscheme.AddToScheme(scheme)).To(Succeed())
 	Expect(wassistv1alpha1.AddToScheme(scheme)).To(Succeed())
 	k8sClient, err = client.New(cfg, client.Options{Scheme: scheme})
 	Expect(err).NotTo(HaveOccurred())
 
-	By("starting the manager as a separate process")
-	admin, err := testEnv.AddUser(envtest.User{Name: "e2e-manager", Groups: []string{"system:masters"}}, nil)
-	Expect(err).NotTo(HaveOccurred())
-	kubeconfig, err := admin.KubeConfig()
-	Expect(err).NotTo(HaveOccurred())
-	kubeconfigPath := filepath.Join(workDir, "kubeconfig")
-	Expect(os.WriteFile(kubeconfigPath, kubeconfig, 0o600)).To(Succeed())
+	By("applying the kustomize output of config/default, but the Deployment (no container runtime here)")
+	for _, obj := range kustomize("config/default") {
+		if obj.GetKind() == "Deployment" {
+			continue
+		}
+		Expect(k8sClient.Create(ctx, obj)).To(Succeed(), "%s %s", obj.GetKind(), obj.GetName())
+	}
+	Eventually(func() error { return k8sClient.List(ctx, &wassistv1alpha1.WassistAgentList{}) }).
+		WithTimeout(timeout).Should(Succeed(), "the CRDs are not served")
 
-	metricsAddr, probeAddr = freeAddr(), freeAddr()
-	logFile, err := os.Create(filepath.Join(workDir, "manager.log"))
-	Expect(err).NotTo(HaveOccurred())
-	managerCmd = exec.Command(manager,
-		"--kubeconfig="+kubeconfigPath,
-		"--metrics-bind-address="+metricsAddr,
-		"--health-probe-bind-address="+probeAddr,
-		"--leader-elect=false",
-	)
-	managerCmd.Stdout, managerCmd.Stderr = logFile, logFile
-	Expect(managerCmd.Start()).To(Succeed())
-	DeferCleanup(func() { _ = logFile.Close() })
+	By("starting the simulator")
+	simAddr = freeAddr()
+	sim := start("wassist-sim", "--addr="+simAddr, "--api-key="+apiKey, "--rate-limit="+rateLimit)
+	DeferCleanup(sim.stop)
+
+	By("starting the manager under its ServiceAccount's token")
+	manager = startManager()
 })
 
 var _ = AfterSuite(func() {
-	if managerCmd != nil && managerCmd.Process != nil {
-		_ = managerCmd.Process.Signal(syscall.SIGTERM)
-		_ = managerCmd.Wait()
+	if manager != nil {
+		manager.stop()
 	}
 	cancel()
 	if testEnv != nil {
@@ -115,18 +127,54 @@ var _ = AfterSuite(func() {
 	}
 })
 
-var _ = ReportAfterSuite("manager log", func(r Report) {
-	if !r.SuiteSucceeded && workDir != "" {
-		if data, err := os.ReadFile(filepath.Join(workDir, "manager.log")); err == nil {
-			fmt.Fprintf(GinkgoWriter, "manager log:\n%s\n", data)
+// startManager runs the manager as config/default would in a pod: as its ServiceAccount,
+// with leader election in its namespace, with secured metrics.
+func startManager() *process {
+	kubeconfig := kubeconfigFor(managerAccount, operatorNS)
+	return start("manager",
+		"--kubeconfig="+kubeconfig,
+		"--leader-elect", "--leader-election-namespace="+operatorNS,
+		"--metrics-bind-address="+metricsAddr(),
+		"--health-probe-bind-address="+probeAddr(),
+		"--wassist-api-url=http://"+simAddr+"/api/v1/",
+		"--rate-limit="+rateLimit,
+	)
+}
+
+// kubeconfigFor writes a kubeconfig that authenticates with a token of a ServiceAccount.
+func kubeconfigFor(account, namespace string) string {
+	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: account, Namespace: namespace}}
+	expiry := int64(3600)
+	tr := &authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &expiry}}
+	Expect(k8sClient.SubResource("token").Create(ctx, sa, tr)).To(Succeed())
+	kc := clientcmdapi.NewConfig()
+	kc.Clusters["e2e"] = &clientcmdapi.Cluster{Server: cfg.Host, CertificateAuthorityData: cfg.CAData}
+	kc.AuthInfos[account] = &clientcmdapi.AuthInfo{Token: tr.Status.Token}
+	kc.Contexts["e2e"] = &clientcmdapi.Context{Cluster: "e2e", AuthInfo: account}
+	kc.CurrentContext = "e2e"
+	path := filepath.Join(workDir, account+".kubeconfig")
+	Expect(clientcmd.WriteToFile(*kc, path)).To(Succeed())
+	return path
+}
+
+// kustomize renders a kustomization of the repository into objects.
+func kustomize(dir string) []*unstructured.Unstructured {
+	bin := os.Getenv("KUSTOMIZE")
+	if bin == "" {
+		bin = "../../bin/kustomize"
+	}
+	out, err := exec.CommandContext(ctx, bin, "build", filepath.Join("../..", dir)).Output()
+	Expect(err).NotTo(HaveOccurred(), "kustomize build %s (run `make test-e2e`, which installs kustomize)", dir)
+	return decodeYAML(out)
+}
+
+var _ = ReportAfterSuite("logs", func(r Report) {
+	if r.SuiteSucceeded || workDir == "" {
+		return
+	}
+	for _, name := range []string{"manager.log", "wassist-sim.log"} {
+		if data, err := os.ReadFile(filepath.Join(workDir, name)); err == nil {
+			fmt.Fprintf(GinkgoWriter, "%s:\n%s\n", name, data)
 		}
 	}
 })
-
-// freeAddr returns a loopback address with a port nobody listens on right now.
-func freeAddr() string {
-	l, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
-	Expect(err).NotTo(HaveOccurred())
-	defer func() { _ = l.Close() }()
-	return l.Addr().String()
-}

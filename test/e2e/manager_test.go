@@ -19,90 +19,190 @@ limitations under the License.
 package e2e
 
 import (
-	"crypto/tls"
-	"io"
+	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/yaml"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 )
 
-// get fetches url, trusting the manager's self-signed certificate, with an optional token.
-func get(url, token string) (int, string, error) {
-	c := &http.Client{
-		Timeout:   5 * time.Second,
-		Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}, //nolint:gosec // self-signed
+const samplesNS = "default"
+
+// allReady counts the Ready WassistAgents and WassistDeployments of a namespace.
+func allReady(ns string) func() (int, error) {
+	return func() (int, error) {
+		agents := &wassistv1alpha1.WassistAgentList{}
+		deps := &wassistv1alpha1.WassistDeploymentList{}
+		if err := k8sClient.List(ctx, agents, client.InNamespace(ns)); err != nil {
+			return 0, err
+		}
+		if err := k8sClient.List(ctx, deps, client.InNamespace(ns)); err != nil {
+			return 0, err
+		}
+		n := 0
+		for _, a := range agents.Items {
+			if meta.IsStatusConditionTrue(a.Status.Conditions, wassistv1alpha1.ConditionReady) {
+				n++
+			}
+		}
+		for _, d := range deps.Items {
+			if meta.IsStatusConditionTrue(d.Status.Conditions, wassistv1alpha1.ConditionReady) {
+				n++
+			}
+		}
+		return n, nil
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return 0, "", err
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return 0, "", err
-	}
-	defer func() { _ = resp.Body.Close() }()
-	body, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body), err
 }
 
-// metricsReaderToken returns a token of a ServiceAccount bound to the metrics-reader
-// ClusterRole exactly as config/rbac ships it.
-func metricsReaderToken() string {
-	data, err := os.ReadFile("../../config/rbac/metrics_reader_role.yaml")
-	Expect(err).NotTo(HaveOccurred())
-	role := &rbacv1.ClusterRole{}
-	Expect(yaml.Unmarshal(data, role)).To(Succeed())
-	Expect(k8sClient.Create(ctx, role)).To(Succeed())
-
-	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "prometheus", Namespace: "default"}}
-	Expect(k8sClient.Create(ctx, sa)).To(Succeed())
-	binding := &rbacv1.ClusterRoleBinding{
-		ObjectMeta: metav1.ObjectMeta{Name: "prometheus-metrics-reader"},
-		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role.Name},
-		Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: sa.Name, Namespace: sa.Namespace}},
-	}
-	Expect(k8sClient.Create(ctx, binding)).To(Succeed())
-
-	tr := &authenticationv1.TokenRequest{}
-	Expect(k8sClient.SubResource("token").Create(ctx, sa, tr)).To(Succeed())
-	return tr.Status.Token
-}
-
-var _ = Describe("The manager binary", func() {
+var _ = Describe("The operator, installed from config/default", Ordered, func() {
 	It("answers its liveness and readiness probes", func() {
 		for _, path := range []string{"/healthz", "/readyz"} {
 			Eventually(func() (int, error) {
-				code, _, err := get("http://"+probeAddr+path, "")
+				code, _, err := httpGet("http://"+probeAddr()+path, "")
 				return code, err
-			}).WithTimeout(60*time.Second).WithPolling(250*time.Millisecond).Should(Equal(http.StatusOK), path)
+			}).WithTimeout(timeout).WithPolling(poll).Should(Equal(http.StatusOK), path)
 		}
 	})
 
-	It("serves metrics over HTTPS to an authorised caller and refuses an anonymous one", func() {
-		token := metricsReaderToken()
+	It("makes every sample of config/samples Ready", func() {
+		for _, obj := range kustomize("config/samples") {
+			obj.SetNamespace(samplesNS)
+			Expect(k8sClient.Create(ctx, obj)).To(Succeed(), "%s %s", obj.GetKind(), obj.GetName())
+		}
+		Eventually(allReady(samplesNS)).WithTimeout(timeout).WithPolling(poll).Should(Equal(3))
+		concierge, ok := remoteByName("Coffee Concierge")
+		Expect(ok).To(BeTrue())
+		Expect(concierge.HandoffTools).To(HaveLen(1))
+		Expect(concierge.PhoneNumbers).To(HaveLen(1))
+	})
+
+	It("propagates an edit of a sample", func() {
+		agent := &wassistv1alpha1.WassistAgent{ObjectMeta: metav1.ObjectMeta{Name: "concierge", Namespace: samplesNS}}
+		Eventually(func() error {
+			if err := k8sClient.Get(ctx, client.ObjectKeyFromObject(agent), agent); err != nil {
+				return err
+			}
+			agent.Spec.FirstMessage = "Welcome back! The usual?"
+			return k8sClient.Update(ctx, agent)
+		}).WithTimeout(timeout).Should(Succeed())
+		Eventually(func() string { a, _ := remoteByName("Coffee Concierge"); return a.FirstMessage }).
+			WithTimeout(timeout).WithPolling(poll).Should(Equal("Welcome back! The usual?"))
+	})
+
+	It("deletes the remote agent with its resource", func() {
+		agent := &wassistv1alpha1.WassistAgent{
+			ObjectMeta: metav1.ObjectMeta{Name: "short-lived", Namespace: samplesNS},
+			Spec:       wassistv1alpha1.WassistAgentSpec{APIKeySecretRef: wassistv1alpha1.SecretKeySelector{Name: "wassist-api-key"}},
+		}
+		Expect(k8sClient.Create(ctx, agent)).To(Succeed())
+		Eventually(func() bool { _, ok := remoteByName("short-lived"); return ok }).WithTimeout(timeout).Should(BeTrue())
+		Expect(k8sClient.Delete(ctx, agent)).To(Succeed())
+		Eventually(func() bool { _, ok := remoteByName("short-lived"); return ok }).WithTimeout(timeout).Should(BeFalse())
+		Eventually(func() bool { return apierrors.IsNotFound(k8sClient.Get(ctx, client.ObjectKeyFromObject(agent), agent)) }).
+			WithTimeout(timeout).Should(BeTrue())
+	})
+
+	It("leaves exactly 30 remote agents when killed with SIGKILL in the middle of 30 creates", func() {
+		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "bulk"}}
+		Expect(k8sClient.Create(ctx, ns)).To(Succeed())
+		secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "wassist-api-key", Namespace: ns.Name},
+			StringData: map[string]string{"apiKey": apiKey}}
+		Expect(k8sClient.Create(ctx, secret)).To(Succeed())
+		const n = 30
+		bulkCount := func() int {
+			count := 0
+			for _, a := range remoteAgents() {
+				if strings.HasPrefix(a.Name, "bulk-") || strings.HasPrefix(a.Name, "wassist-operator-pending-") {
+					count++
+				}
+			}
+			return count
+		}
+		before := bulkCount()
+		for i := range n {
+			Expect(k8sClient.Create(ctx, &wassistv1alpha1.WassistAgent{
+				ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("bulk-%02d", i), Namespace: ns.Name},
+				Spec:       wassistv1alpha1.WassistAgentSpec{APIKeySecretRef: wassistv1alpha1.SecretKeySelector{Name: "wassist-api-key"}},
+			})).To(Succeed())
+		}
+		// Kill once some, but not all, creates have reached Wassist.
+		Eventually(bulkCount).WithTimeout(timeout).WithPolling(5 * time.Millisecond).Should(BeNumerically(">=", before+3))
+		manager.kill()
+		killedAt := bulkCount() - before
+		Expect(killedAt).To(BeNumerically("<", n), "all creates finished before the kill: the spec proves nothing")
+
+		manager = startManager()
+		Eventually(allReady(ns.Name)).WithTimeout(2 * timeout).WithPolling(poll).Should(Equal(n))
+		var names []string
+		for _, a := range remoteAgents() {
+			if strings.HasPrefix(a.Name, "bulk-") || strings.HasPrefix(a.Name, "wassist-operator-pending-") {
+				names = append(names, a.Name)
+			}
+		}
+		Expect(names).To(HaveLen(n), "remote agents after the restart (the kill came after %d creates)", killedAt)
+		GinkgoWriter.Printf("SIGKILL after %d of %d creates; %d remote agents after the restart\n", killedAt, n, len(names))
+	})
+
+	It("serves the wassist_api_* metrics to an authorised caller and refuses an anonymous one", func() {
+		sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "prometheus", Namespace: operatorNS}}
+		Expect(k8sClient.Create(ctx, sa)).To(Succeed())
+		Expect(k8sClient.Create(ctx, &rbacv1.ClusterRoleBinding{
+			ObjectMeta: metav1.ObjectMeta{Name: "prometheus-metrics-reader"},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "wassist-operator-metrics-reader"},
+			Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: sa.Name, Namespace: sa.Namespace}},
+		})).To(Succeed())
+		token := tokenOf(sa)
+
 		Eventually(func(g Gomega) {
-			code, body, err := get("https://"+metricsAddr+"/metrics", token)
+			code, body, err := httpGet("https://"+metricsAddr()+"/metrics", token)
 			g.Expect(err).NotTo(HaveOccurred())
 			g.Expect(code).To(Equal(http.StatusOK))
-			g.Expect(body).To(ContainSubstring("controller_runtime_reconcile_total"))
-			// The Wassist client registers its series on the same registry.
+			g.Expect(body).To(ContainSubstring(`wassist_api_requests_total{code="201",method="POST",route="/agents/"}`))
+			g.Expect(body).To(ContainSubstring("wassist_api_request_duration_seconds"))
 			g.Expect(body).To(ContainSubstring("wassist_ratelimiter_wait_seconds"))
-		}).WithTimeout(60 * time.Second).WithPolling(500 * time.Millisecond).Should(Succeed())
+			g.Expect(body).NotTo(ContainSubstring(apiKey))
+		}).WithTimeout(timeout).WithPolling(poll).Should(Succeed())
 
-		code, _, err := get("https://"+metricsAddr+"/metrics", "")
+		code, _, err := httpGet("https://"+metricsAddr()+"/metrics", "")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(code).To(Equal(http.StatusUnauthorized))
+	})
+
+	It("renders a Helm chart whose every object the API server accepts (server-side apply, dry run)", func() {
+		helm := os.Getenv("HELM")
+		if helm == "" {
+			helm = "../../bin/helm"
+		}
+		for _, values := range [][]string{nil, {"--set", "serviceMonitor.enabled=false,watchNamespaces={team-a,team-b}"}} {
+			args := append([]string{"template", "wassist-operator", "../../dist/chart", "--include-crds",
+				"--namespace", operatorNS}, values...)
+			out, err := exec.CommandContext(ctx, helm, args...).Output()
+			Expect(err).NotTo(HaveOccurred(), "helm template (run `make test-e2e`, which installs helm)")
+			objs := decodeYAML(out)
+			Expect(objs).NotTo(BeEmpty())
+			kinds := map[string]bool{}
+			for _, obj := range objs {
+				kinds[obj.GetKind()] = true
+				err := k8sClient.Apply(ctx, client.ApplyConfigurationFromUnstructured(obj),
+					client.FieldOwner("e2e-helm"), client.ForceOwnership, client.DryRunAll)
+				Expect(err).NotTo(HaveOccurred(), "%s %s", obj.GetKind(), obj.GetName())
+			}
+			Expect(kinds).To(HaveKey("Deployment"))
+			Expect(kinds).To(HaveKey("CustomResourceDefinition"))
+			Expect(kinds).To(HaveKey("ClusterRole"))
+		}
 	})
 })
