@@ -48,6 +48,7 @@ manifests: controller-gen ## Generate CustomResourceDefinitions and the manager 
 	"$(CONTROLLER_GEN)" rbac:roleName=manager-role crd webhook paths="./..." output:crd:artifacts:config=config/crd/bases
 	rm -f dist/chart/crds/*.yaml
 	cp config/crd/bases/*.yaml dist/chart/crds/
+	cp config/rbac/role.yaml dist/chart/files/manager-role.yaml
 
 .PHONY: generate
 generate: controller-gen ## Generate code containing DeepCopy, DeepCopyInto, and DeepCopyObject method implementations.

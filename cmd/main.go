@@ -173,6 +173,10 @@ func main() {
 		Burst:             o.rateBurst,
 	})
 
+	if err := controller.RegisterMetrics(ctrlmetrics.Registry, mgr.GetClient()); err != nil {
+		setupLog.Error(err, "Failed to register metrics")
+		os.Exit(1)
+	}
 	if err := controller.SetupIndexes(context.Background(), mgr); err != nil {
 		setupLog.Error(err, "Failed to set up cache indexes")
 		os.Exit(1)

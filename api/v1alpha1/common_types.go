@@ -82,9 +82,6 @@ const (
 const (
 	ReasonAvailable           = "Available"
 	ReasonReconcileSuccess    = "ReconcileSuccess"
-	ReasonCreating            = "Creating"
-	ReasonUpdating            = "Updating"
-	ReasonDeleting            = "Deleting"
 	ReasonPaused              = "Paused"
 	ReasonRateLimited         = "RateLimited"
 	ReasonInvalidSpec         = "InvalidSpec"

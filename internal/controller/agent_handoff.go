@@ -1,8 +1,6 @@
 package controller
 
 import (
-	"math/rand/v2"
-
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
@@ -24,5 +22,3 @@ func handoffRefNames(obj client.Object) []string {
 	}
 	return names
 }
-
-func randFloat() float64 { return rand.Float64() }

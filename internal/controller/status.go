@@ -41,7 +41,11 @@ func finishReconcile(ctx context.Context, c client.Client, rec events.EventRecor
 	res ctrl.Result, err error) (ctrl.Result, error) {
 	o := outcomeOf(err)
 	gen := e.obj.GetGeneration()
-	*e.st.observedGeneration = gen
+	if !e.paused {
+		// A paused reconcile looked at nothing: the status still describes the generation
+		// before, so that an edit made while paused is applied once unpaused.
+		*e.st.observedGeneration = gen
+	}
 	set := func(typ string, status metav1.ConditionStatus, reason, msg string) {
 		meta.SetStatusCondition(e.st.conditions, metav1.Condition{Type: typ, Status: status, ObservedGeneration: gen,
 			Reason: reason, Message: truncate(msg, 32768)})

@@ -18,7 +18,9 @@ package controller
 
 import (
 	"context"
+	"hash/fnv"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -29,6 +31,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/client-go/util/workqueue"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -68,8 +71,8 @@ type WassistAgentReconciler struct {
 	keyIDs sync.Map
 }
 
-// +kubebuilder:rbac:groups=wassist.app,resources=wassistagents,verbs=get;list;watch;update;patch
-// +kubebuilder:rbac:groups=wassist.app,resources=wassistagents/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=wassist.app,resources=wassistagents,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=wassist.app,resources=wassistagents/status,verbs=patch
 // +kubebuilder:rbac:groups=wassist.app,resources=wassistagents/finalizers,verbs=update
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
@@ -152,7 +155,7 @@ func (r *WassistAgentReconciler) reconcileNormal(ctx context.Context, s *agentSc
 	}
 	s.confirmed = true
 	s.agent.Status.AppliedHash = want.hash
-	return ctrl.Result{RequeueAfter: withSyncJitter(r.syncPeriod())}, nil
+	return ctrl.Result{RequeueAfter: objectSyncPeriod(s.agent.UID, r.syncPeriod())}, nil
 }
 
 // desired resolves the spec's references and returns the agent it asks for, with the
@@ -237,7 +240,7 @@ func (r *WassistAgentReconciler) upToDate(agent *wassistv1alpha1.WassistAgent, w
 }
 
 func (r *WassistAgentReconciler) untilNextSync(agent *wassistv1alpha1.WassistAgent) time.Duration {
-	return untilNextSync(agent.Status.LastSyncTime, r.syncPeriod())
+	return untilNextSync(agent.Status.LastSyncTime, objectSyncPeriod(agent.UID, r.syncPeriod()))
 }
 
 // untilNextSync is how long a sync made at last stays fresh.
@@ -255,9 +258,13 @@ func (r *WassistAgentReconciler) syncPeriod() time.Duration {
 	return DefaultSyncPeriod
 }
 
-// withSyncJitter spreads periodic checks of many objects over the last tenth of the period.
-func withSyncJitter(d time.Duration) time.Duration {
-	return d - time.Duration(float64(d)*0.1*randFloat())
+// objectSyncPeriod is the sync period shortened by up to a tenth, by an amount fixed per
+// object (from its UID): the periodic checks of objects created together then spread
+// over time instead of all falling due at once, and stay spread.
+func objectSyncPeriod(uid types.UID, period time.Duration) time.Duration {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(uid))
+	return period - time.Duration(float64(period)*0.1*float64(h.Sum32())/math.MaxUint32)
 }
 
 // ensureFinalizer adds the finalizer before anything remote exists.
@@ -329,7 +336,13 @@ func (r *WassistAgentReconciler) observeOrCreate(ctx context.Context, s *agentSc
 			r.event(s.agent, corev1.EventTypeNormal, "Adopted", "Managing remote agent %s", id)
 		}
 		s.agent.Status.AgentID = id
-		return remote, nil
+		// An id set by hand (to resolve CreateAmbiguous) settles an interrupted create.
+		if _, pending := s.agent.Annotations[wassistv1alpha1.AnnotationCreatePending]; pending {
+			err = r.patchMetadata(ctx, s.agent, func(a *wassistv1alpha1.WassistAgent) {
+				delete(a.Annotations, wassistv1alpha1.AnnotationCreatePending)
+			})
+		}
+		return remote, err
 	case !wassist.IsNotFound(err):
 		return nil, err
 	case s.agent.Status.AgentID != id:

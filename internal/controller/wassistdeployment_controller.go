@@ -59,7 +59,7 @@ type WassistDeploymentReconciler struct {
 }
 
 // +kubebuilder:rbac:groups=wassist.app,resources=wassistdeployments,verbs=get;list;watch
-// +kubebuilder:rbac:groups=wassist.app,resources=wassistdeployments/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=wassist.app,resources=wassistdeployments/status,verbs=patch
 
 // Reconcile fetches the deployment, deploys its agent on its number when the number
 // serves another, and writes its status once, at the end.
@@ -101,7 +101,7 @@ func (r *WassistDeploymentReconciler) reconcileNormal(ctx context.Context, s *de
 		return ctrl.Result{}, err
 	}
 	if r.upToDate(s.dep, agentID) {
-		return ctrl.Result{RequeueAfter: untilNextSync(s.dep.Status.LastSyncTime, r.syncPeriod())}, nil
+		return ctrl.Result{RequeueAfter: untilNextSync(s.dep.Status.LastSyncTime, objectSyncPeriod(s.dep.UID, r.syncPeriod()))}, nil
 	}
 	key, err := readSecretValue(ctx, r.APIReader, s.dep.Namespace, keyRef)
 	if err != nil {
@@ -130,7 +130,7 @@ func (r *WassistDeploymentReconciler) reconcileNormal(ctx context.Context, s *de
 	}
 	s.dep.Status.AgentID, s.dep.Status.PhoneNumberID = agentID, numberID
 	s.confirmed = true
-	return ctrl.Result{RequeueAfter: withSyncJitter(r.syncPeriod())}, nil
+	return ctrl.Result{RequeueAfter: objectSyncPeriod(s.dep.UID, r.syncPeriod())}, nil
 }
 
 // resolveAgent returns the agent id to deploy and the Secret of the API key: the
@@ -194,7 +194,7 @@ func (r *WassistDeploymentReconciler) upToDate(dep *wassistv1alpha1.WassistDeplo
 	return st.AgentID == agentID &&
 		st.ObservedGeneration == dep.Generation &&
 		meta.IsStatusConditionTrue(st.Conditions, wassistv1alpha1.ConditionReady) &&
-		untilNextSync(st.LastSyncTime, r.syncPeriod()) > 0
+		untilNextSync(st.LastSyncTime, objectSyncPeriod(dep.UID, r.syncPeriod())) > 0
 }
 
 // deploy puts the agent on the number, and says so; serving is who served it before.
