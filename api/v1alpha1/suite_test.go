@@ -18,7 +18,6 @@ package v1alpha1_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -35,6 +34,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/testutil"
 )
 
 // The schema suite installs the generated CRDs into a real kube-apiserver and proves
@@ -66,7 +66,7 @@ var _ = BeforeSuite(func() {
 	testEnv = &envtest.Environment{
 		CRDDirectoryPaths:     []string{crdDir},
 		ErrorIfCRDPathMissing: true,
-		BinaryAssetsDirectory: localAssetsDir(),
+		BinaryAssetsDirectory: testutil.EnvtestAssetsDir(filepath.Join("..", "..")),
 	}
 	cfg, err := testEnv.Start()
 	Expect(err).NotTo(HaveOccurred(), "envtest needs kube-apiserver and etcd: run `make test` "+
@@ -86,16 +86,3 @@ var _ = AfterSuite(func() {
 		Expect(testEnv.Stop()).To(Succeed())
 	}
 })
-
-// localAssetsDir lets the suite run from an IDE or a bare `go test`: when
-// KUBEBUILDER_ASSETS is unset, it uses the binaries `make envtest` built under bin/k8s.
-func localAssetsDir() string {
-	if os.Getenv("KUBEBUILDER_ASSETS") != "" {
-		return ""
-	}
-	dirs, err := filepath.Glob(filepath.Join("..", "..", "bin", "k8s", "*"))
-	if err != nil || len(dirs) == 0 {
-		return ""
-	}
-	return dirs[len(dirs)-1]
-}

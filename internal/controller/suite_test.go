@@ -21,7 +21,6 @@ import (
 	"context"
 	"io"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -42,6 +41,7 @@ import (
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller"
+	"github.com/wassist-operator/wassist-operator/internal/testutil"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
 )
@@ -80,7 +80,7 @@ var _ = BeforeSuite(func() {
 	testEnv = &envtest.Environment{
 		CRDDirectoryPaths:     []string{filepath.Join("..", "..", "config", "crd", "bases")},
 		ErrorIfCRDPathMissing: true,
-		BinaryAssetsDirectory: localAssetsDir(),
+		BinaryAssetsDirectory: testutil.EnvtestAssetsDir(filepath.Join("..", "..")),
 	}
 	cfg, err := testEnv.Start()
 	Expect(err).NotTo(HaveOccurred(), "run `make test` (it builds kube-apiserver and etcd) or set KUBEBUILDER_ASSETS")
@@ -158,17 +158,4 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
-}
-
-// localAssetsDir lets the suite run from an IDE or a bare `go test`: when
-// KUBEBUILDER_ASSETS is unset, it uses the binaries `make envtest` built under bin/k8s.
-func localAssetsDir() string {
-	if os.Getenv("KUBEBUILDER_ASSETS") != "" {
-		return ""
-	}
-	dirs, err := filepath.Glob(filepath.Join("..", "..", "bin", "k8s", "*"))
-	if err != nil || len(dirs) == 0 {
-		return ""
-	}
-	return dirs[len(dirs)-1]
 }
