@@ -74,6 +74,7 @@ type options struct {
 	rateBurst        int
 	apiTimeout       time.Duration
 	syncPeriod       time.Duration
+	bulkDriftCheck   bool
 	watchNamespaces  string
 	zap              zap.Options
 }
@@ -101,6 +102,8 @@ func parseFlags() options {
 	flag.DurationVar(&o.apiTimeout, "api-timeout", 30*time.Second, "Timeout of one Wassist API call.")
 	flag.DurationVar(&o.syncPeriod, "sync-period", controller.DefaultSyncPeriod,
 		"How often a Ready resource is compared with the remote state (jittered).")
+	flag.BoolVar(&o.bulkDriftCheck, "bulk-drift-check", true,
+		"Find drift with one list of agents per API key and sync period, instead of one GET per agent and period.")
 	flag.StringVar(&o.watchNamespaces, "watch-namespaces", "",
 		"Comma-separated namespaces to watch (and cache); empty watches all namespaces.")
 	o.zap = zap.Options{Development: false}
@@ -181,6 +184,14 @@ func main() {
 		setupLog.Error(err, "Failed to set up cache indexes")
 		os.Exit(1)
 	}
+	var drift *controller.DriftObserver
+	if o.bulkDriftCheck {
+		drift = controller.NewDriftObserver(mgr.GetClient(), mgr.GetAPIReader(), apiClients, o.syncPeriod, ctrlmetrics.Registry)
+		if err := mgr.Add(drift); err != nil {
+			setupLog.Error(err, "Failed to add the bulk drift check")
+			os.Exit(1)
+		}
+	}
 	if err := (&controller.WassistAgentReconciler{
 		Client:     mgr.GetClient(),
 		Scheme:     mgr.GetScheme(),
@@ -188,6 +199,7 @@ func main() {
 		Wassist:    apiClients,
 		Recorder:   mgr.GetEventRecorder("wassist-operator"),
 		SyncPeriod: o.syncPeriod,
+		Drift:      drift,
 	}).SetupWithManager(mgr); err != nil {
 		setupLog.Error(err, "Failed to create controller", "controller", "wassistagent")
 		os.Exit(1)

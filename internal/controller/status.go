@@ -75,6 +75,11 @@ func finishReconcile(ctx context.Context, c client.Client, rec events.EventRecor
 	return res, o.err
 }
 
+// isPaused says whether the paused annotation stops all API traffic for obj.
+func isPaused(obj client.Object) bool {
+	return obj.GetAnnotations()[wassistv1alpha1.AnnotationPaused] == "true"
+}
+
 // patchStatus writes obj's status with a merge patch against base, and nothing when the
 // status did not change.
 func patchStatus(ctx context.Context, c client.Client, obj, base client.Object) error {

@@ -61,6 +61,8 @@ var (
 	sim        *wassisttest.Server
 	simServer  *httptest.Server
 	managerLog = &syncBuffer{}
+	// drift is the bulk drift check; its period is long, specs run a pass with Check.
+	drift *controller.DriftObserver
 )
 
 func TestControllers(t *testing.T) {
@@ -100,15 +102,16 @@ var _ = BeforeSuite(func() {
 		RequestsPerMinute: requestsPerMinute,
 	})
 	Expect(controller.SetupIndexes(ctx, mgr)).To(Succeed())
+	drift = controller.NewDriftObserver(mgr.GetClient(), mgr.GetAPIReader(), pool, time.Hour, prometheus.NewRegistry())
+	Expect(mgr.Add(drift)).To(Succeed())
 	Expect((&controller.WassistAgentReconciler{
-		Client:    mgr.GetClient(),
-		Scheme:    mgr.GetScheme(),
-		APIReader: mgr.GetAPIReader(),
-		Wassist:   pool,
-		Recorder:  mgr.GetEventRecorder("wassist-operator"),
-		// Long enough that no periodic check lands inside a spec: drift specs age the
-		// last sync instead of waiting for it.
+		Client:     mgr.GetClient(),
+		Scheme:     mgr.GetScheme(),
+		APIReader:  mgr.GetAPIReader(),
+		Wassist:    pool,
+		Recorder:   mgr.GetEventRecorder("wassist-operator"),
 		SyncPeriod: time.Hour,
+		Drift:      drift,
 	}).SetupWithManager(mgr)).To(Succeed())
 	Expect((&controller.WassistDeploymentReconciler{
 		Client:     mgr.GetClient(),

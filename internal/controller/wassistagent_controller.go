@@ -21,6 +21,7 @@ import (
 	"hash/fnv"
 	"maps"
 	"math"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -39,10 +40,12 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/controller/priorityqueue"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
@@ -61,6 +64,9 @@ type WassistAgentReconciler struct {
 	Wassist *wassist.Pool
 	// Observer reads the remote agent; nil means one GET per object.
 	Observer AgentObserver
+	// Drift, when set, finds drift in bulk once per sync period and replaces the
+	// per-object periodic check; nil means one GET per object and period.
+	Drift *DriftObserver
 	// Recorder sends the events of every remote write and every failure.
 	Recorder events.EventRecorder
 	// SyncPeriod is how often a Ready agent is compared with the remote (jittered).
@@ -88,7 +94,7 @@ func (r *WassistAgentReconciler) Reconcile(ctx context.Context, req ctrl.Request
 	defer func() { res, retErr = r.finish(ctx, s, res, retErr) }()
 
 	switch {
-	case agent.Annotations[wassistv1alpha1.AnnotationPaused] == "true":
+	case isPaused(agent):
 		s.paused = true
 		return ctrl.Result{}, nil
 	case !agent.DeletionTimestamp.IsZero():
@@ -109,6 +115,10 @@ type agentScope struct {
 	paused    bool
 	// deleted is set once the finalizer is gone: there is no status left to write.
 	deleted bool
+	// drifted is set when the bulk drift check enqueued the object; remote is what it
+	// saw (nil: the agent vanished).
+	drifted bool
+	remote  *wassist.Agent
 }
 
 // reconcileNormal: credentials → finalizer → (nothing to do?) → observe → create | update.
@@ -116,25 +126,9 @@ func (r *WassistAgentReconciler) reconcileNormal(ctx context.Context, s *agentSc
 	if err := r.ensureFinalizer(ctx, s.agent); err != nil {
 		return ctrl.Result{}, err
 	}
-	want, err := r.desired(ctx, s.agent)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	if done, res, err := r.nothingToDo(s.agent, want.hash); done {
-		// Rule 1: nothing changed since the last sync. No API call.
+	want, done, res, err := r.inSync(ctx, s)
+	if done || err != nil {
 		return res, err
-	}
-	// The cache may be behind this controller's own last writes (an id stored, a status
-	// not seen yet): decide on the object as it is before spending the API budget.
-	if fresh, err := r.refresh(ctx, s); err != nil {
-		return ctrl.Result{}, err
-	} else if fresh {
-		if want, err = r.desired(ctx, s.agent); err != nil {
-			return ctrl.Result{}, err
-		}
-		if done, res, err := r.nothingToDo(s.agent, want.hash); done {
-			return res, err
-		}
 	}
 	if err := r.resolveCredentials(ctx, s); err != nil {
 		return ctrl.Result{}, err
@@ -155,7 +149,36 @@ func (r *WassistAgentReconciler) reconcileNormal(ctx context.Context, s *agentSc
 	}
 	s.confirmed = true
 	s.agent.Status.AppliedHash = want.hash
-	return ctrl.Result{RequeueAfter: objectSyncPeriod(s.agent.UID, r.syncPeriod())}, nil
+	return r.nextCheck(s.agent), nil
+}
+
+// inSync resolves the spec and says whether the last reconcile still stands, so that
+// this one needs no API call (rule 1). Before it concludes "no", it re-reads the object
+// uncached: the cache may be behind this controller's own last writes (an id stored, a
+// status not seen yet), and the API budget is not spent on a stale view.
+func (r *WassistAgentReconciler) inSync(ctx context.Context, s *agentScope) (desiredAgent, bool, ctrl.Result, error) {
+	want, err := r.desired(ctx, s.agent)
+	if err != nil {
+		return want, true, ctrl.Result{}, err
+	}
+	if r.Drift != nil {
+		s.remote, s.drifted = r.Drift.take(s.agent.UID)
+	}
+	if s.drifted {
+		return want, false, ctrl.Result{}, nil
+	}
+	if done, res, err := r.nothingToDo(s.agent, want.hash); done {
+		return want, true, res, err
+	}
+	fresh, err := r.refresh(ctx, s)
+	if err != nil || !fresh {
+		return want, err != nil, ctrl.Result{}, err
+	}
+	if want, err = r.desired(ctx, s.agent); err != nil {
+		return want, true, ctrl.Result{}, err
+	}
+	done, res, err := r.nothingToDo(s.agent, want.hash)
+	return want, done, res, err
 }
 
 // desired resolves the spec's references and returns the agent it asks for, with the
@@ -215,7 +238,11 @@ func (r *WassistAgentReconciler) refresh(ctx context.Context, s *agentScope) (bo
 // API call: the last sync is up to date, or the API refused this very spec already.
 func (r *WassistAgentReconciler) nothingToDo(agent *wassistv1alpha1.WassistAgent, wantHash string) (bool, ctrl.Result, error) {
 	if r.upToDate(agent, wantHash) {
-		return true, ctrl.Result{RequeueAfter: r.untilNextSync(agent)}, nil
+		res := r.nextCheck(agent)
+		if r.Drift == nil {
+			res.RequeueAfter = r.untilNextSync(agent)
+		}
+		return true, res, nil
 	}
 	st := agent.Status
 	ready := meta.FindStatusCondition(st.Conditions, wassistv1alpha1.ConditionReady)
@@ -235,8 +262,18 @@ func (r *WassistAgentReconciler) upToDate(agent *wassistv1alpha1.WassistAgent, w
 		st.ObservedGeneration == agent.Generation &&
 		st.AppliedHash == wantHash &&
 		meta.IsStatusConditionTrue(st.Conditions, wassistv1alpha1.ConditionReady) &&
-		r.untilNextSync(agent) > 0 &&
+		// With the bulk drift check, drift enqueues the object itself: no period here.
+		(r.Drift != nil || r.untilNextSync(agent) > 0) &&
 		sharedAsSpecified(agent)
+}
+
+// nextCheck is the result of a reconcile that left the object in sync: with the bulk
+// drift check nothing more; otherwise a periodic check, behind any user change.
+func (r *WassistAgentReconciler) nextCheck(agent *wassistv1alpha1.WassistAgent) ctrl.Result {
+	if r.Drift != nil {
+		return ctrl.Result{}
+	}
+	return ctrl.Result{RequeueAfter: objectSyncPeriod(agent.UID, r.syncPeriod()), Priority: new(handler.LowPriority)}
 }
 
 func (r *WassistAgentReconciler) untilNextSync(agent *wassistv1alpha1.WassistAgent) time.Duration {
@@ -329,7 +366,7 @@ func (r *WassistAgentReconciler) observeOrCreate(ctx context.Context, s *agentSc
 	if id == "" {
 		return r.createCrashSafe(ctx, s)
 	}
-	remote, err := r.observer().Observe(ctx, s.api, id)
+	remote, err := r.observe(ctx, s, id)
 	switch {
 	case err == nil:
 		if s.agent.Status.AgentID != id {
@@ -363,11 +400,19 @@ func (r *WassistAgentReconciler) observeOrCreate(ctx context.Context, s *agentSc
 	}
 }
 
-func (r *WassistAgentReconciler) observer() AgentObserver {
-	if r.Observer != nil {
-		return r.Observer
+// observe reads the remote agent, or takes what the bulk drift check saw of it.
+func (r *WassistAgentReconciler) observe(ctx context.Context, s *agentScope, id string) (*wassist.Agent, error) {
+	if s.drifted && s.remote != nil && s.remote.ID == id {
+		return s.remote, nil
 	}
-	return directObserver{}
+	if s.drifted && s.remote == nil && s.agent.Status.AgentID == id {
+		return nil, &wassist.APIError{Endpoint: "GET /agents/ (bulk drift check)", Status: http.StatusNotFound,
+			Message: "the agent is no longer in the key's list of agents"}
+	}
+	if r.Observer != nil {
+		return r.Observer.Observe(ctx, s.api, id)
+	}
+	return directObserver{}.Observe(ctx, s.api, id)
 }
 
 // update PATCHes the remote agent when it differs from the spec, sending every list whole.
@@ -423,7 +468,7 @@ func (r *WassistAgentReconciler) event(agent *wassistv1alpha1.WassistAgent, even
 
 // SetupWithManager registers the controller and its watches; SetupIndexes must run first.
 func (r *WassistAgentReconciler) SetupWithManager(mgr ctrl.Manager) error {
-	return ctrl.NewControllerManagedBy(mgr).
+	b := ctrl.NewControllerManagedBy(mgr).
 		// The controller's own status and create-pending writes do not reconcile again;
 		// spec, deletion and other annotation changes (adopt, pause) do.
 		For(&wassistv1alpha1.WassistAgent{}, builder.WithPredicates(
@@ -436,9 +481,13 @@ func (r *WassistAgentReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			handler.EnqueueRequestsFromMapFunc(objectsIndexedBy(mgr.GetClient(), handoffRefIndex, agentList))).
 		// A deployment of the agent changing refreshes the agent's status.phoneNumbers.
 		Watches(&wassistv1alpha1.WassistDeployment{}, handler.EnqueueRequestsFromMapFunc(deployedAgent)).
-		WithOptions(controller.Options{RateLimiter: backoffLimiter()}).
-		Named("wassistagent").
-		Complete(r)
+		WithOptions(controllerOptions()).
+		Named("wassistagent")
+	if r.Drift != nil {
+		r.Drift.desired = r.desired
+		b = b.WatchesRawSource(source.TypedChannel(r.Drift.events, lowPriority[*wassistv1alpha1.WassistAgent]()))
+	}
+	return b.Complete(r)
 }
 
 // userAnnotationChanged passes updates that change an annotation other than the
@@ -454,7 +503,25 @@ func userAnnotationChanged() predicate.Predicate {
 	}}
 }
 
-// backoffLimiter retries failing objects from 1s up to 5 minutes apart.
-func backoffLimiter() workqueue.TypedRateLimiter[reconcile.Request] {
-	return workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](time.Second, 5*time.Minute)
+// controllerOptions: failing objects are retried from 1s up to 5 minutes apart, and a
+// priority queue puts user changes before periodic checks and drift repairs.
+func controllerOptions() controller.Options {
+	return controller.Options{
+		RateLimiter:      workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](time.Second, 5*time.Minute),
+		UsePriorityQueue: new(true),
+	}
+}
+
+// lowPriority enqueues generic events (the bulk drift check's) behind user changes.
+func lowPriority[T client.Object]() handler.TypedEventHandler[T, reconcile.Request] {
+	return handler.TypedFuncs[T, reconcile.Request]{
+		GenericFunc: func(_ context.Context, e event.TypedGenericEvent[T], q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			req := reconcile.Request{NamespacedName: client.ObjectKeyFromObject(e.Object)}
+			if pq, ok := q.(priorityqueue.PriorityQueue[reconcile.Request]); ok {
+				pq.AddWithOpts(priorityqueue.AddOpts{Priority: new(handler.LowPriority)}, req)
+				return
+			}
+			q.Add(req)
+		},
+	}
 }

@@ -122,7 +122,7 @@ func agentSpecs() {
 			a.SystemPrompt = "edited in the dashboard"
 			a.Tools = nil
 		})).To(BeTrue())
-		ageLastSync(agent)
+		checkDrift()
 
 		Eventually(func() string { r, _ := sim.Agent(t.key, id); return r.SystemPrompt }).
 			WithTimeout(timeout).Should(Equal("You are a friendly barista."))
@@ -130,6 +130,62 @@ func agentSpecs() {
 		Expect(r.Tools).To(HaveLen(1))
 		Expect(t.remoteAgents()).To(HaveLen(1))
 		Eventually(eventReasons(agent)).Should(ContainElement("Updated"))
+	})
+
+	It("finds drift with one list per key, and repairs only the agents that drifted", func() {
+		t := newTenant()
+		var agents []*wassistv1alpha1.WassistAgent
+		for i := range 5 {
+			a := t.agent(fmt.Sprintf("bulk-%d", i))
+			Expect(k8sClient.Create(ctx, a)).To(Succeed())
+			agents = append(agents, a)
+		}
+		for _, a := range agents {
+			Eventually(readyReason(a)).WithTimeout(timeout).WithPolling(poll).Should(Equal(ready))
+		}
+		Expect(sim.EditAgent(t.key, agents[1].Status.AgentID, func(r *wassisttest.Agent) { r.FirstMessage = "edited" })).To(BeTrue())
+		Expect(sim.EditAgent(t.key, agents[3].Status.AgentID, func(r *wassisttest.Agent) { r.Name = "renamed" })).To(BeTrue())
+		before := map[string]int{}
+		for _, route := range []string{"/agents/", "/agents/{id}/"} {
+			for _, m := range []string{http.MethodGet, http.MethodPatch, http.MethodPost} {
+				before[m+route] = t.requests(m, route)
+			}
+		}
+		delta := func(method, route string) int { return t.requests(method, route) - before[method+route] }
+		// lastSyncTime moves only when a reconcile confirmed the agent with the API: it
+		// tells which agents the check enqueued.
+		synced := func() []string {
+			var times []string
+			for _, a := range agents {
+				fetch(a)
+				times = append(times, a.Status.LastSyncTime.Format(time.RFC3339Nano))
+			}
+			return times
+		}
+		syncedBefore := synced()
+		// lastSyncTime has a one-second resolution: let the next second begin.
+		for _, a := range agents {
+			Eventually(func() bool { return time.Now().After(a.Status.LastSyncTime.Add(time.Second)) }).
+				WithTimeout(timeout).Should(BeTrue())
+		}
+
+		checkDrift()
+		Eventually(func() string { r, _ := sim.Agent(t.key, agents[3].Status.AgentID); return r.Name }).
+			WithTimeout(timeout).Should(Equal("bulk-3"))
+		Eventually(func() string { r, _ := sim.Agent(t.key, agents[1].Status.AgentID); return r.FirstMessage }).
+			WithTimeout(timeout).Should(BeEmpty())
+		Consistently(func() int { return delta(http.MethodPatch, "/agents/{id}/") }).WithTimeout(time.Second).Should(Equal(2))
+		Expect(delta(http.MethodGet, "/agents/")).To(Equal(1), "one list for the key's 5 agents")
+		Expect(delta(http.MethodGet, "/agents/{id}/")).To(BeZero(), "the repairs used the list, not a GET each")
+		Expect(delta(http.MethodPost, "/agents/")).To(BeZero())
+		after := synced()
+		for i := range agents {
+			if i == 1 || i == 3 {
+				Expect(after[i]).NotTo(Equal(syncedBefore[i]), "drifted agent %d was not reconciled", i)
+			} else {
+				Expect(after[i]).To(Equal(syncedBefore[i]), "agent %d did not drift but was enqueued", i)
+			}
+		}
 	})
 
 	It("re-creates a remotely deleted agent, with an event", func() {
@@ -140,7 +196,7 @@ func agentSpecs() {
 		oldID := agent.Status.AgentID
 
 		Expect(sim.RemoveAgent(t.key, oldID)).To(BeTrue())
-		ageLastSync(agent)
+		checkDrift()
 
 		Eventually(func() string { fetch(agent); return agent.Status.AgentID }).
 			WithTimeout(timeout).ShouldNot(Or(Equal(oldID), BeEmpty()))

@@ -29,7 +29,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -71,7 +70,7 @@ func (r *WassistDeploymentReconciler) Reconcile(ctx context.Context, req ctrl.Re
 	s := &deploymentScope{dep: dep, base: dep.DeepCopy()}
 	defer func() { res, retErr = r.finish(ctx, s, res, retErr) }()
 
-	if dep.Annotations[wassistv1alpha1.AnnotationPaused] == "true" {
+	if isPaused(dep) {
 		s.paused = true
 		return ctrl.Result{}, nil
 	}
@@ -130,7 +129,7 @@ func (r *WassistDeploymentReconciler) reconcileNormal(ctx context.Context, s *de
 	}
 	s.dep.Status.AgentID, s.dep.Status.PhoneNumberID = agentID, numberID
 	s.confirmed = true
-	return ctrl.Result{RequeueAfter: objectSyncPeriod(s.dep.UID, r.syncPeriod())}, nil
+	return ctrl.Result{RequeueAfter: objectSyncPeriod(s.dep.UID, r.syncPeriod()), Priority: new(handler.LowPriority)}, nil
 }
 
 // resolveAgent returns the agent id to deploy and the Secret of the API key: the
@@ -260,7 +259,7 @@ func (r *WassistDeploymentReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			builder.WithPredicates(agentIdentityChanged())).
 		// A claim that goes away hands the number to the next oldest claim.
 		Watches(&wassistv1alpha1.WassistDeployment{}, handler.EnqueueRequestsFromMapFunc(sameTargetClaims(mgr.GetClient()))).
-		WithOptions(controller.Options{RateLimiter: backoffLimiter()}).
+		WithOptions(controllerOptions()).
 		Named("wassistdeployment").
 		Complete(r)
 }

@@ -157,7 +157,7 @@ func deploymentSpecs() {
 
 		oldID := agent.Status.AgentID
 		Expect(sim.RemoveAgent(t.key, oldID)).To(BeTrue())
-		ageLastSync(agent)
+		checkDrift()
 		Eventually(func() string { fetch(agent); return agent.Status.AgentID }).WithTimeout(timeout).ShouldNot(Or(Equal(oldID), BeEmpty()))
 		Eventually(t.serving(mainNumber)).WithTimeout(timeout).Should(Equal(agent.Status.AgentID))
 		Eventually(deploymentReady(dep)).WithTimeout(timeout).Should(Equal(ready))
