@@ -211,6 +211,7 @@ func main() {
 		Wassist:    apiClients,
 		Recorder:   mgr.GetEventRecorder("wassist-operator"),
 		SyncPeriod: o.syncPeriod,
+		Drift:      drift,
 	}).SetupWithManager(mgr); err != nil {
 		setupLog.Error(err, "Failed to create controller", "controller", "wassistdeployment")
 		os.Exit(1)

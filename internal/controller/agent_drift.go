@@ -17,7 +17,8 @@ import (
 
 // DriftObserver finds remote drift in bulk (design rule 4): once per sync period, for
 // each API key in use, it lists all the key's agents (100 a page) and enqueues only the
-// WassistAgents whose remote agent differs from the spec or vanished. The steady-state
+// WassistAgents whose remote agent differs from the spec or vanished; likewise one list
+// of numbers per key finds the WassistDeployments whose number another agent serves. The steady-state
 // cost is then ceil(N/100) requests per key and period instead of N GETs, and the
 // reconciler answers the enqueued objects from the list instead of reading them again.
 type DriftObserver struct {
@@ -27,8 +28,9 @@ type DriftObserver struct {
 	Period    time.Duration
 
 	// desired resolves an agent's spec as the reconciler does; set by the reconciler.
-	desired func(context.Context, *wassistv1alpha1.WassistAgent) (desiredAgent, error)
-	events  chan event.TypedGenericEvent[*wassistv1alpha1.WassistAgent]
+	desired          func(context.Context, *wassistv1alpha1.WassistAgent) (desiredAgent, error)
+	events           chan event.TypedGenericEvent[*wassistv1alpha1.WassistAgent]
+	deploymentEvents chan event.TypedGenericEvent[*wassistv1alpha1.WassistDeployment]
 	// seen holds, per object UID, the remote agent (nil: vanished) of a drifted object,
 	// until its reconcile takes it.
 	seen   sync.Map
@@ -41,10 +43,11 @@ func NewDriftObserver(c client.Client, apiReader client.Reader, pool *wassist.Po
 	reg prometheus.Registerer) *DriftObserver {
 	o := &DriftObserver{
 		Client: c, APIReader: apiReader, Wassist: pool, Period: period,
-		events: make(chan event.TypedGenericEvent[*wassistv1alpha1.WassistAgent], 1024),
+		events:           make(chan event.TypedGenericEvent[*wassistv1alpha1.WassistAgent], 1024),
+		deploymentEvents: make(chan event.TypedGenericEvent[*wassistv1alpha1.WassistDeployment], 1024),
 		checks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "wassist_drift_checks_total",
-			Help: "WassistAgents compared with the bulk list of their key, by result (equal, drifted, vanished).",
+			Help: "WassistAgents and WassistDeployments compared with the bulk lists of their key, by result (equal, drifted, vanished).",
 		}, []string{"result"}),
 	}
 	if reg != nil {
@@ -72,9 +75,14 @@ func (o *DriftObserver) Start(ctx context.Context) error {
 	}
 }
 
-// Check runs one pass: one paginated list per API key in use, then one event per
-// drifted or vanished object.
+// Check runs one pass over agents and deployments.
 func (o *DriftObserver) Check(ctx context.Context) error {
+	return cmpErr(o.checkAgents(ctx), o.checkDeployments(ctx))
+}
+
+// checkAgents: one paginated list of agents per API key in use, then one event per
+// drifted or vanished agent.
+func (o *DriftObserver) checkAgents(ctx context.Context) error {
 	agents := &wassistv1alpha1.WassistAgentList{}
 	if err := o.Client.List(ctx, agents); err != nil {
 		return err

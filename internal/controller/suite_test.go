@@ -120,6 +120,7 @@ var _ = BeforeSuite(func() {
 		Wassist:    pool,
 		Recorder:   mgr.GetEventRecorder("wassist-operator"),
 		SyncPeriod: time.Hour,
+		Drift:      drift,
 	}).SetupWithManager(mgr)).To(Succeed())
 
 	go func() {

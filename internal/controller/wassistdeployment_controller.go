@@ -32,6 +32,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
@@ -55,6 +56,9 @@ type WassistDeploymentReconciler struct {
 	Recorder events.EventRecorder
 	// SyncPeriod is how often a Ready deployment is compared with the number (jittered).
 	SyncPeriod time.Duration
+	// Drift, when set, finds drifted numbers in bulk and replaces the per-object
+	// periodic check; nil means one GET per deployment and period.
+	Drift *DriftObserver
 }
 
 // +kubebuilder:rbac:groups=wassist.app,resources=wassistdeployments,verbs=get;list;watch
@@ -99,8 +103,12 @@ func (r *WassistDeploymentReconciler) reconcileNormal(ctx context.Context, s *de
 	if err := r.claimTarget(ctx, s.dep); err != nil {
 		return ctrl.Result{}, err
 	}
-	if r.upToDate(s.dep, agentID) {
-		return ctrl.Result{RequeueAfter: untilNextSync(s.dep.Status.LastSyncTime, objectSyncPeriod(s.dep.UID, r.syncPeriod()))}, nil
+	drifted := false
+	if r.Drift != nil {
+		_, drifted = r.Drift.take(s.dep.UID)
+	}
+	if !drifted && r.upToDate(s.dep, agentID) {
+		return r.nextCheck(untilNextSync(s.dep.Status.LastSyncTime, objectSyncPeriod(s.dep.UID, r.syncPeriod()))), nil
 	}
 	key, err := readSecretValue(ctx, r.APIReader, s.dep.Namespace, keyRef)
 	if err != nil {
@@ -129,7 +137,7 @@ func (r *WassistDeploymentReconciler) reconcileNormal(ctx context.Context, s *de
 	}
 	s.dep.Status.AgentID, s.dep.Status.PhoneNumberID = agentID, numberID
 	s.confirmed = true
-	return ctrl.Result{RequeueAfter: objectSyncPeriod(s.dep.UID, r.syncPeriod()), Priority: new(handler.LowPriority)}, nil
+	return r.nextCheck(objectSyncPeriod(s.dep.UID, r.syncPeriod())), nil
 }
 
 // resolveAgent returns the agent id to deploy and the Secret of the API key: the
@@ -193,7 +201,17 @@ func (r *WassistDeploymentReconciler) upToDate(dep *wassistv1alpha1.WassistDeplo
 	return st.AgentID == agentID &&
 		st.ObservedGeneration == dep.Generation &&
 		meta.IsStatusConditionTrue(st.Conditions, wassistv1alpha1.ConditionReady) &&
-		untilNextSync(st.LastSyncTime, objectSyncPeriod(dep.UID, r.syncPeriod())) > 0
+		(r.Drift != nil || untilNextSync(st.LastSyncTime, objectSyncPeriod(dep.UID, r.syncPeriod())) > 0)
+}
+
+// nextCheck is the result of a reconcile that left the deployment in sync: with the
+// bulk drift check nothing more; otherwise a periodic check after `after`, behind any
+// user change.
+func (r *WassistDeploymentReconciler) nextCheck(after time.Duration) ctrl.Result {
+	if r.Drift != nil {
+		return ctrl.Result{}
+	}
+	return ctrl.Result{RequeueAfter: after, Priority: new(handler.LowPriority)}
 }
 
 // deploy puts the agent on the number, and says so; serving is who served it before.
@@ -250,7 +268,7 @@ func agentIdentityChanged() predicate.Predicate {
 
 // SetupWithManager registers the controller and its watches; SetupIndexes must run first.
 func (r *WassistDeploymentReconciler) SetupWithManager(mgr ctrl.Manager) error {
-	return ctrl.NewControllerManagedBy(mgr).
+	b := ctrl.NewControllerManagedBy(mgr).
 		For(&wassistv1alpha1.WassistDeployment{}, builder.WithPredicates(
 			predicate.Or(predicate.GenerationChangedPredicate{}, userAnnotationChanged()))).
 		// An agent that becomes Ready, or gets a new id, moves the deployments of it.
@@ -260,6 +278,9 @@ func (r *WassistDeploymentReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		// A claim that goes away hands the number to the next oldest claim.
 		Watches(&wassistv1alpha1.WassistDeployment{}, handler.EnqueueRequestsFromMapFunc(sameTargetClaims(mgr.GetClient()))).
 		WithOptions(controllerOptions()).
-		Named("wassistdeployment").
-		Complete(r)
+		Named("wassistdeployment")
+	if r.Drift != nil {
+		b = b.WatchesRawSource(source.TypedChannel(r.Drift.deploymentEvents, lowPriority[*wassistv1alpha1.WassistDeployment]()))
+	}
+	return b.Complete(r)
 }

@@ -1,0 +1,116 @@
+package controller
+
+import (
+	"context"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
+)
+
+// checkDeployments is the deployments' part of a bulk drift check: per API key, one
+// list of phone numbers (and one of WhatsApp accounts, when a deployment names its
+// number by account) says which agent serves every number; only the deployments whose
+// number is served by another agent are enqueued.
+func (o *DriftObserver) checkDeployments(ctx context.Context) error {
+	deps := &wassistv1alpha1.WassistDeploymentList{}
+	if err := o.Client.List(ctx, deps); err != nil {
+		return err
+	}
+	byKey := map[string][]*wassistv1alpha1.WassistDeployment{}
+	clients := map[string]*wassist.Client{}
+	for i := range deps.Items {
+		d := &deps.Items[i]
+		if d.Status.AgentID == "" || !d.DeletionTimestamp.IsZero() || isPaused(d) ||
+			!meta.IsStatusConditionTrue(d.Status.Conditions, wassistv1alpha1.ConditionReady) {
+			continue
+		}
+		keyID, c, ok := o.clientOf(ctx, d)
+		if !ok {
+			continue
+		}
+		byKey[keyID], clients[keyID] = append(byKey[keyID], d), c
+	}
+	var firstErr error
+	for keyID, group := range byKey {
+		serving, err := servingAgents(ctx, clients[keyID], group)
+		if err != nil {
+			firstErr = cmpErr(firstErr, err)
+			continue
+		}
+		for _, d := range group {
+			if serving[targetOf(d).String()] == d.Status.AgentID {
+				o.checks.WithLabelValues("equal").Inc()
+				continue
+			}
+			o.checks.WithLabelValues("drifted").Inc()
+			o.seen.Store(d.UID, (*wassist.Agent)(nil))
+			o.deploymentEvents <- event.TypedGenericEvent[*wassistv1alpha1.WassistDeployment]{Object: d}
+		}
+	}
+	return firstErr
+}
+
+// clientOf returns the API client of a deployment's key: its own Secret, or its agent's.
+func (o *DriftObserver) clientOf(ctx context.Context, d *wassistv1alpha1.WassistDeployment) (string, *wassist.Client, bool) {
+	ref := d.Spec.APIKeySecretRef
+	if ref == nil && d.Spec.AgentRef != nil {
+		agent := &wassistv1alpha1.WassistAgent{}
+		if err := o.Client.Get(ctx, types.NamespacedName{Namespace: d.Namespace, Name: d.Spec.AgentRef.Name}, agent); err != nil {
+			return "", nil, false
+		}
+		ref = &agent.Spec.APIKeySecretRef
+	}
+	if ref == nil {
+		return "", nil, false
+	}
+	key, err := readSecretValue(ctx, o.APIReader, d.Namespace, *ref)
+	if err != nil {
+		return "", nil, false
+	}
+	c, err := o.Wassist.For(key)
+	if err != nil {
+		return "", nil, false
+	}
+	return wassist.KeyID(key), c, true
+}
+
+// servingAgents maps each target (as deploymentTarget.String names it) to the agent
+// serving it, with one list of numbers and, if needed, one list of accounts.
+func servingAgents(ctx context.Context, c *wassist.Client, group []*wassistv1alpha1.WassistDeployment) (map[string]string, error) {
+	serving := map[string]string{}
+	var byNumber, byAccount bool
+	for _, d := range group {
+		byNumber = byNumber || d.Spec.PhoneNumber != ""
+		byAccount = byAccount || d.Spec.PhoneNumber == ""
+	}
+	if byNumber {
+		numbers, err := c.ListPhoneNumbers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range numbers {
+			serving[deploymentTarget{phoneNumber: n.Number}.String()] = n.ActiveAgent.ID
+		}
+	}
+	if byAccount {
+		accounts, err := c.ListWhatsAppAccounts(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range accounts {
+			for _, n := range a.PhoneNumbers {
+				t := deploymentTarget{accountID: a.ID, numID: n.ID}.String()
+				if n.Bot != nil {
+					serving[t] = n.Bot.ID
+				} else {
+					serving[t] = ""
+				}
+			}
+		}
+	}
+	return serving, nil
+}
