@@ -5,8 +5,8 @@ package main
 import (
 	"os"
 
-	_ "k8s.io/component-base/logs/json/register" // the upstream binary registers the JSON log format
 	"k8s.io/component-base/cli"
+	_ "k8s.io/component-base/logs/json/register" // the upstream binary registers the JSON log format
 	"k8s.io/kubernetes/cmd/kube-apiserver/app"
 )
 
