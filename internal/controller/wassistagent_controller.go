@@ -121,7 +121,7 @@ type agentScope struct {
 	remote  *wassist.Agent
 }
 
-// reconcileNormal: credentials → finalizer → (nothing to do?) → observe → create | update.
+// reconcileNormal: finalizer → in sync already? → credentials → observe → create | update → sharing.
 func (r *WassistAgentReconciler) reconcileNormal(ctx context.Context, s *agentScope) (ctrl.Result, error) {
 	if err := r.ensureFinalizer(ctx, s.agent); err != nil {
 		return ctrl.Result{}, err
