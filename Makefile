@@ -110,6 +110,12 @@ demo: manifests envtest build ## Run the demo: a local control plane, the simula
 	go build -o bin/wassist-sim ./cmd/wassist-sim
 	go run ./hack/demo --assets "$(ENVTEST_DIR)" --bin bin $(DEMO_ARGS)
 
+.PHONY: bench
+bench: manifests envtest build ## Benchmark convergence, requests, edit latency and memory (BENCH_ARGS for flags; see docs/benchmarks.md).
+	go build -o bin/wassist-sim ./cmd/wassist-sim
+	go build -o bin/bench-floor ./hack/bench/floor
+	go run ./hack/bench --assets "$(ENVTEST_DIR)" --bin bin $(BENCH_ARGS)
+
 .PHONY: run
 run: manifests generate fmt vet ## Run a controller from your host.
 	go run ./cmd

@@ -1,0 +1,240 @@
+// Command bench measures the operator against its performance targets, on this machine,
+// with everything as separate processes: kube-apiserver and etcd (envtest), the wassist-sim
+// simulator, the manager, and a bare controller-runtime manager (hack/bench/floor) as the
+// baseline of what merely watching the objects costs. For each N it measures:
+//
+//   - convergence: N WassistAgents created at once, until all are Ready, against the
+//     ideal of 2N requests at the rate budget;
+//   - requests per agent and 429 answers during convergence, from the simulator's log;
+//   - requests per sync period in the steady state (the bulk drift check);
+//   - the latency of one spec edit while N/2 new agents are being created;
+//   - the manager's peak RSS and CPU against the floor's, over convergence and steady state.
+//
+// It prints a table, writes the numbers as JSON and draws the convergence curves as SVG.
+// Run it with `make bench`.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	crlog "sigs.k8s.io/controller-runtime/pkg/log"
+	crzap "sigs.k8s.io/controller-runtime/pkg/log/zap"
+)
+
+// burst is the manager's --rate-burst: the default, so the measured budget is the shipped one.
+const burst = 5
+
+type options struct {
+	ns         []int
+	rate       int
+	syncPeriod time.Duration
+	jsonPath   string
+	svgPath    string
+	bin        string
+	assets     string
+	timeout    time.Duration
+	poll       time.Duration
+	keepLogs   bool
+}
+
+func parseFlags() (options, error) {
+	var o options
+	var ns string
+	flag.StringVar(&ns, "n", "100,1000", "Comma-separated numbers of agents, one fresh run each.")
+	flag.IntVar(&o.rate, "rate", 6000, "Requests per minute per API key, for the simulator and the manager alike.")
+	flag.DurationVar(&o.syncPeriod, "sync-period", time.Minute,
+		"The manager's --sync-period; the steady state is measured over two of them.")
+	flag.StringVar(&o.jsonPath, "json", "bench-results.json", "Where to write the results as JSON.")
+	flag.StringVar(&o.svgPath, "svg", "docs/benchmark-convergence.svg", "Where to draw the convergence plot.")
+	flag.StringVar(&o.bin, "bin", "bin", "Directory of the manager and wassist-sim binaries (and bench-floor, else it is built).")
+	flag.StringVar(&o.assets, "assets", os.Getenv("KUBEBUILDER_ASSETS"), "Directory of kube-apiserver and etcd.")
+	flag.DurationVar(&o.timeout, "timeout", 15*time.Minute, "Longest wait of any one phase before the run fails.")
+	flag.DurationVar(&o.poll, "poll", 200*time.Millisecond,
+		"How often the Ready count is read (one List of the batch); a shorter interval loads the API server more.")
+	flag.BoolVar(&o.keepLogs, "keep-logs", false, "Keep the processes' logs (their directory is printed) even on success.")
+	flag.Parse()
+	for s := range strings.SplitSeq(ns, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 2 {
+			return o, fmt.Errorf("--n: %q is not a number of agents (at least 2)", s)
+		}
+		o.ns = append(o.ns, n)
+	}
+	switch {
+	case o.rate <= burst:
+		return o, fmt.Errorf("--rate %d must exceed the burst %d", o.rate, burst)
+	case o.assets == "":
+		return o, errors.New("--assets (or KUBEBUILDER_ASSETS) must name the directory of kube-apiserver and etcd")
+	}
+	return o, nil
+}
+
+func main() {
+	o, err := parseFlags()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	// envtest logs through controller-runtime; its failures come back as errors anyway.
+	crlog.SetLogger(crzap.New(crzap.WriteTo(io.Discard)))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err = benchmark(ctx, o)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// benchmark runs every N, then reports; a failed N stops the run, since the numbers of a
+// partial run would be read as a complete one.
+func benchmark(ctx context.Context, o options) error {
+	work, err := os.MkdirTemp("", "wassist-bench-")
+	if err != nil {
+		return err
+	}
+	keep := o.keepLogs
+	defer func() {
+		if keep {
+			fmt.Println("logs kept in", work)
+			return
+		}
+		_ = os.RemoveAll(work)
+	}()
+	bins, err := findBinaries(ctx, o.bin, work)
+	if err != nil {
+		return err
+	}
+	report := report{Machine: describeMachine(), Config: configOf(o)}
+	for _, n := range o.ns {
+		res, err := runOne(ctx, o, bins, n, work)
+		if err != nil {
+			keep = true
+			return fmt.Errorf("with %d agents: %w", n, err)
+		}
+		report.Results = append(report.Results, res)
+	}
+	report.Machine.LoadAvgEnd = loadAvg()
+	printTable(os.Stdout, report.Results)
+	if err := writeJSON(o.jsonPath, report); err != nil {
+		return err
+	}
+	if err := writeSVG(o.svgPath, report.Results, o.rate); err != nil {
+		return err
+	}
+	fmt.Printf("\nwrote %s and %s\n", o.jsonPath, o.svgPath)
+	return nil
+}
+
+// report is the JSON file: where, with what settings, and the results.
+type report struct {
+	Machine machine  `json:"machine"`
+	Config  config   `json:"config"`
+	Results []result `json:"results"`
+}
+
+type config struct {
+	RatePerMinute int     `json:"rate_per_minute"`
+	Burst         int     `json:"burst"`
+	SyncPeriodS   float64 `json:"sync_period_s"`
+	PollInterval  string  `json:"poll_interval"`
+	Date          string  `json:"date"`
+	GitCommit     string  `json:"git_commit"`
+	// GitDirty lists changed files under the code the binaries are built from, since a
+	// benchmark of a working tree is not a benchmark of the commit.
+	GitDirty []string `json:"git_dirty,omitempty"`
+}
+
+func configOf(o options) config {
+	commit, dirty := gitState()
+	return config{
+		RatePerMinute: o.rate, Burst: burst, SyncPeriodS: o.syncPeriod.Seconds(),
+		PollInterval: o.poll.String(), Date: time.Now().UTC().Format(time.RFC3339),
+		GitCommit: commit, GitDirty: dirty,
+	}
+}
+
+// result is one N's numbers; the table prints the first columns, the JSON holds all.
+type result struct {
+	N             int     `json:"n"`
+	ConvergeS     float64 `json:"converge_s"`
+	IdealS        float64 `json:"ideal_s"`
+	Ratio         float64 `json:"ratio"`
+	ReqPerAgent   float64 `json:"requests_per_agent"`
+	TooMany       int     `json:"http_429"`
+	SteadyPerSync float64 `json:"steady_requests_per_period"`
+	EditLatencyMS float64 `json:"edit_latency_ms"`
+	RSSMB         float64 `json:"rss_mb"`
+	FloorRSSMB    float64 `json:"floor_rss_mb"`
+	RSSRatio      float64 `json:"rss_ratio"`
+	CPUS          float64 `json:"cpu_s"`
+	FloorCPUS     float64 `json:"floor_cpu_s"`
+
+	ConvergeRequests int `json:"converge_requests"`
+	// MachineBusyPct is how busy all cores were during convergence (100 = every core), by
+	// anyone: the control plane, the manager, the benchmark itself, other users.
+	MachineBusyPct  float64        `json:"machine_cpu_busy_pct_converge"`
+	BenchCPUS       float64        `json:"bench_cpu_s_converge"`
+	Manager         managerMetrics `json:"manager_metrics_converge"`
+	ConvergeByRoute map[string]int `json:"converge_requests_by_route"`
+	CreateSubmitS   float64        `json:"create_submit_s"`
+	SteadyWindowS   float64        `json:"steady_window_s"`
+	SteadyRequests  int            `json:"steady_requests"`
+	SteadyByRoute   map[string]int `json:"steady_requests_by_route"`
+	MeasuredS       float64        `json:"resources_window_s"`
+	Memory          memoryAt       `json:"memory_end_of_steady_state"`
+	Storm           storm          `json:"storm"`
+	LoadAvgStart    string         `json:"load_avg_start"`
+	WallS           float64        `json:"wall_s"`
+	Series          []sample       `json:"series"`
+}
+
+// storm is the edit-latency phase: N/2 creates, and one edit a second after they began.
+type storm struct {
+	Agents        int     `json:"agents"`
+	EditAfterS    float64 `json:"edit_after_s"`
+	EditLatencyMS float64 `json:"edit_latency_ms"`
+	CreatesReadyS float64 `json:"creates_ready_s"`
+	CreatesIdealS float64 `json:"creates_ideal_s"`
+	// CreatesBeforeEdit counts the storm's POSTs the simulator received before the edit's
+	// PATCH: how many creates went ahead of the edit.
+	CreatesBeforeEdit int            `json:"creates_before_edit_patch"`
+	Requests          int            `json:"requests"`
+	TooMany           int            `json:"http_429"`
+	ByRoute           map[string]int `json:"requests_by_route"`
+	// The whole run's peaks, storm included, for context next to the table's.
+	RSSMB      float64 `json:"rss_mb_whole_run"`
+	FloorRSSMB float64 `json:"floor_rss_mb_whole_run"`
+}
+
+func printTable(w *os.File, results []result) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "N\tconverge s\tideal s\tratio\treq/agent\t429s\tsteady req/period\t"+
+		"edit latency ms\tRSS MB\tfloor RSS MB\tRSS ratio\tCPU s\tfloor CPU s\t")
+	for _, r := range results {
+		fmt.Fprintf(tw, "%d\t%.1f\t%.1f\t%.2f\t%.3f\t%d\t%.1f\t%.0f\t%.1f\t%.1f\t%.2f\t%.1f\t%.1f\t\n",
+			r.N, r.ConvergeS, r.IdealS, r.Ratio, r.ReqPerAgent, r.TooMany, r.SteadyPerSync,
+			r.EditLatencyMS, r.RSSMB, r.FloorRSSMB, r.RSSRatio, r.CPUS, r.FloorCPUS)
+	}
+	_ = tw.Flush()
+}
+
+func writeJSON(path string, r report) error {
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
+}

@@ -1,0 +1,464 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+)
+
+const (
+	// simPoll is how often the simulator's log is read while waiting for the edit's PATCH;
+	// the latency comes from the log's own timestamps, so this adds no error to it.
+	simPoll = 200 * time.Millisecond
+	// createWorkers send the creates in parallel, so that the benchmark's own client is
+	// not what paces the operator.
+	createWorkers = 16
+	batchLabel    = "bench.wassist.app/batch"
+	batchInitial  = "initial"
+	batchStorm    = "storm"
+	// clockTick is USER_HZ, the unit of utime and stime in /proc/PID/stat (100 on Linux).
+	clockTick = 100
+)
+
+// sample is the Ready count of a batch, T seconds after its first create.
+type sample struct {
+	T     float64 `json:"t"`
+	Ready int     `json:"ready"`
+}
+
+// measureConvergence creates N agents at once and waits until all are Ready; the requests
+// the simulator saw until then are the cost of converging.
+func measureConvergence(ctx context.Context, o options, s *stack, n int, res *result) error {
+	metrics0, err := scrapeMetrics(ctx, s.metricsAddr)
+	if err != nil {
+		return err
+	}
+	busy0, total0 := machineCPU()
+	self0 := cpuSeconds(os.Getpid())
+	start := time.Now()
+	created := make(chan error, 1) // buffered: the creates never wait for the reader
+	var submitted time.Duration
+	var creating sync.WaitGroup
+	creating.Go(func() {
+		err := createAgents(ctx, s.c, batchInitial, agentNames("agent", n))
+		submitted = time.Since(start)
+		created <- err
+	})
+	series, took, err := waitReady(ctx, s.c, batchInitial, n, start, o, created)
+	creating.Wait()
+	if err != nil {
+		return err
+	}
+	busy1, total1 := machineCPU()
+	res.MachineBusyPct = round(100*float64(busy1-busy0)/float64(max(total1-total0, 1)), 1)
+	res.BenchCPUS = round(cpuSeconds(os.Getpid())-self0, 2)
+	metrics1, err := scrapeMetrics(ctx, s.metricsAddr)
+	if err != nil {
+		return err
+	}
+	res.Manager = convergenceMetrics(metrics0, metrics1, n)
+	reqs, err := s.sim.requests(ctx)
+	if err != nil {
+		return err
+	}
+	res.Series = series
+	res.ConvergeS = round(took.Seconds(), 2)
+	res.CreateSubmitS = round(submitted.Seconds(), 2)
+	// The ideal is the minimum work (a POST and a PATCH per agent) at the budget's rate.
+	res.IdealS = round(float64(2*n)/(float64(o.rate)/60), 2)
+	res.Ratio = round(res.ConvergeS/res.IdealS, 2)
+	res.ConvergeRequests = len(reqs)
+	res.ReqPerAgent = round(float64(len(reqs))/float64(n), 3)
+	res.TooMany, res.ConvergeByRoute = summarize(reqs)
+	return nil
+}
+
+// measureSteady counts the requests of two whole sync periods in which nothing changes.
+// The bulk drift check ticks once per period, so a window of exactly two periods holds
+// exactly two checks, wherever it starts.
+func measureSteady(ctx context.Context, o options, s *stack, res *result) error {
+	if err := sleep(ctx, settle); err != nil {
+		return err
+	}
+	before, err := s.sim.requests(ctx)
+	if err != nil {
+		return err
+	}
+	began := time.Now()
+	if err := sleep(ctx, 2*o.syncPeriod); err != nil {
+		return err
+	}
+	after, err := s.sim.requests(ctx)
+	if err != nil {
+		return err
+	}
+	window := after[len(before):]
+	res.SteadyWindowS = round(time.Since(began).Seconds(), 1)
+	res.SteadyRequests = len(window)
+	res.SteadyPerSync = round(float64(len(window))/2, 1)
+	_, res.SteadyByRoute = summarize(window)
+	return nil
+}
+
+// measureStorm creates N/2 new agents and, a second later, edits one Ready agent; the
+// latency is from the edit to the simulator receiving that agent's PATCH.
+func measureStorm(ctx context.Context, o options, s *stack, n int, res *result) error {
+	target := &wassistv1alpha1.WassistAgent{}
+	if err := s.c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: agentNames("agent", 1)[0]}, target); err != nil {
+		return err
+	}
+	before, err := s.sim.requests(ctx)
+	if err != nil {
+		return err
+	}
+	m := n / 2
+	start := time.Now()
+	created := make(chan error, 1)
+	go func() { created <- createAgents(ctx, s.c, batchStorm, agentNames("storm", m)) }()
+	if err := sleep(ctx, editDelay); err != nil {
+		return err
+	}
+	editAt := time.Now()
+	edited := target.DeepCopy()
+	edited.Spec.SystemPrompt += " Edited during the storm."
+	if err := s.c.Patch(ctx, edited, client.MergeFrom(target)); err != nil {
+		return err
+	}
+	patchAt, err := s.sim.waitPatch(ctx, target.Status.AgentID, editAt, o.timeout)
+	if err != nil {
+		return err
+	}
+	_, took, err := waitReady(ctx, s.c, batchStorm, m, start, o, created)
+	if err != nil {
+		return err
+	}
+	after, err := s.sim.requests(ctx)
+	if err != nil {
+		return err
+	}
+	window := after[len(before):]
+	st := &res.Storm
+	st.Agents, st.EditAfterS = m, editDelay.Seconds()
+	st.EditLatencyMS = round(float64(patchAt.Sub(editAt))/float64(time.Millisecond), 0)
+	st.CreatesReadyS = round(took.Seconds(), 2)
+	st.CreatesIdealS = round(float64(2*m)/(float64(o.rate)/60), 2)
+	st.CreatesBeforeEdit = countBefore(window, "POST", "/agents/", patchAt)
+	st.Requests = len(window)
+	st.TooMany, st.ByRoute = summarize(window)
+	res.EditLatencyMS = st.EditLatencyMS
+	return nil
+}
+
+func agentNames(prefix string, n int) []string {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("%s-%05d", prefix, i)
+	}
+	return names
+}
+
+// newAgent is the minimal agent: a key and a system prompt, labelled with its batch so that
+// each phase counts only its own.
+func newAgent(name, batch string) *wassistv1alpha1.WassistAgent {
+	return &wassistv1alpha1.WassistAgent{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace, Labels: map[string]string{batchLabel: batch}},
+		Spec: wassistv1alpha1.WassistAgentSpec{
+			APIKeySecretRef: wassistv1alpha1.SecretKeySelector{Name: secretName},
+			SystemPrompt:    "You are " + name + ", an agent of the benchmark. Keep answers short.",
+		},
+	}
+}
+
+// createAgents creates the named agents with createWorkers in parallel; the first failure
+// stops the others.
+func createAgents(ctx context.Context, c client.Client, batch string, names []string) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	next := make(chan string)
+	var wg sync.WaitGroup
+	for range createWorkers {
+		wg.Go(func() {
+			for name := range next {
+				if err := c.Create(ctx, newAgent(name, batch)); err != nil {
+					cancel(fmt.Errorf("creating %s: %w", name, err))
+				}
+			}
+		})
+	}
+	for _, name := range names {
+		select {
+		case next <- name:
+		case <-ctx.Done():
+		}
+	}
+	close(next)
+	wg.Wait()
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return nil
+}
+
+// waitReady lists the batch every o.poll until want of its agents are Ready, and returns
+// the Ready count over time. The creates run meanwhile; a failed create ends it.
+func waitReady(ctx context.Context, c client.Client, batch string, want int, start time.Time,
+	o options, created <-chan error) ([]sample, time.Duration, error) {
+	series := []sample{{T: 0, Ready: 0}}
+	tick := time.NewTicker(o.poll)
+	defer tick.Stop()
+	for {
+		ready, err := countReady(ctx, c, batch)
+		if err != nil {
+			return series, 0, err
+		}
+		took := time.Since(start)
+		series = append(series, sample{T: round(took.Seconds(), 2), Ready: ready})
+		if ready >= want {
+			return series, took, nil
+		}
+		if took > o.timeout {
+			return series, took, fmt.Errorf("only %d of %d agents (%s) Ready after %s", ready, want, batch, o.timeout)
+		}
+		select {
+		case err := <-created:
+			if err != nil {
+				return series, took, err
+			}
+		case <-ctx.Done():
+			return series, took, ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+func countReady(ctx context.Context, c client.Client, batch string) (int, error) {
+	list := &wassistv1alpha1.WassistAgentList{}
+	if err := c.List(ctx, list, client.InNamespace(namespace), client.MatchingLabels{batchLabel: batch}); err != nil {
+		return 0, err
+	}
+	ready := 0
+	for _, a := range list.Items {
+		if meta.IsStatusConditionTrue(a.Status.Conditions, wassistv1alpha1.ConditionReady) {
+			ready++
+		}
+	}
+	return ready, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
+
+// simRequest is an entry of the simulator's request log (GET /_sim/requests).
+type simRequest struct {
+	Time   time.Time `json:"time"`
+	Method string    `json:"method"`
+	Route  string    `json:"route"`
+	Path   string    `json:"path"`
+	Status int       `json:"status"`
+}
+
+// summarize counts 429 answers and requests by "METHOD /route/template/".
+func summarize(reqs []simRequest) (tooMany int, byRoute map[string]int) {
+	byRoute = map[string]int{}
+	for _, r := range reqs {
+		byRoute[r.Method+" "+r.Route]++
+		if r.Status == http.StatusTooManyRequests {
+			tooMany++
+		}
+	}
+	return tooMany, byRoute
+}
+
+func countBefore(reqs []simRequest, method, route string, t time.Time) int {
+	n := 0
+	for _, r := range reqs {
+		if r.Method == method && r.Route == route && r.Time.Before(t) {
+			n++
+		}
+	}
+	return n
+}
+
+// simClient reads the simulator's test-only /_sim/ routes for one key.
+type simClient struct {
+	base  string
+	keyID string
+	http  *http.Client
+}
+
+func newSimClient(addr, keyID string) simClient {
+	return simClient{base: "http://" + addr, keyID: keyID, http: &http.Client{Timeout: 30 * time.Second}}
+}
+
+// requests returns the key's request log, in the order the requests were answered.
+func (s simClient) requests(ctx context.Context) ([]simRequest, error) {
+	var out []simRequest
+	return out, s.get(ctx, "/_sim/requests?keyId="+s.keyID, &out)
+}
+
+func (s simClient) get(ctx context.Context, path string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base+path, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", path, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+// waitUp waits until the simulator answers.
+func (s simClient) waitUp(ctx context.Context) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var counts map[string]int
+		err := s.get(ctx, "/_sim/counts", &counts)
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the simulator did not answer: %w", err)
+		}
+		if err := sleep(ctx, 100*time.Millisecond); err != nil {
+			return err
+		}
+	}
+}
+
+// waitPatch returns when the simulator received a PATCH of agent id made after since. The
+// time is the simulator's own record of the request, so polling adds no error to it.
+func (s simClient) waitPatch(ctx context.Context, id string, since time.Time, timeout time.Duration) (time.Time, error) {
+	if id == "" {
+		return time.Time{}, errors.New("the edited agent has no agent id")
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		reqs, err := s.requests(ctx)
+		if err != nil {
+			return time.Time{}, err
+		}
+		for _, r := range reqs {
+			if r.Method == http.MethodPatch && r.Route == "/agents/{id}/" && strings.Contains(r.Path, id) && !r.Time.Before(since) {
+				return r.Time, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return time.Time{}, fmt.Errorf("no PATCH of agent %s within %s of the edit", id, timeout)
+		}
+		if err := sleep(ctx, simPoll); err != nil {
+			return time.Time{}, err
+		}
+	}
+}
+
+// usage is a process's resident memory (peak, and now split into anonymous memory and
+// file-backed pages, mostly the binary's own code) and CPU time so far.
+type usage struct {
+	at     time.Time
+	hwmKB  int64
+	rssKB  int64
+	anonKB int64
+	fileKB int64
+	cpuS   float64
+}
+
+// both is the manager's and the floor's usage at one moment.
+type both struct{ manager, floor usage }
+
+func snapshotBoth(s *stack) both {
+	return both{manager: readUsage(s.manager), floor: readUsage(s.floor)}
+}
+
+// readUsage reads VmHWM and utime+stime. VmHWM is the kernel's own running peak of the
+// resident set, so reading it at the end of a window gives the peak over the window
+// without sampling in between.
+func readUsage(p *process) usage {
+	u := usage{at: time.Now()}
+	status, err := os.ReadFile("/proc/" + strconv.Itoa(p.pid()) + "/status")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench: warning: reading memory of", p.cmd.Path, err)
+		return u
+	}
+	fields := map[string]*int64{"VmHWM": &u.hwmKB, "VmRSS": &u.rssKB, "RssAnon": &u.anonKB, "RssFile": &u.fileKB}
+	for line := range strings.SplitSeq(string(status), "\n") {
+		name, value, _ := strings.Cut(line, ":")
+		if field, ok := fields[name]; ok {
+			*field, _ = strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
+		}
+	}
+	u.cpuS = cpuSeconds(p.pid())
+	return u
+}
+
+// cpuSeconds is utime+stime of a process, from /proc/PID/stat.
+func cpuSeconds(pid int) float64 {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces: fields are counted after its ')'.
+	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+	if len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	return float64(utime+stime) / clockTick
+}
+
+// recordResources fills the memory and CPU columns: peak RSS since start, CPU between the
+// two snapshots (the first create, and the end of the steady state).
+func recordResources(res *result, from, to both) {
+	res.RSSMB, res.FloorRSSMB = mb(to.manager.hwmKB), mb(to.floor.hwmKB)
+	if res.FloorRSSMB > 0 {
+		res.RSSRatio = round(res.RSSMB/res.FloorRSSMB, 2)
+	}
+	res.CPUS = round(to.manager.cpuS-from.manager.cpuS, 2)
+	res.FloorCPUS = round(to.floor.cpuS-from.floor.cpuS, 2)
+	res.MeasuredS = round(to.manager.at.Sub(from.manager.at).Seconds(), 1)
+	res.Memory = memoryAt{Manager: memoryOf(to.manager), Floor: memoryOf(to.floor)}
+}
+
+// memoryAt is both processes' memory at the end of the steady state, in MiB.
+type memoryAt struct {
+	Manager memory `json:"manager"`
+	Floor   memory `json:"floor"`
+}
+
+type memory struct {
+	PeakMB float64 `json:"peak_mb"`
+	RSSMB  float64 `json:"rss_mb"`
+	AnonMB float64 `json:"anon_mb"`
+	FileMB float64 `json:"file_mb"`
+}
+
+func memoryOf(u usage) memory {
+	return memory{PeakMB: mb(u.hwmKB), RSSMB: mb(u.rssKB), AnonMB: mb(u.anonKB), FileMB: mb(u.fileKB)}
+}
+
+// mb converts kB to MiB.
+func mb(kb int64) float64 { return round(float64(kb)/1024, 1) }

@@ -1,0 +1,325 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
+)
+
+const (
+	// benchKey is the API key of the Secret, known to the simulator.
+	benchKey   = "bench-key"
+	namespace  = "bench"
+	secretName = "wassist-api-key"
+	// settle is the quiet time after convergence before the steady state is counted, so
+	// that the last status writes and watch events are not part of it.
+	settle = 5 * time.Second
+	// editDelay is how long after the storm's first create the edit is made, so that the
+	// creates are already queued when it arrives.
+	editDelay = time.Second
+)
+
+// binaries are the programs each run starts.
+type binaries struct{ manager, sim, floor string }
+
+// findBinaries takes the manager and the simulator from dir, and the floor from dir if it is
+// there, else builds it: it is part of the benchmark, not of the product.
+func findBinaries(ctx context.Context, dir, work string) (binaries, error) {
+	b := binaries{manager: filepath.Join(dir, "manager"), sim: filepath.Join(dir, "wassist-sim"),
+		floor: filepath.Join(dir, "bench-floor")}
+	for _, p := range []string{b.manager, b.sim} {
+		if _, err := os.Stat(p); err != nil {
+			return b, fmt.Errorf("%w (build it, or run `make bench`)", err)
+		}
+	}
+	if _, err := os.Stat(b.floor); err == nil {
+		return b, nil
+	}
+	b.floor = filepath.Join(work, "bench-floor")
+	build := exec.CommandContext(ctx, "go", "build", "-o", b.floor, "./hack/bench/floor")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return b, fmt.Errorf("building hack/bench/floor: %w", err)
+	}
+	return b, nil
+}
+
+// stack is one fresh set of processes: control plane, simulator, manager and floor.
+type stack struct {
+	env *envtest.Environment
+	c   client.Client
+	sim simClient
+	// metricsAddr serves the manager's /metrics over plain HTTP on loopback.
+	metricsAddr string
+	manager     *process
+	floor       *process
+	stops       []func()
+}
+
+// stop ends everything started, the last started first.
+func (s *stack) stop() {
+	for _, stop := range slices.Backward(s.stops) {
+		stop()
+	}
+}
+
+// runOne measures one N on a fresh stack and stops the stack before it returns.
+func runOne(ctx context.Context, o options, bins binaries, n int, work string) (result, error) {
+	began := time.Now()
+	res := result{N: n, LoadAvgStart: loadAvg()}
+	dir := filepath.Join(work, "n"+strconv.Itoa(n))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return res, err
+	}
+	step("N=%d: starting kube-apiserver, etcd, wassist-sim, the manager and the floor (logs in %s)", n, dir)
+	s, err := startStack(ctx, o, bins, dir)
+	defer s.stop()
+	if err != nil {
+		return res, err
+	}
+	if err := measureAll(ctx, o, s, n, &res); err != nil {
+		return res, err
+	}
+	res.WallS = round(time.Since(began).Seconds(), 1)
+	return res, nil
+}
+
+// measureAll runs the phases in order; each needs the state the previous one left.
+func measureAll(ctx context.Context, o options, s *stack, n int, res *result) error {
+	if err := createSecret(ctx, s.c); err != nil {
+		return err
+	}
+	base := snapshotBoth(s)
+
+	step("N=%d: convergence", n)
+	if err := measureConvergence(ctx, o, s, n, res); err != nil {
+		return err
+	}
+	step("N=%d: converged in %.1fs (ideal %.1fs); steady state over two sync periods (%s)",
+		n, res.ConvergeS, res.IdealS, 2*o.syncPeriod)
+	if err := measureSteady(ctx, o, s, res); err != nil {
+		return err
+	}
+	recordResources(res, base, snapshotBoth(s))
+
+	step("N=%d: edit latency while %d agents are created", n, n/2)
+	if err := measureStorm(ctx, o, s, n, res); err != nil {
+		return err
+	}
+	whole := snapshotBoth(s)
+	res.Storm.RSSMB, res.Storm.FloorRSSMB = mb(whole.manager.hwmKB), mb(whole.floor.hwmKB)
+	return nil
+}
+
+// startStack starts the processes; the returned stack stops whatever did start, even on error.
+func startStack(ctx context.Context, o options, bins binaries, dir string) (*stack, error) {
+	s := &stack{}
+	s.env = &envtest.Environment{
+		CRDDirectoryPaths:     []string{"config/crd/bases"},
+		ErrorIfCRDPathMissing: true,
+		BinaryAssetsDirectory: o.assets,
+	}
+	cfg, err := s.env.Start()
+	if err != nil {
+		return s, fmt.Errorf("starting the control plane: %w", err)
+	}
+	s.stops = append(s.stops, func() { _ = s.env.Stop() })
+	// The benchmark's own client must not be what limits the creates: no client-side QPS.
+	cfg.QPS, cfg.Burst = -1, 0
+	if s.c, err = newClient(cfg); err != nil {
+		return s, err
+	}
+	kubeconfig, err := writeKubeconfig(s.env, dir)
+	if err != nil {
+		return s, err
+	}
+	simAddr, err := freeAddr(ctx)
+	if err != nil {
+		return s, err
+	}
+	sim, err := start(filepath.Join(dir, "wassist-sim.log"), bins.sim,
+		"--addr="+simAddr, "--api-key="+benchKey, "--rate-limit="+strconv.Itoa(o.rate))
+	if err != nil {
+		return s, err
+	}
+	s.stops = append(s.stops, sim.stop)
+	s.sim = newSimClient(simAddr, wassisttest.KeyID(benchKey))
+	if err := s.sim.waitUp(ctx); err != nil {
+		return s, err
+	}
+	return s, startControllers(ctx, o, bins, s, kubeconfig, simAddr, dir)
+}
+
+// startControllers starts the manager and the floor side by side, and waits until both run
+// their workers: from then on they see the same objects and the same watch events.
+func startControllers(ctx context.Context, o options, bins binaries, s *stack, kubeconfig, simAddr, dir string) error {
+	var err error
+	if s.metricsAddr, err = freeAddr(ctx); err != nil {
+		return err
+	}
+	s.manager, err = start(filepath.Join(dir, "manager.log"), bins.manager,
+		"--kubeconfig="+kubeconfig, "--wassist-api-url=http://"+simAddr+"/api/v1/",
+		"--rate-limit="+strconv.Itoa(o.rate), "--rate-burst="+strconv.Itoa(burst),
+		"--sync-period="+o.syncPeriod.String(), "--bulk-drift-check=true",
+		"--metrics-bind-address="+s.metricsAddr, "--metrics-secure=false",
+		"--health-probe-bind-address=0", "--leader-elect=false")
+	if err != nil {
+		return err
+	}
+	s.stops = append(s.stops, s.manager.stop)
+	s.floor, err = start(filepath.Join(dir, "floor.log"), bins.floor, "--kubeconfig="+kubeconfig)
+	if err != nil {
+		return err
+	}
+	s.stops = append(s.stops, s.floor.stop)
+	if err := s.manager.waitLog(ctx, time.Minute, "Starting workers", `"wassistagent"`); err != nil {
+		return err
+	}
+	return s.floor.waitLog(ctx, time.Minute, "Starting workers", `"floor"`)
+}
+
+// createSecret writes the namespace and the API key Secret every agent names.
+func createSecret(ctx context.Context, c client.Client) error {
+	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}); err != nil {
+		return err
+	}
+	return c.Create(ctx, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: secretName, Namespace: namespace},
+		StringData: map[string]string{"apiKey": benchKey},
+	})
+}
+
+// writeKubeconfig writes an admin kubeconfig for the manager and the floor. Both run with
+// full rights: RBAC is the e2e suite's subject, not the benchmark's.
+func writeKubeconfig(env *envtest.Environment, dir string) (string, error) {
+	admin, err := env.AddUser(envtest.User{Name: "bench-admin", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return "", err
+	}
+	data, err := admin.KubeConfig()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "kubeconfig")
+	return path, os.WriteFile(path, data, 0o600)
+}
+
+func newClient(cfg *rest.Config) (client.Client, error) {
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	if err := wassistv1alpha1.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	return client.New(cfg, client.Options{Scheme: scheme})
+}
+
+// process is a started binary, in its own process group, logging to a file.
+type process struct {
+	cmd     *exec.Cmd
+	logPath string
+	done    chan struct{}
+}
+
+func start(logPath, bin string, args ...string) (*process, error) {
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, args...) //nolint:noctx // stopped by process.stop, with a grace period, not by a context
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		_ = logFile.Close()
+		return nil, fmt.Errorf("starting %s: %w", bin, err)
+	}
+	p := &process{cmd: cmd, logPath: logPath, done: make(chan struct{})}
+	go func() { _ = cmd.Wait(); _ = logFile.Close(); close(p.done) }()
+	return p, nil
+}
+
+func (p *process) pid() int { return p.cmd.Process.Pid }
+
+// stop sends SIGTERM to the process group, and SIGKILL after a grace period.
+func (p *process) stop() {
+	pgid := -p.cmd.Process.Pid
+	_ = syscall.Kill(pgid, syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		_ = syscall.Kill(pgid, syscall.SIGKILL)
+		<-p.done
+	}
+}
+
+// waitLog waits until one line of the process's log holds every one of parts.
+func (p *process) waitLog(ctx context.Context, timeout time.Duration, parts ...string) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		data, _ := os.ReadFile(p.logPath)
+		for line := range strings.SplitSeq(string(data), "\n") {
+			if containsAll(line, parts) {
+				return nil
+			}
+		}
+		select {
+		case <-p.done:
+			return fmt.Errorf("%s exited; its log is %s", filepath.Base(p.cmd.Path), p.logPath)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s did not log %q within %s; its log is %s", filepath.Base(p.cmd.Path), parts, timeout, p.logPath)
+		}
+	}
+}
+
+func containsAll(s string, parts []string) bool {
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// freeAddr returns a loopback address with a free port.
+func freeAddr(ctx context.Context) (string, error) {
+	l, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = l.Close() }()
+	return l.Addr().String(), nil
+}
+
+func step(format string, args ...any) {
+	fmt.Printf("%s ==> %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+func round(v float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(v*p) / p
+}
