@@ -77,17 +77,18 @@ func (o *DriftObserver) Start(ctx context.Context) error {
 
 // Check runs one pass over agents and deployments.
 func (o *DriftObserver) Check(ctx context.Context) error {
-	return cmpErr(o.checkAgents(ctx), o.checkDeployments(ctx))
+	keys := o.newPassKeys()
+	return cmpErr(o.checkAgents(ctx, keys), o.checkDeployments(ctx, keys))
 }
 
 // checkAgents: one paginated list of agents per API key in use, then one event per
 // drifted or vanished agent.
-func (o *DriftObserver) checkAgents(ctx context.Context) error {
+func (o *DriftObserver) checkAgents(ctx context.Context, keys *passKeys) error {
 	agents := &wassistv1alpha1.WassistAgentList{}
 	if err := o.Client.List(ctx, agents); err != nil {
 		return err
 	}
-	byKey, clients := o.groupByKey(ctx, agents.Items)
+	byKey, clients := groupByKey(ctx, keys, agents.Items)
 	var firstErr error
 	for keyID, group := range byKey {
 		remote, err := clients[keyID].ListAgents(ctx)
@@ -108,34 +109,60 @@ func (o *DriftObserver) checkAgents(ctx context.Context) error {
 }
 
 // groupByKey groups the observable agents (Ready, with an id, not paused or being
-// deleted) by the KeyID of their API key, reading each Secret once.
-func (o *DriftObserver) groupByKey(ctx context.Context, items []wassistv1alpha1.WassistAgent) (
+// deleted) by the KeyID of their API key.
+func groupByKey(ctx context.Context, keys *passKeys, items []wassistv1alpha1.WassistAgent) (
 	map[string][]*wassistv1alpha1.WassistAgent, map[string]*wassist.Client) {
 	byKey := map[string][]*wassistv1alpha1.WassistAgent{}
 	clients := map[string]*wassist.Client{}
-	keys := map[types.NamespacedName]string{}
 	for i := range items {
 		a := &items[i]
 		if a.Status.AgentID == "" || !a.DeletionTimestamp.IsZero() || isPaused(a) {
 			continue
 		}
-		ref := types.NamespacedName{Namespace: a.Namespace, Name: a.Spec.APIKeySecretRef.Name + "\x00" + a.Spec.APIKeySecretRef.Key}
-		keyID, ok := keys[ref]
+		keyID, c, ok := keys.resolve(ctx, a.Namespace, a.Spec.APIKeySecretRef)
 		if !ok {
-			key, err := readSecretValue(ctx, o.APIReader, a.Namespace, a.Spec.APIKeySecretRef)
-			if err != nil {
-				continue // the object's own reconcile reports it
-			}
-			c, err := o.Wassist.For(key)
-			if err != nil {
-				continue
-			}
-			keyID = wassist.KeyID(key)
-			keys[ref], clients[keyID] = keyID, c
+			continue // the object's own reconcile reports why
 		}
-		byKey[keyID] = append(byKey[keyID], a)
+		byKey[keyID], clients[keyID] = append(byKey[keyID], a), c
 	}
 	return byKey, clients
+}
+
+// passKeys resolves API keys during one pass, reading each Secret once however many
+// agents and deployments use it.
+type passKeys struct {
+	reader client.Reader
+	pool   *wassist.Pool
+	seen   map[secretKey]resolvedKey
+}
+
+type secretKey struct{ namespace, name, key string }
+
+type resolvedKey struct {
+	id     string
+	client *wassist.Client
+	ok     bool
+}
+
+func (o *DriftObserver) newPassKeys() *passKeys {
+	return &passKeys{reader: o.APIReader, pool: o.Wassist, seen: map[secretKey]resolvedKey{}}
+}
+
+// resolve returns the KeyID and client of the key ref names; false when it cannot be
+// read (a failure is remembered for the pass too).
+func (p *passKeys) resolve(ctx context.Context, namespace string, ref wassistv1alpha1.SecretKeySelector) (string, *wassist.Client, bool) {
+	sk := secretKey{namespace, ref.Name, ref.Key}
+	if r, ok := p.seen[sk]; ok {
+		return r.id, r.client, r.ok
+	}
+	var r resolvedKey
+	if key, err := readSecretValue(ctx, p.reader, namespace, ref); err == nil {
+		if c, err := p.pool.For(key); err == nil {
+			r = resolvedKey{id: wassist.KeyID(key), client: c, ok: true}
+		}
+	}
+	p.seen[sk] = r
+	return r.id, r.client, r.ok
 }
 
 // compare enqueues agent when remote (nil: vanished) differs from its spec.

@@ -15,7 +15,7 @@ import (
 // list of phone numbers (and one of WhatsApp accounts, when a deployment names its
 // number by account) says which agent serves every number; only the deployments whose
 // number is served by another agent are enqueued.
-func (o *DriftObserver) checkDeployments(ctx context.Context) error {
+func (o *DriftObserver) checkDeployments(ctx context.Context, keys *passKeys) error {
 	deps := &wassistv1alpha1.WassistDeploymentList{}
 	if err := o.Client.List(ctx, deps); err != nil {
 		return err
@@ -28,7 +28,7 @@ func (o *DriftObserver) checkDeployments(ctx context.Context) error {
 			!meta.IsStatusConditionTrue(d.Status.Conditions, wassistv1alpha1.ConditionReady) {
 			continue
 		}
-		keyID, c, ok := o.clientOf(ctx, d)
+		keyID, c, ok := o.clientOf(ctx, keys, d)
 		if !ok {
 			continue
 		}
@@ -55,27 +55,19 @@ func (o *DriftObserver) checkDeployments(ctx context.Context) error {
 }
 
 // clientOf returns the API client of a deployment's key: its own Secret, or its agent's.
-func (o *DriftObserver) clientOf(ctx context.Context, d *wassistv1alpha1.WassistDeployment) (string, *wassist.Client, bool) {
-	ref := d.Spec.APIKeySecretRef
-	if ref == nil && d.Spec.AgentRef != nil {
-		agent := &wassistv1alpha1.WassistAgent{}
-		if err := o.Client.Get(ctx, types.NamespacedName{Namespace: d.Namespace, Name: d.Spec.AgentRef.Name}, agent); err != nil {
-			return "", nil, false
-		}
-		ref = &agent.Spec.APIKeySecretRef
+func (o *DriftObserver) clientOf(ctx context.Context, keys *passKeys, d *wassistv1alpha1.WassistDeployment) (
+	string, *wassist.Client, bool) {
+	if d.Spec.APIKeySecretRef != nil {
+		return keys.resolve(ctx, d.Namespace, *d.Spec.APIKeySecretRef)
 	}
-	if ref == nil {
+	if d.Spec.AgentRef == nil {
 		return "", nil, false
 	}
-	key, err := readSecretValue(ctx, o.APIReader, d.Namespace, *ref)
-	if err != nil {
+	agent := &wassistv1alpha1.WassistAgent{}
+	if err := o.Client.Get(ctx, types.NamespacedName{Namespace: d.Namespace, Name: d.Spec.AgentRef.Name}, agent); err != nil {
 		return "", nil, false
 	}
-	c, err := o.Wassist.For(key)
-	if err != nil {
-		return "", nil, false
-	}
-	return wassist.KeyID(key), c, true
+	return keys.resolve(ctx, d.Namespace, agent.Spec.APIKeySecretRef)
 }
 
 // servingAgents maps each target (as deploymentTarget.String names it) to the agent
