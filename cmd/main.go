@@ -74,6 +74,7 @@ type options struct {
 	rateBurst        int
 	apiTimeout       time.Duration
 	syncPeriod       time.Duration
+	workers          int
 	bulkDriftCheck   bool
 	watchNamespaces  string
 	zap              zap.Options
@@ -102,6 +103,8 @@ func parseFlags() options {
 	flag.DurationVar(&o.apiTimeout, "api-timeout", 30*time.Second, "Timeout of one Wassist API call.")
 	flag.DurationVar(&o.syncPeriod, "sync-period", controller.DefaultSyncPeriod,
 		"How often a Ready resource is compared with the remote state (jittered).")
+	flag.IntVar(&o.workers, "max-concurrent-reconciles", 4,
+		"Objects of each kind reconciled at once. All workers share each key's rate budget.")
 	flag.BoolVar(&o.bulkDriftCheck, "bulk-drift-check", true,
 		"Find drift with one list of agents per API key and sync period, instead of one GET per agent and period.")
 	flag.StringVar(&o.watchNamespaces, "watch-namespaces", "",
@@ -174,6 +177,7 @@ func main() {
 		},
 		RequestsPerMinute: o.rateLimit,
 		Burst:             o.rateBurst,
+		StartEmpty:        true,
 	})
 
 	if err := controller.RegisterMetrics(ctrlmetrics.Registry, mgr.GetClient()); err != nil {
@@ -184,9 +188,10 @@ func main() {
 		setupLog.Error(err, "Failed to set up cache indexes")
 		os.Exit(1)
 	}
+	secrets := controller.NewSecretReader(mgr.GetClient(), mgr.GetAPIReader())
 	var drift *controller.DriftObserver
 	if o.bulkDriftCheck {
-		drift = controller.NewDriftObserver(mgr.GetClient(), mgr.GetAPIReader(), apiClients, o.syncPeriod, ctrlmetrics.Registry)
+		drift = controller.NewDriftObserver(mgr.GetClient(), secrets, apiClients, o.syncPeriod, ctrlmetrics.Registry)
 		if err := mgr.Add(drift); err != nil {
 			setupLog.Error(err, "Failed to add the bulk drift check")
 			os.Exit(1)
@@ -196,9 +201,11 @@ func main() {
 		Client:     mgr.GetClient(),
 		Scheme:     mgr.GetScheme(),
 		APIReader:  mgr.GetAPIReader(),
+		Secrets:    secrets,
 		Wassist:    apiClients,
 		Recorder:   mgr.GetEventRecorder("wassist-operator"),
 		SyncPeriod: o.syncPeriod,
+		Workers:    o.workers,
 		Drift:      drift,
 	}).SetupWithManager(mgr); err != nil {
 		setupLog.Error(err, "Failed to create controller", "controller", "wassistagent")
@@ -207,10 +214,11 @@ func main() {
 	if err := (&controller.WassistDeploymentReconciler{
 		Client:     mgr.GetClient(),
 		Scheme:     mgr.GetScheme(),
-		APIReader:  mgr.GetAPIReader(),
+		Secrets:    secrets,
 		Wassist:    apiClients,
 		Recorder:   mgr.GetEventRecorder("wassist-operator"),
 		SyncPeriod: o.syncPeriod,
+		Workers:    o.workers,
 		Drift:      drift,
 	}).SetupWithManager(mgr); err != nil {
 		setupLog.Error(err, "Failed to create controller", "controller", "wassistdeployment")

@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
@@ -20,18 +21,21 @@ import (
 func agentMarker(uid types.UID) string { return "wassist-operator-pending-" + string(uid) }
 
 // createCrashSafe creates the remote agent so that no crash or lost answer can make two
-// (design rule 2). The caller has re-read the object uncached, so a stale cache cannot
-// hide an id already stored.
+// (design rule 2).
 //  1. if an earlier attempt left create-pending, look for the agent it made by marker;
-//  2. otherwise persist create-pending, then POST with the marker name;
-//  3. persist the id (annotation) before anything else is sent.
+//  2. otherwise persist create-pending and the finalizer, in one patch that succeeds only
+//     if the object is still at the version read: a cache behind an id (or a marker)
+//     already stored fails it with a conflict instead of hiding it;
+//  3. POST with the marker name;
+//  4. persist the id (annotation) before anything else is sent.
 func (r *WassistAgentReconciler) createCrashSafe(ctx context.Context, s *agentScope) (*wassist.Agent, error) {
 	if _, pending := s.agent.Annotations[wassistv1alpha1.AnnotationCreatePending]; pending {
 		found, err := r.findByMarker(ctx, s)
 		if err != nil || found != nil {
 			return found, err
 		}
-	} else if err := r.patchMetadata(ctx, s.agent, func(a *wassistv1alpha1.WassistAgent) {
+	} else if err := r.patchMetadataIfCurrent(ctx, s.agent, func(a *wassistv1alpha1.WassistAgent) {
+		controllerutil.AddFinalizer(a, wassistv1alpha1.Finalizer)
 		metav1SetAnnotation(a, wassistv1alpha1.AnnotationCreatePending, time.Now().UTC().Format(time.RFC3339))
 	}); err != nil {
 		return nil, err
@@ -50,8 +54,16 @@ func (r *WassistAgentReconciler) createCrashSafe(ctx context.Context, s *agentSc
 	if err := r.storeID(ctx, s, created.ID); err != nil {
 		return nil, err
 	}
+	s.created = true
 	r.event(s.agent, corev1.EventTypeNormal, "Created", "Created remote agent %s", created.ID)
 	return created, nil
+}
+
+// neverCreated says the object has no remote agent and no create under way: nothing
+// remote to compare, and its create starts with a write conditional on its version.
+func neverCreated(agent *wassistv1alpha1.WassistAgent) bool {
+	_, pending := agent.Annotations[wassistv1alpha1.AnnotationCreatePending]
+	return !pending && agent.Annotations[wassistv1alpha1.AnnotationAgentID] == "" && agent.Status.AgentID == ""
 }
 
 // findByMarker adopts the agent an interrupted create made, if there is exactly one.

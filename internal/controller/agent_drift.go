@@ -22,10 +22,10 @@ import (
 // cost is then ceil(N/100) requests per key and period instead of N GETs, and the
 // reconciler answers the enqueued objects from the list instead of reading them again.
 type DriftObserver struct {
-	Client    client.Client // the manager's cache
-	APIReader client.Reader // Secrets, uncached
-	Wassist   *wassist.Pool
-	Period    time.Duration
+	Client  client.Client // the manager's cache
+	Secrets *SecretReader
+	Wassist *wassist.Pool
+	Period  time.Duration
 
 	// desired resolves an agent's spec as the reconciler does; set by the reconciler.
 	desired          func(context.Context, *wassistv1alpha1.WassistAgent) (desiredAgent, error)
@@ -39,10 +39,10 @@ type DriftObserver struct {
 
 // NewDriftObserver returns an observer; register it with the manager (mgr.Add) and
 // give it to the WassistAgentReconciler. Its checks are counted on reg.
-func NewDriftObserver(c client.Client, apiReader client.Reader, pool *wassist.Pool, period time.Duration,
+func NewDriftObserver(c client.Client, secrets *SecretReader, pool *wassist.Pool, period time.Duration,
 	reg prometheus.Registerer) *DriftObserver {
 	o := &DriftObserver{
-		Client: c, APIReader: apiReader, Wassist: pool, Period: period,
+		Client: c, Secrets: secrets, Wassist: pool, Period: period,
 		events:           make(chan event.TypedGenericEvent[*wassistv1alpha1.WassistAgent], 1024),
 		deploymentEvents: make(chan event.TypedGenericEvent[*wassistv1alpha1.WassistDeployment], 1024),
 		checks: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -131,9 +131,9 @@ func groupByKey(ctx context.Context, keys *passKeys, items []wassistv1alpha1.Was
 // passKeys resolves API keys during one pass, reading each Secret once however many
 // agents and deployments use it.
 type passKeys struct {
-	reader client.Reader
-	pool   *wassist.Pool
-	seen   map[secretKey]resolvedKey
+	secrets *SecretReader
+	pool    *wassist.Pool
+	seen    map[secretKey]resolvedKey
 }
 
 type secretKey struct{ namespace, name, key string }
@@ -145,7 +145,7 @@ type resolvedKey struct {
 }
 
 func (o *DriftObserver) newPassKeys() *passKeys {
-	return &passKeys{reader: o.APIReader, pool: o.Wassist, seen: map[secretKey]resolvedKey{}}
+	return &passKeys{secrets: o.Secrets, pool: o.Wassist, seen: map[secretKey]resolvedKey{}}
 }
 
 // resolve returns the KeyID and client of the key ref names; false when it cannot be
@@ -156,7 +156,7 @@ func (p *passKeys) resolve(ctx context.Context, namespace string, ref wassistv1a
 		return r.id, r.client, r.ok
 	}
 	var r resolvedKey
-	if key, err := readSecretValue(ctx, p.reader, namespace, ref); err == nil {
+	if key, err := p.secrets.Value(ctx, namespace, ref); err == nil {
 		if c, err := p.pool.For(key); err == nil {
 			r = resolvedKey{id: wassist.KeyID(key), client: c, ok: true}
 		}

@@ -3,10 +3,12 @@ package controller
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -29,22 +31,42 @@ type credentialsError struct {
 
 func (e *credentialsError) Error() string { return e.msg }
 
-// readSecretValue reads one key of a Secret in namespace with the uncached reader: the
-// manager never caches Secrets wholesale, and a rotation is seen at the next read.
-func readSecretValue(ctx context.Context, reader client.Reader, namespace string, ref wassistv1alpha1.SecretKeySelector) (string, error) {
+// SecretReader reads values of Secrets. The manager never caches Secrets wholesale: it
+// watches their metadata only. A value is read uncached the first time and kept, with
+// the Secret's resourceVersion, only while the metadata cache shows that same version:
+// a rotation changes the version and the next read goes to the API server again. So a
+// reconcile does not pay a round trip for a key that has not changed since the last one,
+// and a thousand agents on one key do not read it a thousand times.
+type SecretReader struct {
+	cache client.Reader // the manager's cache, holding Secrets' metadata
+	api   client.Reader // uncached
+
+	mu     sync.Mutex
+	values map[types.NamespacedName]secretVersion
+}
+
+type secretVersion struct {
+	resourceVersion string
+	data            map[string][]byte
+}
+
+// NewSecretReader returns a reader that checks versions in cache and reads from api.
+func NewSecretReader(cache, api client.Reader) *SecretReader {
+	return &SecretReader{cache: cache, api: api, values: map[types.NamespacedName]secretVersion{}}
+}
+
+// Value reads one key of a Secret in namespace (only there: a reference has no
+// namespace of its own). Its errors say which Secret and key, never the value.
+func (r *SecretReader) Value(ctx context.Context, namespace string, ref wassistv1alpha1.SecretKeySelector) (string, error) {
 	key := ref.Key
 	if key == "" {
 		key = "apiKey"
 	}
-	secret := &corev1.Secret{}
-	if err := reader.Get(ctx, types.NamespacedName{Namespace: namespace, Name: ref.Name}, secret); err != nil {
-		if apierrors.IsNotFound(err) {
-			return "", &credentialsError{wassistv1alpha1.ReasonSecretNotFound,
-				fmt.Sprintf("Secret %q not found in namespace %q", ref.Name, namespace)}
-		}
-		return "", fmt.Errorf("reading Secret %q: %w", ref.Name, err)
+	data, err := r.data(ctx, types.NamespacedName{Namespace: namespace, Name: ref.Name})
+	if err != nil {
+		return "", err
 	}
-	value, ok := secret.Data[key]
+	value, ok := data[key]
 	if !ok {
 		return "", &credentialsError{wassistv1alpha1.ReasonSecretKeyMissing,
 			fmt.Sprintf("Secret %q has no key %q", ref.Name, key)}
@@ -54,6 +76,40 @@ func readSecretValue(ctx context.Context, reader client.Reader, namespace string
 			fmt.Sprintf("key %q of Secret %q is empty", key, ref.Name)}
 	}
 	return string(value), nil
+}
+
+// data returns the Secret's data: the kept copy when the cache shows its version still,
+// otherwise a fresh uncached read.
+func (r *SecretReader) data(ctx context.Context, name types.NamespacedName) (map[string][]byte, error) {
+	current := &metav1.PartialObjectMetadata{}
+	current.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
+	if err := r.cache.Get(ctx, name, current); err == nil {
+		r.mu.Lock()
+		kept, ok := r.values[name]
+		r.mu.Unlock()
+		if ok && kept.resourceVersion == current.ResourceVersion {
+			return kept.data, nil
+		}
+	}
+	secret := &corev1.Secret{}
+	if err := r.api.Get(ctx, name, secret); err != nil {
+		if apierrors.IsNotFound(err) {
+			r.forget(name)
+			return nil, &credentialsError{wassistv1alpha1.ReasonSecretNotFound,
+				fmt.Sprintf("Secret %q not found in namespace %q", name.Name, name.Namespace)}
+		}
+		return nil, fmt.Errorf("reading Secret %q: %w", name.Name, err)
+	}
+	r.mu.Lock()
+	r.values[name] = secretVersion{resourceVersion: secret.ResourceVersion, data: secret.Data}
+	r.mu.Unlock()
+	return secret.Data, nil
+}
+
+func (r *SecretReader) forget(name types.NamespacedName) {
+	r.mu.Lock()
+	delete(r.values, name)
+	r.mu.Unlock()
 }
 
 // agentSecretNames are the Secrets an agent reads: its API key and its credit password.

@@ -34,6 +34,13 @@ func (e *createAmbiguousError) Error() string {
 		"or set the %s annotation to the one to keep", e.ids, wassistv1alpha1.AnnotationAgentID)
 }
 
+// staleError says a write conditional on the object's version failed: the cache was
+// behind. Nothing is wrong; the reconcile is tried again once the cache has caught up.
+type staleError struct{ err error }
+
+func (e *staleError) Error() string { return e.err.Error() }
+func (e *staleError) Unwrap() error { return e.err }
+
 // outcome is what one reconcile ends with.
 type outcome struct {
 	// reason and message go on the Ready and Synced conditions; an empty reason is success.
@@ -41,6 +48,8 @@ type outcome struct {
 	message string
 	// warn sends a Warning event with the reason and message.
 	warn bool
+	// stale leaves the status as it is and tries again shortly.
+	stale bool
 	// requeueAfter brings the object back then; zero waits for a watch event.
 	requeueAfter time.Duration
 	// err is returned to controller-runtime, whose per-object exponential backoff
@@ -51,7 +60,9 @@ type outcome struct {
 // Slow retries for failures a user has to fix; a watch event usually comes first.
 const (
 	credentialsRetry = 5 * time.Minute
-	ambiguousRetry   = 10 * time.Minute
+	// staleRetry is long enough for the cache to see the write it missed.
+	staleRetry     = time.Second
+	ambiguousRetry = 10 * time.Minute
 )
 
 // outcomeOf classifies err (design rule 5).
@@ -60,6 +71,9 @@ func outcomeOf(err error) outcome {
 		return outcome{}
 	}
 	msg := err.Error()
+	if _, ok := errors.AsType[*staleError](err); ok {
+		return outcome{stale: true, requeueAfter: staleRetry}
+	}
 	if w, ok := errors.AsType[*waitingError](err); ok {
 		return outcome{reason: w.reason, message: w.msg, requeueAfter: w.retry}
 	}

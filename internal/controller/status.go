@@ -40,6 +40,9 @@ type reconcileEnd struct {
 func finishReconcile(ctx context.Context, c client.Client, rec events.EventRecorder, e reconcileEnd,
 	res ctrl.Result, err error) (ctrl.Result, error) {
 	o := outcomeOf(err)
+	if o.stale {
+		return ctrl.Result{RequeueAfter: o.requeueAfter}, nil
+	}
 	gen := e.obj.GetGeneration()
 	if !e.paused {
 		// A paused reconcile looked at nothing: the status still describes the generation

@@ -102,24 +102,28 @@ var _ = BeforeSuite(func() {
 		RequestsPerMinute: requestsPerMinute,
 	})
 	Expect(controller.SetupIndexes(ctx, mgr)).To(Succeed())
-	drift = controller.NewDriftObserver(mgr.GetClient(), mgr.GetAPIReader(), pool, time.Hour, prometheus.NewRegistry())
+	secrets := controller.NewSecretReader(mgr.GetClient(), mgr.GetAPIReader())
+	drift = controller.NewDriftObserver(mgr.GetClient(), secrets, pool, time.Hour, prometheus.NewRegistry())
 	Expect(mgr.Add(drift)).To(Succeed())
 	Expect((&controller.WassistAgentReconciler{
 		Client:     mgr.GetClient(),
 		Scheme:     mgr.GetScheme(),
 		APIReader:  mgr.GetAPIReader(),
+		Secrets:    secrets,
 		Wassist:    pool,
 		Recorder:   mgr.GetEventRecorder("wassist-operator"),
 		SyncPeriod: time.Hour,
+		Workers:    4,
 		Drift:      drift,
 	}).SetupWithManager(mgr)).To(Succeed())
 	Expect((&controller.WassistDeploymentReconciler{
 		Client:     mgr.GetClient(),
 		Scheme:     mgr.GetScheme(),
-		APIReader:  mgr.GetAPIReader(),
+		Secrets:    secrets,
 		Wassist:    pool,
 		Recorder:   mgr.GetEventRecorder("wassist-operator"),
 		SyncPeriod: time.Hour,
+		Workers:    4,
 		Drift:      drift,
 	}).SetupWithManager(mgr)).To(Succeed())
 

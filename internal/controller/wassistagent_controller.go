@@ -58,8 +58,10 @@ const DefaultSyncPeriod = 10 * time.Minute
 type WassistAgentReconciler struct {
 	client.Client
 	Scheme *runtime.Scheme
-	// APIReader reads Secrets and, before a create, the object itself, uncached.
+	// APIReader reads the object itself uncached, before an update is decided on.
 	APIReader client.Reader
+	// Secrets reads the API key and the credit grant password.
+	Secrets *SecretReader
 	// Wassist holds one API client per key, shared with the other controller.
 	Wassist *wassist.Pool
 	// Observer reads the remote agent; nil means one GET per object.
@@ -71,6 +73,9 @@ type WassistAgentReconciler struct {
 	Recorder events.EventRecorder
 	// SyncPeriod is how often a Ready agent is compared with the remote (jittered).
 	SyncPeriod time.Duration
+	// Workers is how many agents are reconciled at once (default 1). Every worker
+	// draws on the same per-key budget, so more workers never spend more of it.
+	Workers int
 
 	// keyIDs remembers the key each object last used (by object UID), so that a
 	// deletion can finish with that key's client after its Secret is gone.
@@ -119,12 +124,19 @@ type agentScope struct {
 	// saw (nil: the agent vanished).
 	drifted bool
 	remote  *wassist.Agent
+	// created is set when this reconcile created the remote agent: its first PATCH is
+	// part of the create, and the Created event says it all.
+	created bool
 }
 
-// reconcileNormal: finalizer → in sync already? → credentials → observe → create | update → sharing.
+// reconcileNormal: finalizer → in sync already? → credentials → observe | create → update → sharing.
+// The finalizer is in place before anything remote exists; an object never created
+// gets it with its create-pending marker, in the create's first patch.
 func (r *WassistAgentReconciler) reconcileNormal(ctx context.Context, s *agentScope) (ctrl.Result, error) {
-	if err := r.ensureFinalizer(ctx, s.agent); err != nil {
-		return ctrl.Result{}, err
+	if !neverCreated(s.agent) {
+		if err := r.ensureFinalizer(ctx, s.agent); err != nil {
+			return ctrl.Result{}, err
+		}
 	}
 	want, done, res, err := r.inSync(ctx, s)
 	if done || err != nil {
@@ -169,6 +181,11 @@ func (r *WassistAgentReconciler) inSync(ctx context.Context, s *agentScope) (des
 	}
 	if done, res, err := r.nothingToDo(s.agent, want.hash); done {
 		return want, true, res, err
+	}
+	if neverCreated(s.agent) {
+		// Nothing to confirm: the create's first write is conditional on this very
+		// version of the object, so a stale cache fails it rather than creating twice.
+		return want, false, ctrl.Result{}, nil
 	}
 	fresh, err := r.refresh(ctx, s)
 	if err != nil || !fresh {
@@ -259,6 +276,7 @@ func (r *WassistAgentReconciler) upToDate(agent *wassistv1alpha1.WassistAgent, w
 	st := agent.Status
 	return st.AgentID != "" &&
 		st.AgentID == agent.Annotations[wassistv1alpha1.AnnotationAgentID] &&
+		controllerutil.ContainsFinalizer(agent, wassistv1alpha1.Finalizer) &&
 		st.ObservedGeneration == agent.Generation &&
 		st.AppliedHash == wantHash &&
 		meta.IsStatusConditionTrue(st.Conditions, wassistv1alpha1.ConditionReady) &&
@@ -304,7 +322,8 @@ func objectSyncPeriod(uid types.UID, period time.Duration) time.Duration {
 	return period - time.Duration(float64(period)*0.1*float64(h.Sum32())/math.MaxUint32)
 }
 
-// ensureFinalizer adds the finalizer before anything remote exists.
+// ensureFinalizer adds the finalizer to an object that names a remote agent or has a
+// create under way (adopted, from an older version, or its finalizer removed by hand).
 func (r *WassistAgentReconciler) ensureFinalizer(ctx context.Context, agent *wassistv1alpha1.WassistAgent) error {
 	if controllerutil.ContainsFinalizer(agent, wassistv1alpha1.Finalizer) {
 		return nil
@@ -316,7 +335,7 @@ func (r *WassistAgentReconciler) ensureFinalizer(ctx context.Context, agent *was
 
 // resolveCredentials reads the API key and picks the key's shared client.
 func (r *WassistAgentReconciler) resolveCredentials(ctx context.Context, s *agentScope) error {
-	key, err := readSecretValue(ctx, r.APIReader, s.agent.Namespace, s.agent.Spec.APIKeySecretRef)
+	key, err := r.Secrets.Value(ctx, s.agent.Namespace, s.agent.Spec.APIKeySecretRef)
 	if err != nil {
 		return err
 	}
@@ -350,7 +369,7 @@ func (r *WassistAgentReconciler) resolveRefs(ctx context.Context, agent *wassist
 		refs.handoffIDs[h.AgentRef.Name] = child.Status.AgentID
 	}
 	if cs := agent.Spec.CreditSettings; cs != nil && cs.CreditGrantPasswordSecretRef != nil {
-		password, err := readSecretValue(ctx, r.APIReader, agent.Namespace, *cs.CreditGrantPasswordSecretRef)
+		password, err := r.Secrets.Value(ctx, agent.Namespace, *cs.CreditGrantPasswordSecretRef)
 		if err != nil {
 			return refs, err
 		}
@@ -422,7 +441,9 @@ func (r *WassistAgentReconciler) update(ctx context.Context, s *agentScope, remo
 		if err != nil {
 			return err
 		}
-		r.event(s.agent, corev1.EventTypeNormal, "Updated", "Updated remote agent %s to match the spec", remote.ID)
+		if !s.created {
+			r.event(s.agent, corev1.EventTypeNormal, "Updated", "Updated remote agent %s to match the spec", remote.ID)
+		}
 		remote = patched
 	}
 	s.agent.Status.ConnectURL = remote.ConnectURL
@@ -452,10 +473,26 @@ func (r *WassistAgentReconciler) finish(ctx context.Context, s *agentScope, res 
 // merge patch (no resourceVersion, so no conflict to retry), keeping in-memory status.
 func (r *WassistAgentReconciler) patchMetadata(ctx context.Context, agent *wassistv1alpha1.WassistAgent,
 	mutate func(*wassistv1alpha1.WassistAgent)) error {
+	return r.patchMetadataWith(ctx, agent, mutate)
+}
+
+// patchMetadataIfCurrent is patchMetadata that fails with a conflict unless the object
+// is still at the version this reconcile read.
+func (r *WassistAgentReconciler) patchMetadataIfCurrent(ctx context.Context, agent *wassistv1alpha1.WassistAgent,
+	mutate func(*wassistv1alpha1.WassistAgent)) error {
+	err := r.patchMetadataWith(ctx, agent, mutate, client.MergeFromWithOptimisticLock{})
+	if apierrors.IsConflict(err) {
+		return &staleError{err: err}
+	}
+	return err
+}
+
+func (r *WassistAgentReconciler) patchMetadataWith(ctx context.Context, agent *wassistv1alpha1.WassistAgent,
+	mutate func(*wassistv1alpha1.WassistAgent), opts ...client.MergeFromOption) error {
 	before := agent.DeepCopy()
 	after := agent.DeepCopy()
 	mutate(after)
-	if err := r.Patch(ctx, after, client.MergeFrom(before)); err != nil {
+	if err := r.Patch(ctx, after, client.MergeFromWithOptions(before, opts...)); err != nil {
 		return err
 	}
 	agent.ObjectMeta = after.ObjectMeta
@@ -481,7 +518,7 @@ func (r *WassistAgentReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			handler.EnqueueRequestsFromMapFunc(objectsIndexedBy(mgr.GetClient(), handoffRefIndex, agentList))).
 		// A deployment of the agent changing refreshes the agent's status.phoneNumbers.
 		Watches(&wassistv1alpha1.WassistDeployment{}, handler.EnqueueRequestsFromMapFunc(deployedAgent)).
-		WithOptions(controllerOptions()).
+		WithOptions(controllerOptions(r.Workers)).
 		Named("wassistagent")
 	if r.Drift != nil {
 		r.Drift.desired = r.desired
@@ -491,24 +528,35 @@ func (r *WassistAgentReconciler) SetupWithManager(mgr ctrl.Manager) error {
 }
 
 // userAnnotationChanged passes updates that change an annotation other than the
-// create-pending marker, which the controller writes around every create.
+// controller's own writes around a create: the create-pending marker, and the agent id
+// that replaces it when the create succeeds (a user setting the id by hand, to adopt or
+// to settle CreateAmbiguous, leaves create-pending alone).
 func userAnnotationChanged() predicate.Predicate {
 	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		oldA, newA := e.ObjectOld.GetAnnotations(), e.ObjectNew.GetAnnotations()
+		_, wasPending := oldA[wassistv1alpha1.AnnotationCreatePending]
+		_, isPending := newA[wassistv1alpha1.AnnotationCreatePending]
+		idStored := wasPending && !isPending && oldA[wassistv1alpha1.AnnotationAgentID] == "" &&
+			newA[wassistv1alpha1.AnnotationAgentID] != ""
 		without := func(a map[string]string) map[string]string {
 			a = maps.Clone(a)
 			delete(a, wassistv1alpha1.AnnotationCreatePending)
+			if idStored {
+				delete(a, wassistv1alpha1.AnnotationAgentID)
+			}
 			return a
 		}
-		return !maps.Equal(without(e.ObjectOld.GetAnnotations()), without(e.ObjectNew.GetAnnotations()))
+		return !maps.Equal(without(oldA), without(newA))
 	}}
 }
 
 // controllerOptions: failing objects are retried from 1s up to 5 minutes apart, and a
 // priority queue puts user changes before periodic checks and drift repairs.
-func controllerOptions() controller.Options {
+func controllerOptions(workers int) controller.Options {
 	return controller.Options{
-		RateLimiter:      workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](time.Second, 5*time.Minute),
-		UsePriorityQueue: new(true),
+		RateLimiter:             workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](time.Second, 5*time.Minute),
+		UsePriorityQueue:        new(true),
+		MaxConcurrentReconciles: max(workers, 1),
 	}
 }
 

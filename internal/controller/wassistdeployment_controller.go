@@ -48,14 +48,16 @@ import (
 type WassistDeploymentReconciler struct {
 	client.Client
 	Scheme *runtime.Scheme
-	// APIReader reads Secrets uncached.
-	APIReader client.Reader
+	// Secrets reads the API key.
+	Secrets *SecretReader
 	// Wassist holds one API client per key, shared with the agent controller.
 	Wassist *wassist.Pool
 	// Recorder sends the events of every remote write and every failure.
 	Recorder events.EventRecorder
 	// SyncPeriod is how often a Ready deployment is compared with the number (jittered).
 	SyncPeriod time.Duration
+	// Workers is how many deployments are reconciled at once (default 1).
+	Workers int
 	// Drift, when set, finds drifted numbers in bulk and replaces the per-object
 	// periodic check; nil means one GET per deployment and period.
 	Drift *DriftObserver
@@ -110,7 +112,7 @@ func (r *WassistDeploymentReconciler) reconcileNormal(ctx context.Context, s *de
 	if !drifted && r.upToDate(s.dep, agentID) {
 		return r.nextCheck(untilNextSync(s.dep.Status.LastSyncTime, objectSyncPeriod(s.dep.UID, r.syncPeriod()))), nil
 	}
-	key, err := readSecretValue(ctx, r.APIReader, s.dep.Namespace, keyRef)
+	key, err := r.Secrets.Value(ctx, s.dep.Namespace, keyRef)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -277,7 +279,7 @@ func (r *WassistDeploymentReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			builder.WithPredicates(agentIdentityChanged())).
 		// A claim that goes away hands the number to the next oldest claim.
 		Watches(&wassistv1alpha1.WassistDeployment{}, handler.EnqueueRequestsFromMapFunc(sameTargetClaims(mgr.GetClient()))).
-		WithOptions(controllerOptions()).
+		WithOptions(controllerOptions(r.Workers)).
 		Named("wassistdeployment")
 	if r.Drift != nil {
 		b = b.WatchesRawSource(source.TypedChannel(r.Drift.deploymentEvents, lowPriority[*wassistv1alpha1.WassistDeployment]()))

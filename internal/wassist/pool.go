@@ -23,6 +23,13 @@ type PoolOptions struct {
 	Burst             int
 	// Now is the budgets' clock; nil means time.Now.
 	Now func() time.Time
+	// StartEmpty starts each key's budget with no tokens instead of a full burst. A
+	// process that may replace one killed a moment ago (a crash, a rollout, a new
+	// leader) sets it: it cannot know what its predecessor spent in the current minute,
+	// and a full bucket would let the two together exceed the limit by the burst.
+	// Starting empty keeps their sum within the limit in every 60-second window, for one
+	// refill interval (0.6 s at 100 a minute) before a key's first request.
+	StartEmpty bool
 }
 
 // Pool keeps one client, and so one rate budget, per API key, shared by every
@@ -62,6 +69,9 @@ func (p *Pool) For(apiKey string) (*Client, error) {
 	}
 	o := p.opts.Options
 	o.Budget = NewBudget(p.opts.RequestsPerMinute, p.opts.Burst, p.opts.Now)
+	if p.opts.StartEmpty {
+		o.Budget.drain()
+	}
 	c, err := New(apiKey, o)
 	if err != nil {
 		return nil, err

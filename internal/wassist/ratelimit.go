@@ -48,6 +48,12 @@ func NewBudget(perMinute, burst int, now func() time.Time) *Budget {
 	}
 }
 
+// drain spends every token the bucket holds now.
+func (b *Budget) drain() {
+	now := b.now()
+	b.limiter.AllowN(now, int(b.limiter.TokensAt(now)))
+}
+
 // Delay returns how long a call made now would wait for its token, without taking it.
 // A controller asks this to requeue instead of sleeping.
 func (b *Budget) Delay() time.Duration {

@@ -81,3 +81,41 @@ func TestBlockStopsTheWholeKeyUntilRetryAfter(t *testing.T) {
 		t.Fatalf("after the block: wait %s ok %v", wait, ok)
 	}
 }
+
+// A manager killed mid-minute and replaced at once must not, with its successor, put more
+// requests in one 60-second window than the API allows: the successor's budget starts
+// empty. With a full bucket the pair exceeds the limit by the burst.
+func TestASuccessorBudgetStaysWithinTheLimitOfItsPredecessorsMinute(t *testing.T) {
+	start := time.Unix(1_700_000_000, 0)
+	clock := &fakeClock{t: start}
+	spend := func(b *Budget, until time.Time, sent []time.Time) []time.Time {
+		for clock.Now().Before(until) {
+			if wait, ok := b.reserve(0); ok && wait == 0 {
+				sent = append(sent, clock.Now())
+				continue
+			}
+			clock.Advance(10 * time.Millisecond)
+		}
+		return sent
+	}
+	// The predecessor saves its burst, spends it and its refill up to a kill at 30 s...
+	clock.Advance(time.Minute)
+	killAt := clock.Now().Add(30 * time.Second)
+	sent := spend(NewBudget(100, 5, clock.Now), killAt, nil)
+	// ...and its successor starts at once and spends all it may for a minute.
+	pool := NewPool(PoolOptions{RequestsPerMinute: 100, Burst: 5, Now: clock.Now, StartEmpty: true})
+	c, err := pool.For("successor-key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent = spend(c.budget, killAt.Add(time.Minute), sent)
+	for i := range sent {
+		n := 0
+		for j := i; j < len(sent) && sent[j].Sub(sent[i]) < time.Minute; j++ {
+			n++
+		}
+		if n > 100 {
+			t.Fatalf("%d requests in the 60s window from %s, across the restart; the limit is 100", n, sent[i].Sub(start))
+		}
+	}
+}
