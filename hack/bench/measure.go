@@ -17,18 +17,21 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
 const (
 	// simPoll is how often the simulator's log is read while waiting for the edit's PATCH;
 	// the latency comes from the log's own timestamps, so this adds no error to it.
 	simPoll = 200 * time.Millisecond
+	// metricsPoll is how often the manager's counters are read while waiting for a drift
+	// check; the edit follows the check by at most this much.
+	metricsPoll = 50 * time.Millisecond
 	// createWorkers send the creates in parallel, so that the benchmark's own client is
 	// not what paces the operator.
 	createWorkers = 16
 	batchLabel    = "bench.wassist.app/batch"
 	batchInitial  = "initial"
-	batchStorm    = "storm"
 	// clockTick is USER_HZ, the unit of utime and stime in /proc/PID/stat (100 on Linux).
 	clockTick = 100
 )
@@ -113,53 +116,106 @@ func measureSteady(ctx context.Context, o options, s *stack, res *result) error 
 	return nil
 }
 
-// measureStorm creates N/2 new agents and, a second later, edits one Ready agent; the
+// measureStorm queues a resync storm and edits one agent in the middle of it. N/2 agents
+// are changed behind the operator's back (through the API, right after a bulk drift
+// check, so that they all fall between two checks); the next check finds them and queues
+// N/2 repairs at low priority; at that moment one other Ready agent's spec is edited. The
 // latency is from the edit to the simulator receiving that agent's PATCH.
 func measureStorm(ctx context.Context, o options, s *stack, n int, res *result) error {
-	target := &wassistv1alpha1.WassistAgent{}
-	if err := s.c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: agentNames("agent", 1)[0]}, target); err != nil {
+	agents := &wassistv1alpha1.WassistAgentList{}
+	if err := s.c.List(ctx, agents, client.InNamespace(namespace), client.MatchingLabels{batchLabel: batchInitial}); err != nil {
 		return err
 	}
-	before, err := s.sim.requests(ctx)
+	m := min(n/2, len(agents.Items)-1)
+	target, drifting := agents.Items[0], agents.Items[1:1+m]
+	if _, err := waitMetric(ctx, s, "wassist_drift_checks_total", 1, 3*o.syncPeriod); err != nil {
+		return fmt.Errorf("waiting for a drift check: %w", err)
+	}
+	driftAt := time.Now()
+	if err := driftRemotely(ctx, o, s, drifting); err != nil {
+		return err
+	}
+	driftDone := time.Now() // every later PATCH is the operator's
+	driftedAt, err := waitMetric(ctx, s, "wassist_drift_checks_total", float64(m), 2*o.syncPeriod, `result="drifted"`)
 	if err != nil {
-		return err
-	}
-	m := n / 2
-	start := time.Now()
-	created := make(chan error, 1)
-	go func() { created <- createAgents(ctx, s.c, batchStorm, agentNames("storm", m)) }()
-	if err := sleep(ctx, editDelay); err != nil {
-		return err
+		return fmt.Errorf("waiting for the drift check to find %d drifted agents: %w", m, err)
 	}
 	editAt := time.Now()
 	edited := target.DeepCopy()
 	edited.Spec.SystemPrompt += " Edited during the storm."
-	if err := s.c.Patch(ctx, edited, client.MergeFrom(target)); err != nil {
+	if err := s.c.Patch(ctx, edited, client.MergeFrom(&target)); err != nil {
 		return err
 	}
 	patchAt, err := s.sim.waitPatch(ctx, target.Status.AgentID, editAt, o.timeout)
 	if err != nil {
 		return err
 	}
-	_, took, err := waitReady(ctx, s.c, batchStorm, m, start, o, created)
+	repairs, err := s.sim.waitRequests(ctx, http.MethodPatch, "/agents/{id}/", driftDone, m+1, o.timeout)
 	if err != nil {
-		return err
+		return fmt.Errorf("waiting for the %d repairs: %w", m, err)
 	}
-	after, err := s.sim.requests(ctx)
-	if err != nil {
-		return err
-	}
-	window := after[len(before):]
 	st := &res.Storm
-	st.Agents, st.EditAfterS = m, editDelay.Seconds()
+	st.Agents = m
+	st.DriftS = round(driftedAt.Sub(driftAt).Seconds(), 1)
 	st.EditLatencyMS = round(float64(patchAt.Sub(editAt))/float64(time.Millisecond), 0)
-	st.CreatesReadyS = round(took.Seconds(), 2)
-	st.CreatesIdealS = round(float64(2*m)/(float64(o.rate)/60), 2)
-	st.CreatesBeforeEdit = countBefore(window, "POST", "/agents/", patchAt)
-	st.Requests = len(window)
-	st.TooMany, st.ByRoute = summarize(window)
+	st.RepairsBeforeEdit = countBefore(repairs, http.MethodPatch, "/agents/{id}/", patchAt)
+	st.RepairsDoneS = round(repairs[len(repairs)-1].Time.Sub(driftedAt).Seconds(), 2)
+	st.RepairsIdealS = round(float64(m)/(float64(o.rate)/60), 2)
+	st.Requests = len(repairs)
+	st.TooMany, st.ByRoute = summarize(repairs)
 	res.EditLatencyMS = st.EditLatencyMS
 	return nil
+}
+
+// driftRemotely changes the system prompt of each agent through the API, as a user of the
+// Wassist dashboard would, with at most half of the key's budget.
+func driftRemotely(ctx context.Context, o options, s *stack, agents []wassistv1alpha1.WassistAgent) error {
+	api, err := wassist.New(benchKey, wassist.Options{BaseURL: s.sim.base + "/api/v1/",
+		Budget: wassist.NewBudget(o.rate/2, 1, nil)})
+	if err != nil {
+		return err
+	}
+	prompt := "Changed in the dashboard."
+	for _, a := range agents {
+		for {
+			_, err := api.UpdateAgent(ctx, a.Status.AgentID, wassist.AgentUpdate{SystemPrompt: &prompt})
+			if !wassist.IsRateLimited(err) {
+				if err != nil {
+					return fmt.Errorf("drifting agent %s: %w", a.Name, err)
+				}
+				break
+			}
+			if err := sleep(ctx, wassist.RetryAfter(err)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// waitMetric waits until the manager's counter name (summed over the series with labels)
+// has grown by at least delta, and returns when it saw that.
+func waitMetric(ctx context.Context, s *stack, name string, delta float64, timeout time.Duration, labels ...string) (time.Time, error) {
+	first, err := scrapeMetrics(ctx, s.metricsAddr)
+	if err != nil {
+		return time.Time{}, err
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		if err := sleep(ctx, metricsPoll); err != nil {
+			return time.Time{}, err
+		}
+		now, err := scrapeMetrics(ctx, s.metricsAddr)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if now.sum(name, labels...)-first.sum(name, labels...) >= delta {
+			return time.Now(), nil
+		}
+		if time.Now().After(deadline) {
+			return time.Time{}, fmt.Errorf("%s grew by %v in %s, not %v", name, now.sum(name, labels...)-first.sum(name, labels...), timeout, delta)
+		}
+	}
 }
 
 func agentNames(prefix string, n int) []string {
@@ -345,6 +401,34 @@ func (s simClient) waitUp(ctx context.Context) error {
 		}
 		if err := sleep(ctx, 100*time.Millisecond); err != nil {
 			return err
+		}
+	}
+}
+
+// waitRequests waits until the key's log holds want requests of method and route made
+// after since, and returns them.
+func (s simClient) waitRequests(ctx context.Context, method, route string, since time.Time, want int,
+	timeout time.Duration) ([]simRequest, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		reqs, err := s.requests(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var found []simRequest
+		for _, r := range reqs {
+			if r.Method == method && r.Route == route && !r.Time.Before(since) {
+				found = append(found, r)
+			}
+		}
+		if len(found) >= want {
+			return found, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("%d of %d %s %s within %s", len(found), want, method, route, timeout)
+		}
+		if err := sleep(ctx, simPoll); err != nil {
+			return nil, err
 		}
 	}
 }

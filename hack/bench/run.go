@@ -122,7 +122,7 @@ func measureAll(ctx context.Context, o options, s *stack, n int, res *result) er
 	}
 	recordResources(res, base, snapshotBoth(s))
 
-	step("N=%d: edit latency while %d agents are created", n, n/2)
+	step("N=%d: edit latency while %d drift repairs are queued", n, n/2)
 	if err := measureStorm(ctx, o, s, n, res); err != nil {
 		return err
 	}
