@@ -67,6 +67,7 @@ type options struct {
 	secureMetrics    bool
 	enableHTTP2      bool
 	probeAddr        string
+	pprofAddr        string
 	leaderElection   bool
 	leaderElectionNS string
 	wassistURL       string
@@ -92,6 +93,8 @@ func parseFlags() options {
 	flag.StringVar(&o.metricsCertKey, "metrics-cert-key", "tls.key", "The name of the metrics server key file.")
 	flag.BoolVar(&o.enableHTTP2, "enable-http2", false, "Enable HTTP/2 for the metrics server.")
 	flag.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "The address the probe endpoint binds to.")
+	flag.StringVar(&o.pprofAddr, "pprof-bind-address", "0",
+		"The address Go's pprof endpoints bind to, for a memory or CPU profile. 0 disables them.")
 	flag.BoolVar(&o.leaderElection, "leader-elect", false,
 		"Enable leader election, so that only one replica of the manager is active at a time.")
 	flag.StringVar(&o.leaderElectionNS, "leader-election-namespace", "",
@@ -156,6 +159,7 @@ func main() {
 		Scheme:                  scheme,
 		Metrics:                 metricsOptions(o),
 		HealthProbeBindAddress:  o.probeAddr,
+		PprofBindAddress:        o.pprofAddr,
 		LeaderElection:          o.leaderElection,
 		LeaderElectionID:        "wassist-operator.wassist.app",
 		LeaderElectionNamespace: o.leaderElectionNS,
