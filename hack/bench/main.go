@@ -37,16 +37,17 @@ import (
 const burst = 5
 
 type options struct {
-	ns         []int
-	rate       int
-	syncPeriod time.Duration
-	jsonPath   string
-	svgPath    string
-	bin        string
-	assets     string
-	timeout    time.Duration
-	poll       time.Duration
-	keepLogs   bool
+	ns          []int
+	rate        int
+	syncPeriod  time.Duration
+	jsonPath    string
+	svgPath     string
+	bin         string
+	assets      string
+	timeout     time.Duration
+	poll        time.Duration
+	keepLogs    bool
+	heapProfile bool
 }
 
 func parseFlags() (options, error) {
@@ -64,6 +65,8 @@ func parseFlags() (options, error) {
 	flag.DurationVar(&o.poll, "poll", 200*time.Millisecond,
 		"How often the Ready count is read (one List of the batch); a shorter interval loads the API server more.")
 	flag.BoolVar(&o.keepLogs, "keep-logs", false, "Keep the processes' logs (their directory is printed) even on success.")
+	flag.BoolVar(&o.heapProfile, "heap-profile", false,
+		"Save the manager's heap profile (heap.pprof) at the end of the steady state, beside the kept logs.")
 	flag.Parse()
 	for s := range strings.SplitSeq(ns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -105,7 +108,7 @@ func benchmark(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	keep := o.keepLogs
+	keep := o.keepLogs || o.heapProfile
 	defer func() {
 		if keep {
 			fmt.Println("logs kept in", work)

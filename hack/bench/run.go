@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -71,9 +73,12 @@ type stack struct {
 	sim simClient
 	// metricsAddr serves the manager's /metrics over plain HTTP on loopback.
 	metricsAddr string
-	manager     *process
-	floor       *process
-	stops       []func()
+	// pprofAddr serves the manager's pprof endpoints, with --heap-profile only.
+	pprofAddr string
+	dir       string
+	manager   *process
+	floor     *process
+	stops     []func()
 }
 
 // stop ends everything started, the last started first.
@@ -121,6 +126,11 @@ func measureAll(ctx context.Context, o options, s *stack, n int, res *result) er
 		return err
 	}
 	recordResources(res, base, snapshotBoth(s))
+	if o.heapProfile {
+		if err := saveHeapProfile(ctx, s); err != nil {
+			return err
+		}
+	}
 
 	step("N=%d: edit latency while %d drift repairs are queued", n, n/2)
 	if err := measureStorm(ctx, o, s, n, res); err != nil {
@@ -133,7 +143,7 @@ func measureAll(ctx context.Context, o options, s *stack, n int, res *result) er
 
 // startStack starts the processes; the returned stack stops whatever did start, even on error.
 func startStack(ctx context.Context, o options, bins binaries, dir string) (*stack, error) {
-	s := &stack{}
+	s := &stack{dir: dir}
 	s.env = &envtest.Environment{
 		CRDDirectoryPaths:     []string{"config/crd/bases"},
 		ErrorIfCRDPathMissing: true,
@@ -177,12 +187,18 @@ func startControllers(ctx context.Context, o options, bins binaries, s *stack, k
 	if s.metricsAddr, err = freeAddr(ctx); err != nil {
 		return err
 	}
-	s.manager, err = start(filepath.Join(dir, "manager.log"), bins.manager,
-		"--kubeconfig="+kubeconfig, "--wassist-api-url=http://"+simAddr+"/api/v1/",
-		"--rate-limit="+strconv.Itoa(o.rate), "--rate-burst="+strconv.Itoa(burst),
-		"--sync-period="+o.syncPeriod.String(), "--bulk-drift-check=true",
-		"--metrics-bind-address="+s.metricsAddr, "--metrics-secure=false",
-		"--health-probe-bind-address=0", "--leader-elect=false")
+	args := []string{"--kubeconfig=" + kubeconfig, "--wassist-api-url=http://" + simAddr + "/api/v1/",
+		"--rate-limit=" + strconv.Itoa(o.rate), "--rate-burst=" + strconv.Itoa(burst),
+		"--sync-period=" + o.syncPeriod.String(), "--bulk-drift-check=true",
+		"--metrics-bind-address=" + s.metricsAddr, "--metrics-secure=false",
+		"--health-probe-bind-address=0", "--leader-elect=false"}
+	if o.heapProfile {
+		if s.pprofAddr, err = freeAddr(ctx); err != nil {
+			return err
+		}
+		args = append(args, "--pprof-bind-address="+s.pprofAddr)
+	}
+	s.manager, err = start(filepath.Join(dir, "manager.log"), bins.manager, args...)
 	if err != nil {
 		return err
 	}
@@ -322,4 +338,28 @@ func step(format string, args ...any) {
 func round(v float64, digits int) float64 {
 	p := math.Pow(10, float64(digits))
 	return math.Round(v*p) / p
+}
+
+// saveHeapProfile writes the manager's heap profile to heap.pprof in the run's directory
+// (go tool pprof -sample_index=inuse_space bin/manager <file>).
+func saveHeapProfile(ctx context.Context, s *stack) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+s.pprofAddr+"/debug/pprof/heap", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	f, err := os.Create(filepath.Join(s.dir, "heap.pprof"))
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		_ = f.Close()
+		return err
+	}
+	step("heap profile: %s", f.Name())
+	return f.Close()
 }

@@ -85,7 +85,9 @@ func (o *DriftObserver) Check(ctx context.Context) error {
 // drifted or vanished agent.
 func (o *DriftObserver) checkAgents(ctx context.Context, keys *passKeys) error {
 	agents := &wassistv1alpha1.WassistAgentList{}
-	if err := o.Client.List(ctx, agents); err != nil {
+	// Read-only: the pass compares and enqueues; a deep copy of every agent per pass is
+	// garbage the size of the whole cache.
+	if err := o.Client.List(ctx, agents, client.UnsafeDisableDeepCopy); err != nil {
 		return err
 	}
 	byKey, clients := groupByKey(ctx, keys, agents.Items)

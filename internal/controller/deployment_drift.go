@@ -5,6 +5,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
@@ -17,7 +18,7 @@ import (
 // number is served by another agent are enqueued.
 func (o *DriftObserver) checkDeployments(ctx context.Context, keys *passKeys) error {
 	deps := &wassistv1alpha1.WassistDeploymentList{}
-	if err := o.Client.List(ctx, deps); err != nil {
+	if err := o.Client.List(ctx, deps, client.UnsafeDisableDeepCopy); err != nil { // read-only
 		return err
 	}
 	byKey := map[string][]*wassistv1alpha1.WassistDeployment{}

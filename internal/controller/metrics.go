@@ -33,8 +33,9 @@ func (m *managedResources) Describe(ch chan<- *prometheus.Desc) { ch <- m.desc }
 func (m *managedResources) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	// Read-only, at every scrape: no deep copy of the whole cache.
 	agents := &wassistv1alpha1.WassistAgentList{}
-	if err := m.reader.List(ctx, agents); err == nil {
+	if err := m.reader.List(ctx, agents, client.UnsafeDisableDeepCopy); err == nil {
 		conds := make([][]metav1.Condition, 0, len(agents.Items))
 		for _, a := range agents.Items {
 			conds = append(conds, a.Status.Conditions)
@@ -42,7 +43,7 @@ func (m *managedResources) Collect(ch chan<- prometheus.Metric) {
 		m.emit(ch, "WassistAgent", conds)
 	}
 	deps := &wassistv1alpha1.WassistDeploymentList{}
-	if err := m.reader.List(ctx, deps); err == nil {
+	if err := m.reader.List(ctx, deps, client.UnsafeDisableDeepCopy); err == nil {
 		conds := make([][]metav1.Condition, 0, len(deps.Items))
 		for _, d := range deps.Items {
 			conds = append(conds, d.Status.Conditions)
