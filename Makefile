@@ -64,12 +64,21 @@ vet: ## Run go vet against code.
 
 .PHONY: test
 test: manifests generate fmt vet envtest ginkgo helm ## Run the unit and envtest suites against a real kube-apiserver and etcd.
-	KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" HELM="$(HELM)" "$(GINKGO)" run -r --skip-package=test/e2e \
+	KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" HELM="$(HELM)" "$(GINKGO)" run -r --skip-package=test/e2e,test/chaos \
 		--timeout=30m --poll-progress-after=120s --cover --coverprofile=cover.out --output-dir=. ./...
 
 .PHONY: test-e2e
 test-e2e: manifests generate envtest ginkgo kustomize helm ## Run the end-to-end suite (config/default's RBAC, manager and simulator as processes).
 	KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" KUSTOMIZE="$(KUSTOMIZE)" HELM="$(HELM)" "$(GINKGO)" run --tags=e2e --timeout=60m ./test/e2e/
+
+# CHAOS_SEED repeats a run (the suite prints its seed); CHAOS_ARGS passes other -chaos.* flags,
+# e.g. CHAOS_ARGS="-chaos.agents=50 -chaos.manager-bin=/path/to/manager". See docs/chaos.md.
+CHAOS_SEED ?=
+CHAOS_ARGS ?=
+.PHONY: test-chaos
+test-chaos: manifests generate envtest ginkgo kustomize ## Run the chaos suite (faults, SIGKILLs, edits and deletes; then every invariant and the secret hygiene).
+	KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" KUSTOMIZE="$(KUSTOMIZE)" "$(GINKGO)" run --tags=chaos --timeout=30m ./test/chaos/ -- \
+		$(if $(CHAOS_SEED),-chaos.seed=$(CHAOS_SEED)) $(CHAOS_ARGS)
 
 FUZZTIME ?= 60s
 .PHONY: fuzz

@@ -18,6 +18,7 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("POST /_sim/reset-requests", s.adminResetRequests)
 	mux.HandleFunc("GET /_sim/counts", s.adminCounts)
 	mux.HandleFunc("GET /_sim/agents", s.adminAgents)
+	mux.HandleFunc("GET /_sim/phone-numbers", s.adminPhoneNumbers)
 	mux.HandleFunc("GET /_sim/faults", s.adminFaultsFired)
 	mux.HandleFunc("POST /_sim/faults", s.adminInjectFault)
 	mux.HandleFunc("DELETE /_sim/faults", s.adminClearFaults)
@@ -81,6 +82,19 @@ func (s *Server) adminAgents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeAdmin(w, http.StatusOK, agents)
+}
+
+// adminPhoneNumbers serves one key's numbers (?keyId=, required) with the agent each
+// serves, so a test can check deployments against what the API holds.
+func (s *Server) adminPhoneNumbers(w http.ResponseWriter, r *http.Request) {
+	keyID := r.URL.Query().Get("keyId")
+	for _, key := range s.keys() {
+		if KeyID(key) == keyID {
+			writeAdmin(w, http.StatusOK, append([]PhoneNumber{}, s.PhoneNumbers(key)...))
+			return
+		}
+	}
+	adminError(w, http.StatusNotFound, fmt.Errorf("no key with id %q", keyID))
 }
 
 func (s *Server) keys() []string {

@@ -50,6 +50,13 @@ func TestAdminSurfaceSeedsInspectsAndInjects(t *testing.T) {
 	}
 	expectStatus(t, m.admin(http.MethodGet, "agents?keyId=nobody", nil), http.StatusNotFound)
 
+	numbers := m.admin(http.MethodGet, "phone-numbers?keyId="+idA, nil)
+	if n := numbers.array(t); len(n) != 1 || obj(t, n[0])["number"] != "447700900300" {
+		t.Fatalf("numbers of key A: %s", numbers.body)
+	}
+	expectJSON(t, m.admin(http.MethodGet, "phone-numbers?keyId="+idB, nil), http.StatusOK, `[]`)
+	expectStatus(t, m.admin(http.MethodGet, "phone-numbers", nil), http.StatusNotFound)
+
 	reqs := m.admin(http.MethodGet, "requests", nil)
 	if strings.Contains(string(reqs.body), keyA) {
 		t.Fatal("the request log shows the API key")
