@@ -17,6 +17,7 @@ limitations under the License.
 package v1alpha1_test
 
 import (
+	"fmt"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -94,8 +95,16 @@ var _ = Describe("Admission of invalid manifests", func() {
 		Entry("eleven icebreakers", "WassistAgent",
 			agentSpec("icebreakers: [a, b, c, d, e, f, g, h, i, j, k]"),
 			"spec.icebreakers: Too many"),
-		Entry("an llmModel over 128 characters", "WassistAgent", agentSpec("llmModel: "+strings.Repeat("m", 129)),
-			"spec.llmModel: Too long"),
+		Entry("an llmModel over 100 characters", "WassistAgent", agentSpec("llmModel: "+strings.Repeat("m", 101)),
+			"spec.llmModel: Too long: may not be more than 100"),
+		Entry("a description over 4096 characters", "WassistAgent", agentSpec("description: "+strings.Repeat("d", 4097)),
+			"spec.description: Too long: may not be more than 4096"),
+		Entry("a first message over 4096 characters", "WassistAgent", agentSpec("firstMessage: "+strings.Repeat("f", 4097)),
+			"spec.firstMessage: Too long: may not be more than 4096"),
+		Entry("an icebreaker over 256 characters", "WassistAgent", agentSpec("icebreakers: ["+strings.Repeat("i", 257)+"]"),
+			"spec.icebreakers[0]: Too long: may not be more than 256"),
+		Entry("a Secret name over 253 characters", "WassistAgent", "apiKeySecretRef: {name: "+strings.Repeat("s", 254)+"}",
+			"spec.apiKeySecretRef.name: Too long: may not be more than 253"),
 
 		// WassistAgent: nested lists
 		Entry("two tools with one name", "WassistAgent", agentSpec(`tools:
@@ -138,6 +147,85 @@ var _ = Describe("Admission of invalid manifests", func() {
 			"spec.paywallConfig.subscriptionPricePerMonth"),
 		Entry("negative initial credits", "WassistAgent", agentSpec(`creditSettings: {initialCredits: -5}`),
 			"spec.creditSettings.initialCredits"),
+
+		// WassistAgent: sizes of nested lists and their entries
+		Entry("65 tools", "WassistAgent", agentSpec("tools: "+flowList(65, func(i int) string {
+			return fmt.Sprintf("{name: t%d, apiSchema: {}}", i)
+		})), "spec.tools: Too many: 65: must have at most 64 items"),
+		Entry("a tool name over 128 characters", "WassistAgent",
+			agentSpec("tools: [{name: "+strings.Repeat("t", 129)+", apiSchema: {}}]"),
+			"spec.tools[0].name: Too long: may not be more than 128"),
+		Entry("a tool description over 2048 characters", "WassistAgent",
+			agentSpec("tools: [{name: t, apiSchema: {}, description: "+strings.Repeat("d", 2049)+"}]"),
+			"spec.tools[0].description: Too long: may not be more than 2048"),
+		Entry("an apiSchema with 33 top-level keys", "WassistAgent",
+			agentSpec("tools: [{name: t, apiSchema: "+flowMap(33)+"}]"),
+			"spec.tools[0].apiSchema: Too many: 33: must have at most 32 items"),
+		Entry("65 website tools", "WassistAgent", agentSpec("websiteTools: "+flowList(65, func(i int) string {
+			return fmt.Sprintf("{url: \"https://example.com/%d\"}", i)
+		})), "spec.websiteTools: Too many: 65: must have at most 64 items"),
+		Entry("a website URL over 2048 characters", "WassistAgent",
+			agentSpec("websiteTools: [{url: \"https://"+strings.Repeat("u", 2041)+"\"}]"),
+			"spec.websiteTools[0].url: Too long: may not be more than 2048"),
+		Entry("a website prompt over 2048 characters", "WassistAgent",
+			agentSpec("websiteTools: [{url: \"https://example.com\", prompt: "+strings.Repeat("p", 2049)+"}]"),
+			"spec.websiteTools[0].prompt: Too long: may not be more than 2048"),
+		Entry("65 memory keys", "WassistAgent", agentSpec("memoryKeys: "+flowList(65, func(i int) string {
+			return fmt.Sprintf("{key: k%d}", i)
+		})), "spec.memoryKeys: Too many: 65: must have at most 64 items"),
+		Entry("a memory key over 128 characters", "WassistAgent",
+			agentSpec("memoryKeys: [{key: "+strings.Repeat("k", 129)+"}]"),
+			"spec.memoryKeys[0].key: Too long: may not be more than 128"),
+		Entry("a memory initial value over 2048 characters", "WassistAgent",
+			agentSpec("memoryKeys: [{key: k, initialValue: "+strings.Repeat("v", 2049)+"}]"),
+			"spec.memoryKeys[0].initialValue: Too long: may not be more than 2048"),
+		Entry("a memory update rule over 1024 characters", "WassistAgent",
+			agentSpec("memoryKeys: [{key: k, whenToUpdate: "+strings.Repeat("w", 1025)+"}]"),
+			"spec.memoryKeys[0].whenToUpdate: Too long: may not be more than 1024"),
+		Entry("33 handoffs", "WassistAgent", agentSpec("handoffTools: "+flowList(33, func(i int) string {
+			return fmt.Sprintf("{agentRef: {name: a%d}}", i)
+		})), "spec.handoffTools: Too many: 33: must have at most 32 items"),
+		Entry("a handoff agentRef name over 253 characters", "WassistAgent",
+			agentSpec("handoffTools: [{agentRef: {name: "+strings.Repeat("a", 254)+"}}]"),
+			"spec.handoffTools[0].agentRef.name: Too long: may not be more than 253"),
+		Entry("a handoff description over 2048 characters", "WassistAgent",
+			agentSpec("handoffTools: [{agentID: \""+uuidA+"\", description: "+strings.Repeat("h", 2049)+"}]"),
+			"spec.handoffTools[0].description: Too long: may not be more than 2048"),
+		Entry("101 shared numbers", "WassistAgent", agentSpec("sharedWith: "+flowList(101, func(i int) string {
+			return fmt.Sprintf("\"447700900%03d\"", i)
+		})), "spec.sharedWith: Too many: 101: must have at most 100 items"),
+		Entry("a paywall URL over 2048 characters", "WassistAgent",
+			agentSpec("paywallConfig: {paywallUrl: \"https://"+strings.Repeat("u", 2041)+"\"}"),
+			"spec.paywallConfig.paywallUrl: Too long: may not be more than 2048"),
+		Entry("a paywall button text over 64 characters", "WassistAgent",
+			agentSpec("paywallConfig: {ctaButtonText: "+strings.Repeat("b", 65)+"}"),
+			"spec.paywallConfig.ctaButtonText: Too long: may not be more than 64"),
+		Entry("a paywall terminal message over 4096 characters", "WassistAgent",
+			agentSpec("paywallConfig: {terminalStateMessage: "+strings.Repeat("m", 4097)+"}"),
+			"spec.paywallConfig.terminalStateMessage: Too long: may not be more than 4096"),
+		Entry("a credit password Secret name over 253 characters", "WassistAgent",
+			agentSpec("creditSettings: {creditGrantPasswordSecretRef: {name: "+strings.Repeat("s", 254)+"}}"),
+			"spec.creditSettings.creditGrantPasswordSecretRef.name: Too long: may not be more than 253"),
+
+		// WassistAgent: values the API trims to nothing or refuses, which the schema must refuse first
+		Entry("a blank name", "WassistAgent", agentSpec(`name: "  \t"`),
+			"spec.name", "name must not be blank"),
+		Entry("a blank icebreaker", "WassistAgent", agentSpec(`icebreakers: [Menu, " "]`),
+			"spec.icebreakers", "icebreakers must not be blank"),
+		Entry("a tool name with a trailing space, a twin of another once trimmed", "WassistAgent",
+			agentSpec(`tools: [{name: t, apiSchema: {}}, {name: "t ", apiSchema: {}}]`),
+			"spec.tools[1].name", "name must not start or end with whitespace"),
+		Entry("a memory key with a leading space", "WassistAgent", agentSpec(`memoryKeys: [{key: " k"}]`),
+			"spec.memoryKeys[0].key", "key must not start or end with whitespace"),
+		Entry("a website URL without a host", "WassistAgent", agentSpec(`websiteTools: [{url: "https://"}]`),
+			"spec.websiteTools[0].url", "url must be a URL with a host"),
+		Entry("a website URL with a trailing space", "WassistAgent", agentSpec(`websiteTools: [{url: "https://example.com "}]`),
+			"spec.websiteTools[0].url", "without surrounding whitespace"),
+		Entry("a paywall URL without a host", "WassistAgent", agentSpec(`paywallConfig: {paywallUrl: "https:///buy"}`),
+			"spec.paywallConfig.paywallUrl", "paywallUrl must be a URL with a host"),
+		Entry("a price of nine digits before the point", "WassistAgent",
+			agentSpec(`paywallConfig: {subscriptionPricePerMonth: "123456789.99"}`),
+			"spec.paywallConfig.subscriptionPricePerMonth"),
 
 		// WassistDeployment: the agent xor
 		Entry("a deployment with both agentRef and agentID", "WassistDeployment",
@@ -184,5 +272,26 @@ var _ = Describe("Admission of invalid manifests", func() {
 			deploymentSpec(byRef, `phoneNumber: "447700"`), "spec.phoneNumber"),
 		Entry("a phone number of sixteen digits", "WassistDeployment",
 			deploymentSpec(byRef, `phoneNumber: "4477009001001234"`), "spec.phoneNumber"),
+		Entry("an agentRef name over 253 characters", "WassistDeployment",
+			deploymentSpec("agentRef: {name: "+strings.Repeat("a", 254)+"}", byNumber),
+			"spec.agentRef.name: Too long: may not be more than 253"),
 	)
 })
+
+// flowList is a YAML flow list of n entries.
+func flowList(n int, entry func(i int) string) string {
+	items := make([]string, n)
+	for i := range items {
+		items[i] = entry(i)
+	}
+	return "[" + strings.Join(items, ", ") + "]"
+}
+
+// flowMap is a YAML flow map of n string entries.
+func flowMap(n int) string {
+	items := make([]string, n)
+	for i := range items {
+		items[i] = fmt.Sprintf("k%d: v", i)
+	}
+	return "{" + strings.Join(items, ", ") + "}"
+}

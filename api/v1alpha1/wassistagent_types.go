@@ -21,9 +21,16 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 )
 
-// The Wassist API documents only the 255-character limit on name. The other string and
-// list limits below are the operator's own: generous for real agents, and small enough
-// that no manifest can make the operator send a request of unbounded size.
+// The Wassist API documents only the 255-character limit on name; llmModel's 100 is the
+// limit the simulator enforces. Every other string and list limit below is the operator's
+// own, chosen conservatively because the API documents none: generous for real agents,
+// and together small enough that the largest agent any manifest can describe encodes to
+// a PATCH body under 1 MiB (nginx's default client_max_body_size, the smallest request
+// limit common in front of a Django API like Wassist's). A test in internal/controller
+// builds that largest agent from the generated CRD and checks the budget, so raising a
+// limit here fails it. Two values are outside the schema's reach: the contents of a
+// tool's apiSchema (free JSON, bounded only by Kubernetes' object size limit) and the
+// credit grant password, which comes from a Secret.
 
 // WassistAgentSpec is the desired Wassist agent.
 // Nested lists (tools, websiteTools, memoryKeys, handoffTools) are owned as wholes: the
@@ -36,6 +43,7 @@ type WassistAgentSpec struct {
 	// name of the agent on Wassist. Defaults to metadata.name when empty.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=255
+	// +kubebuilder:validation:XValidation:rule="self.trim().size() > 0",message="name must not be blank"
 	// +optional
 	Name string `json:"name,omitempty"`
 
@@ -58,13 +66,14 @@ type WassistAgentSpec struct {
 	// +kubebuilder:validation:MaxItems=10
 	// +kubebuilder:validation:items:MinLength=1
 	// +kubebuilder:validation:items:MaxLength=256
+	// +kubebuilder:validation:XValidation:rule="self.all(i, i.trim().size() > 0)",message="icebreakers must not be blank"
 	// +listType=atomic
 	// +optional
 	Icebreakers []string `json:"icebreakers,omitempty"`
 
 	// llmModel is the model identifier, e.g. "openai/gpt-4.1-mini". Free text, because
 	// Wassist adds models faster than this API could follow; empty keeps Wassist's default.
-	// +kubebuilder:validation:MaxLength=128
+	// +kubebuilder:validation:MaxLength=100
 	// +optional
 	LLMModel string `json:"llmModel,omitempty"`
 
@@ -107,6 +116,7 @@ type WassistAgentSpec struct {
 	// sharedWith lists WhatsApp numbers (E.164 digits, no "+") the agent is shared with.
 	// +kubebuilder:validation:MaxItems=100
 	// +kubebuilder:validation:items:Pattern=`^[1-9][0-9]{6,14}$`
+	// +kubebuilder:validation:items:MaxLength=15
 	// +listType=set
 	// +optional
 	SharedWith []string `json:"sharedWith,omitempty"`
@@ -123,16 +133,19 @@ type AgentTool struct {
 	// name of the tool, unique within the agent; the model sees it.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
+	// +kubebuilder:validation:XValidation:rule="self == self.trim()",message="name must not start or end with whitespace"
 	// +required
 	Name string `json:"name"`
 
 	// description tells the model when to call the tool.
-	// +kubebuilder:validation:MaxLength=4096
+	// +kubebuilder:validation:MaxLength=2048
 	// +optional
 	Description string `json:"description,omitempty"`
 
 	// apiSchema is the request the tool makes, in Wassist's own format (url, method,
 	// path_params, query_params, request_headers, request_body), passed through as is.
+	// Being free JSON, only its number of top-level keys is limited here; its contents
+	// count towards the resource's own size limit in Kubernetes.
 	// +kubebuilder:pruning:PreserveUnknownFields
 	// +kubebuilder:validation:Type=object
 	// +kubebuilder:validation:MaxProperties=32
@@ -158,11 +171,12 @@ type AgentWebsiteTool struct {
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=2048
 	// +kubebuilder:validation:XValidation:rule="self.startsWith('https://') || self.startsWith('http://')",message="url must start with http:// or https://"
+	// +kubebuilder:validation:XValidation:rule="self == self.trim() && isURL(self) && url(self).getHostname() != ''",message="url must be a URL with a host, without surrounding whitespace"
 	// +required
 	URL string `json:"url"`
 
 	// prompt tells the model what to look for on the site.
-	// +kubebuilder:validation:MaxLength=4096
+	// +kubebuilder:validation:MaxLength=2048
 	// +optional
 	Prompt string `json:"prompt,omitempty"`
 
@@ -181,6 +195,7 @@ type AgentMemoryKey struct {
 	// key names the value.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
+	// +kubebuilder:validation:XValidation:rule="self == self.trim()",message="key must not start or end with whitespace"
 	// +required
 	Key string `json:"key"`
 
@@ -190,12 +205,12 @@ type AgentMemoryKey struct {
 	Type MemoryKeyType `json:"type,omitempty"`
 
 	// initialValue is the value a new conversation starts with.
-	// +kubebuilder:validation:MaxLength=4096
+	// +kubebuilder:validation:MaxLength=2048
 	// +optional
 	InitialValue string `json:"initialValue,omitempty"`
 
 	// whenToUpdate tells the model when to change the value.
-	// +kubebuilder:validation:MaxLength=4096
+	// +kubebuilder:validation:MaxLength=1024
 	// +optional
 	WhenToUpdate string `json:"whenToUpdate,omitempty"`
 }
@@ -215,7 +230,7 @@ type AgentHandoffTool struct {
 	AgentID string `json:"agentID,omitempty"`
 
 	// description tells the model when to hand over.
-	// +kubebuilder:validation:MaxLength=4096
+	// +kubebuilder:validation:MaxLength=2048
 	// +optional
 	Description string `json:"description,omitempty"`
 
@@ -245,6 +260,7 @@ type PaywallConfig struct {
 	// paywallUrl is the purchase page offered at the limit.
 	// +kubebuilder:validation:MaxLength=2048
 	// +kubebuilder:validation:XValidation:rule="self.startsWith('https://') || self.startsWith('http://')",message="paywallUrl must start with http:// or https://"
+	// +kubebuilder:validation:XValidation:rule="isURL(self.trim()) && url(self.trim()).getHostname() != ''",message="paywallUrl must be a URL with a host"
 	// +optional
 	PaywallURL string `json:"paywallUrl,omitempty"`
 
@@ -258,9 +274,10 @@ type PaywallConfig struct {
 	// +optional
 	TerminalStateMessage string `json:"terminalStateMessage,omitempty"`
 
-	// subscriptionPricePerMonth is a decimal price, e.g. "9.99".
+	// subscriptionPricePerMonth is a decimal price, e.g. "9.99", of at most 8 digits before
+	// the point (the limit the simulator enforces, after the API's decimal field).
 	// +kubebuilder:validation:MaxLength=16
-	// +kubebuilder:validation:Pattern=`^[0-9]+(\.[0-9]{1,2})?$`
+	// +kubebuilder:validation:Pattern=`^0*[0-9]{1,8}(\.[0-9]{1,2})?$`
 	// +optional
 	SubscriptionPricePerMonth string `json:"subscriptionPricePerMonth,omitempty"`
 }

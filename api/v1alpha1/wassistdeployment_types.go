@@ -46,6 +46,7 @@ type WassistDeploymentSpec struct {
 	// phoneNumber is the WhatsApp number, E.164 digits without "+", e.g. "447700900100".
 	// The agent is connected with POST /phone-numbers/{phoneNumber}/connect-agent/.
 	// +kubebuilder:validation:Pattern=`^[1-9][0-9]{6,14}$`
+	// +kubebuilder:validation:MaxLength=15
 	// +optional
 	PhoneNumber string `json:"phoneNumber,omitempty"`
 
