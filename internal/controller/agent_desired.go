@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
@@ -242,7 +243,9 @@ func canonicalJSON(raw []byte) string {
 		return "{}"
 	}
 	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber() // numbers as written: float64 would round integers beyond 2^53
+	if err := dec.Decode(&v); err != nil {
 		return string(raw)
 	}
 	out, _ := json.Marshal(v)
