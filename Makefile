@@ -63,8 +63,8 @@ vet: ## Run go vet against code.
 	go vet ./...
 
 .PHONY: test
-test: manifests generate fmt vet envtest ginkgo helm ## Run the unit and envtest suites against a real kube-apiserver and etcd.
-	KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" HELM="$(HELM)" "$(GINKGO)" run -r --skip-package=test/e2e,test/chaos \
+test: manifests generate fmt vet envtest ginkgo helm kustomize ## Run the unit and envtest suites against a real kube-apiserver and etcd.
+	KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" HELM="$(HELM)" KUSTOMIZE="$(KUSTOMIZE)" "$(GINKGO)" run -r --skip-package=test/e2e,test/chaos \
 		--timeout=30m --poll-progress-after=120s --cover --coverprofile=cover.out --output-dir=. ./...
 
 .PHONY: test-e2e
@@ -82,8 +82,9 @@ test-chaos: manifests generate envtest ginkgo kustomize ## Run the chaos suite (
 
 FUZZTIME ?= 60s
 .PHONY: fuzz
-fuzz: ## Fuzz the decoding of API answers for FUZZTIME (the seed corpus already runs in make test).
+fuzz: ## Fuzz the decoding of API answers and the spec-to-request mapping, FUZZTIME each (the seed corpora already run in make test).
 	go test -run '^$$' -fuzz=FuzzDecodeAnswer -fuzztime=$(FUZZTIME) ./internal/wassist/
+	go test -run '^$$' -fuzz=FuzzAgentRequest -fuzztime=$(FUZZTIME) ./internal/controller/
 
 .PHONY: docs
 docs: crd-ref-docs ## Generate docs/api.md from the Go types of api/v1alpha1.

@@ -84,7 +84,6 @@ type WassistAgentReconciler struct {
 
 // +kubebuilder:rbac:groups=wassist.app,resources=wassistagents,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups=wassist.app,resources=wassistagents/status,verbs=patch
-// +kubebuilder:rbac:groups=wassist.app,resources=wassistagents/finalizers,verbs=update
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
