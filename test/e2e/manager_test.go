@@ -180,6 +180,14 @@ var _ = Describe("The operator, installed from config/default", Ordered, func() 
 		code, _, err := httpGet("https://"+metricsAddr()+"/metrics", "")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(code).To(Equal(http.StatusUnauthorized))
+
+		// A valid token of a user without the metrics-reader role is authenticated, not authorized.
+		stranger := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "stranger", Namespace: operatorNS}}
+		Expect(k8sClient.Create(ctx, stranger)).To(Succeed())
+		code, body, err := httpGet("https://"+metricsAddr()+"/metrics", tokenOf(stranger))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(code).To(Equal(http.StatusForbidden))
+		Expect(body).NotTo(ContainSubstring("wassist_api_requests_total"))
 	})
 
 	It("renders a Helm chart whose every object the API server accepts (server-side apply, dry run)", func() {
