@@ -63,10 +63,15 @@ func IsUnauthorized(err error) bool {
 	return s == http.StatusUnauthorized || s == http.StatusForbidden
 }
 
-// IsInvalid reports a 400 or 422: the request itself is wrong and will fail again unchanged.
+// IsInvalid reports a 400 or 422, or a 413 or 414 (body or URL too large): the request
+// itself is wrong and will fail again unchanged, so it is not retried until it changes.
 func IsInvalid(err error) bool {
-	s := statusOf(err)
-	return s == http.StatusBadRequest || s == http.StatusUnprocessableEntity
+	switch statusOf(err) {
+	case http.StatusBadRequest, http.StatusUnprocessableEntity,
+		http.StatusRequestEntityTooLarge, http.StatusRequestURITooLong:
+		return true
+	}
+	return false
 }
 
 // IsRateLimited reports a 429 from the API or a call held back by the local budget.

@@ -96,3 +96,24 @@ var errTransport = &transportError{}
 type transportError struct{}
 
 func (*transportError) Error() string { return "connection reset by peer" }
+
+// A request the API refuses for what it is (its body, its size) fails again unchanged; a
+// refusal for the moment (rate, server trouble, a timeout) does not.
+func TestIsInvalidOnlyForRequestsThatWouldFailAgain(t *testing.T) {
+	for status, want := range map[int]bool{
+		http.StatusBadRequest:            true,
+		http.StatusUnprocessableEntity:   true,
+		http.StatusRequestEntityTooLarge: true,
+		http.StatusRequestURITooLong:     true,
+		http.StatusRequestTimeout:        false,
+		http.StatusTooManyRequests:       false,
+		http.StatusNotFound:              false,
+		http.StatusInternalServerError:   false,
+		http.StatusBadGateway:            false,
+	} {
+		err := &APIError{Endpoint: "PATCH /agents/{id}/", Status: status, Message: http.StatusText(status)}
+		if got := IsInvalid(err); got != want {
+			t.Errorf("IsInvalid(%d) = %v, want %v", status, got, want)
+		}
+	}
+}
