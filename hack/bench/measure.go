@@ -60,7 +60,7 @@ func measureConvergence(ctx context.Context, o options, s *stack, n int, res *re
 		submitted = time.Since(start)
 		created <- err
 	})
-	series, took, err := waitReady(ctx, s.c, batchInitial, n, start, o, created)
+	series, took, err := waitReady(ctx, s.watched, batchInitial, n, start, o, created)
 	creating.Wait()
 	if err != nil {
 		return err
@@ -268,9 +268,10 @@ func createAgents(ctx context.Context, c client.Client, batch string, names []st
 	return nil
 }
 
-// waitReady lists the batch every o.poll until want of its agents are Ready, and returns
+// waitReady counts the batch in the watched agents every o.poll until want of them are
+// Ready, and returns
 // the Ready count over time. The creates run meanwhile; a failed create ends it.
-func waitReady(ctx context.Context, c client.Client, batch string, want int, start time.Time,
+func waitReady(ctx context.Context, c client.Reader, batch string, want int, start time.Time,
 	o options, created <-chan error) ([]sample, time.Duration, error) {
 	series := []sample{{T: 0, Ready: 0}}
 	tick := time.NewTicker(o.poll)
@@ -300,9 +301,10 @@ func waitReady(ctx context.Context, c client.Client, batch string, want int, sta
 	}
 }
 
-func countReady(ctx context.Context, c client.Client, batch string) (int, error) {
+func countReady(ctx context.Context, c client.Reader, batch string) (int, error) {
 	list := &wassistv1alpha1.WassistAgentList{}
-	if err := c.List(ctx, list, client.InNamespace(namespace), client.MatchingLabels{batchLabel: batch}); err != nil {
+	if err := c.List(ctx, list, client.InNamespace(namespace), client.MatchingLabels{batchLabel: batch},
+		client.UnsafeDisableDeepCopy); err != nil {
 		return 0, err
 	}
 	ready := 0

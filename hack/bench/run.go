@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -19,8 +20,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
@@ -70,7 +73,11 @@ func findBinaries(ctx context.Context, dir, work string) (binaries, error) {
 type stack struct {
 	env *envtest.Environment
 	c   client.Client
-	sim simClient
+	// watched holds the agents as a watch delivers them: counting Ready agents in it costs
+	// the API server nothing per count, where a List every poll would load it with the
+	// very objects the manager is writing.
+	watched client.Reader
+	sim     simClient
 	// metricsAddr serves the manager's /metrics over plain HTTP on loopback.
 	metricsAddr string
 	// pprofAddr serves the manager's pprof endpoints, with --heap-profile only.
@@ -159,6 +166,9 @@ func startStack(ctx context.Context, o options, bins binaries, dir string) (*sta
 	if s.c, err = newClient(cfg); err != nil {
 		return s, err
 	}
+	if s.watched, err = startWatch(ctx, cfg, s); err != nil {
+		return s, err
+	}
 	kubeconfig, err := writeKubeconfig(s.env, dir)
 	if err != nil {
 		return s, err
@@ -241,14 +251,33 @@ func writeKubeconfig(env *envtest.Environment, dir string) (string, error) {
 }
 
 func newClient(cfg *rest.Config) (client.Client, error) {
+	return client.New(cfg, client.Options{Scheme: newScheme()})
+}
+
+func newScheme() *runtime.Scheme {
 	scheme := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
+	utilruntime.Must(wassistv1alpha1.AddToScheme(scheme))
+	return scheme
+}
+
+// startWatch starts an informer of the benchmark's agents and waits until it has synced.
+func startWatch(ctx context.Context, cfg *rest.Config, s *stack) (client.Reader, error) {
+	c, err := cache.New(cfg, cache.Options{Scheme: newScheme(),
+		DefaultNamespaces: map[string]cache.Config{namespace: {}}})
+	if err != nil {
 		return nil, err
 	}
-	if err := wassistv1alpha1.AddToScheme(scheme); err != nil {
+	if _, err := c.GetInformer(ctx, &wassistv1alpha1.WassistAgent{}); err != nil {
 		return nil, err
 	}
-	return client.New(cfg, client.Options{Scheme: scheme})
+	watchCtx, cancel := context.WithCancel(ctx)
+	s.stops = append(s.stops, cancel)
+	go func() { _ = c.Start(watchCtx) }()
+	if !c.WaitForCacheSync(ctx) {
+		return nil, errors.New("the benchmark's watch of agents did not sync")
+	}
+	return c, nil
 }
 
 // process is a started binary, in its own process group, logging to a file.
