@@ -39,9 +39,6 @@ const (
 	// settle is the quiet time after convergence before the steady state is counted, so
 	// that the last status writes and watch events are not part of it.
 	settle = 5 * time.Second
-	// editDelay is how long after the storm's first create the edit is made, so that the
-	// creates are already queued when it arrives.
-	editDelay = time.Second
 )
 
 // binaries are the programs each run starts.

@@ -35,7 +35,7 @@ func (f *fakeReviewer) Authorize(_ context.Context, user authenticationv1.UserIn
 
 func serve(t *testing.T, h http.Handler, token string) int {
 	t.Helper()
-	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	req := httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/metrics", nil)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -74,7 +74,7 @@ func TestAnswersAreReusedUntilTheyExpire(t *testing.T) {
 	r := &fakeReviewer{users: map[string]string{"reader-token": "prometheus"}, allowed: map[string]bool{"prometheus": true}}
 	now := time.Unix(1_700_000_000, 0)
 	g := &guard{reviewer: r, answers: map[[32]byte]answer{}, now: func() time.Time { return now }}
-	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	req := httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/metrics", nil)
 	req.Header.Set("Authorization", "Bearer reader-token")
 	for range 3 {
 		if got := g.check(req, logr.Discard()); got != http.StatusOK {
