@@ -468,25 +468,21 @@ func (r *WassistAgentReconciler) finish(ctx context.Context, s *agentScope, res 
 	}, res, err)
 }
 
-// patchMetadata applies mutate to the object's metadata and persists it at once with a
-// merge patch (no resourceVersion, so no conflict to retry), keeping in-memory status.
-func (r *WassistAgentReconciler) patchMetadata(ctx context.Context, agent *wassistv1alpha1.WassistAgent,
-	mutate func(*wassistv1alpha1.WassistAgent)) error {
-	return r.patchMetadataWith(ctx, agent, mutate)
-}
-
-// patchMetadataIfCurrent is patchMetadata that fails with a conflict unless the object
-// is still at the version this reconcile read.
+// patchMetadataIfCurrent is patchMetadata that fails (with a staleError) unless the
+// object is still at the version this reconcile read.
 func (r *WassistAgentReconciler) patchMetadataIfCurrent(ctx context.Context, agent *wassistv1alpha1.WassistAgent,
 	mutate func(*wassistv1alpha1.WassistAgent)) error {
-	err := r.patchMetadataWith(ctx, agent, mutate, client.MergeFromWithOptimisticLock{})
+	err := r.patchMetadata(ctx, agent, mutate, client.MergeFromWithOptimisticLock{})
 	if apierrors.IsConflict(err) {
 		return &staleError{err: err}
 	}
 	return err
 }
 
-func (r *WassistAgentReconciler) patchMetadataWith(ctx context.Context, agent *wassistv1alpha1.WassistAgent,
+// patchMetadata applies mutate to the object's metadata and persists it at once with a
+// merge patch (without options: no resourceVersion, so no conflict to retry), keeping
+// in-memory status.
+func (r *WassistAgentReconciler) patchMetadata(ctx context.Context, agent *wassistv1alpha1.WassistAgent,
 	mutate func(*wassistv1alpha1.WassistAgent), opts ...client.MergeFromOption) error {
 	before := agent.DeepCopy()
 	after := agent.DeepCopy()
