@@ -166,12 +166,12 @@ var _ = BeforeSuite(func() {
 
 	By("starting the simulator with the three keys and a number per deployment")
 	sim = startSimulator()
-	DeferCleanup(func() { sim.proc.stop() })
+	DeferCleanup(func() { sim.proc.Stop() })
 })
 
 var _ = AfterSuite(func() {
 	if manager != nil {
-		manager.stop()
+		manager.Stop()
 	}
 	if cancel != nil {
 		cancel()

@@ -53,7 +53,7 @@ var _ = Describe("The operator in a storm of API faults, SIGKILLs, edits and del
 		manager = startManager()
 		DeferCleanup(func() {
 			if manager != nil {
-				manager.stop()
+				manager.Stop()
 			}
 		})
 	})
@@ -127,7 +127,7 @@ var _ = Describe("The operator in a storm of API faults, SIGKILLs, edits and del
 	It("never wrote an API key into its log, an event, a status or a metric", func() {
 		By("scraping /metrics with an authorised token, then stopping the manager")
 		Eventually(scrapeMetrics).WithTimeout(timeout).WithPolling(poll).Should(BeTrue(), "the manager serves no /metrics")
-		manager.stop()
+		manager.Stop()
 
 		artifacts := map[string][]byte{}
 		log, err := os.ReadFile(filepath.Join(workDir, "manager.log"))

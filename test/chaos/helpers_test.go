@@ -6,17 +6,12 @@ import (
 	"bytes"
 	"crypto/tls"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	. "github.com/onsi/gomega"
@@ -25,11 +20,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
+	"github.com/wassist-operator/wassist-operator/test/harness"
 )
 
 const (
@@ -42,66 +37,25 @@ const runSeparator = "--- chaos suite: starting"
 
 // process is a binary of the suite, run on its own with its output appended to a log in
 // workDir, so one log holds every run of the manager.
-type process struct {
-	cmd *exec.Cmd
-	log *os.File
-}
+type process = harness.Process
 
 func start(bin, logName string, args ...string) *process {
-	logFile, err := os.OpenFile(filepath.Join(workDir, logName), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	p, err := harness.Start(ctx, filepath.Join(workDir, logName), runSeparator, bin, args...)
 	Expect(err).NotTo(HaveOccurred())
-	_, err = fmt.Fprintf(logFile, "%s %s\n", runSeparator, filepath.Base(bin))
-	Expect(err).NotTo(HaveOccurred())
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	Expect(cmd.Start()).To(Succeed())
-	return &process{cmd: cmd, log: logFile}
+	return p
 }
 
-// stop ends the process gracefully.
-func (p *process) stop() { p.signal(syscall.SIGTERM) }
-
-// kill ends the process at once, as a node failure or an OOM kill would.
-func (p *process) kill() { p.signal(syscall.SIGKILL) }
-
-func (p *process) signal(sig syscall.Signal) {
-	if p.cmd.ProcessState != nil {
-		return
-	}
-	_ = p.cmd.Process.Signal(sig)
-	_ = p.cmd.Wait()
-	_ = p.log.Close()
-}
-
-// freeAddr returns a loopback address with a port nobody listens on right now.
 func freeAddr() string {
-	l, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
+	addr, err := harness.FreeAddr(ctx)
 	Expect(err).NotTo(HaveOccurred())
-	defer func() { _ = l.Close() }()
-	return l.Addr().String()
+	return addr
 }
 
 // kustomize renders a kustomization of the repository into objects.
 func kustomize(dir string) []*unstructured.Unstructured {
-	bin := os.Getenv("KUSTOMIZE")
-	if bin == "" {
-		bin = "../../bin/kustomize"
-	}
-	out, err := exec.CommandContext(ctx, bin, "build", filepath.Join("../..", dir)).Output()
-	Expect(err).NotTo(HaveOccurred(), "kustomize build %s (run `make test-chaos`, which installs kustomize)", dir)
-	var objs []*unstructured.Unstructured
-	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(out), 4096)
-	for {
-		u := &unstructured.Unstructured{}
-		err := dec.Decode(&u.Object)
-		if errors.Is(err, io.EOF) {
-			return objs
-		}
-		Expect(err).NotTo(HaveOccurred())
-		if len(u.Object) > 0 {
-			objs = append(objs, u)
-		}
-	}
+	objs, err := harness.Kustomize(ctx, dir)
+	Expect(err).NotTo(HaveOccurred())
+	return objs
 }
 
 // tokenOf returns a token of a ServiceAccount, valid for the whole run.

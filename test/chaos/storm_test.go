@@ -138,6 +138,6 @@ func scrapeMetrics() bool {
 // them yet, and starts a new one.
 func restartManager() {
 	scrapeMetrics()
-	manager.kill()
+	manager.Kill()
 	manager = startManager()
 }

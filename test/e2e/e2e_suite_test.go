@@ -46,6 +46,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/test/harness"
 )
 
 const (
@@ -111,7 +112,7 @@ var _ = BeforeSuite(func() {
 	By("starting the simulator")
 	simAddr = freeAddr()
 	sim := start("wassist-sim", "--addr="+simAddr, "--api-key="+apiKey, "--rate-limit="+rateLimit)
-	DeferCleanup(sim.stop)
+	DeferCleanup(sim.Stop)
 
 	By("starting the manager under its ServiceAccount's token")
 	manager = startManager()
@@ -119,7 +120,7 @@ var _ = BeforeSuite(func() {
 
 var _ = AfterSuite(func() {
 	if manager != nil {
-		manager.stop()
+		manager.Stop()
 	}
 	cancel()
 	if testEnv != nil {
@@ -159,13 +160,9 @@ func kubeconfigFor(account, namespace string) string {
 
 // kustomize renders a kustomization of the repository into objects.
 func kustomize(dir string) []*unstructured.Unstructured {
-	bin := os.Getenv("KUSTOMIZE")
-	if bin == "" {
-		bin = "../../bin/kustomize"
-	}
-	out, err := exec.CommandContext(ctx, bin, "build", filepath.Join("../..", dir)).Output()
-	Expect(err).NotTo(HaveOccurred(), "kustomize build %s (run `make test-e2e`, which installs kustomize)", dir)
-	return decodeYAML(out)
+	objs, err := harness.Kustomize(ctx, dir)
+	Expect(err).NotTo(HaveOccurred())
+	return objs
 }
 
 var _ = ReportAfterSuite("logs", func(r Report) {

@@ -3,17 +3,11 @@
 package e2e
 
 import (
-	"bytes"
 	"crypto/tls"
 	"encoding/json"
-	"errors"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	. "github.com/onsi/gomega"
@@ -21,9 +15,9 @@ import (
 	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 
 	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
+	"github.com/wassist-operator/wassist-operator/test/harness"
 )
 
 const (
@@ -48,57 +42,31 @@ func probeAddr() string {
 }
 
 // process is a binary of the suite, run on its own with its output in workDir.
-type process struct {
-	cmd *exec.Cmd
-	log *os.File
-}
+type process = harness.Process
 
+// start runs a binary of binDir with its output in <name>.log.
 func start(name string, args ...string) *process {
-	logFile, err := os.OpenFile(filepath.Join(workDir, name+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	return startLogged(name, name+".log", args...)
+}
+
+// startLogged runs a binary of binDir with its output in its own log file, so that a second
+// manager does not share the first one's log.
+func startLogged(binary, logName string, args ...string) *process {
+	p, err := harness.Start(ctx, filepath.Join(workDir, logName), "", filepath.Join(binDir, binary), args...)
 	Expect(err).NotTo(HaveOccurred())
-	cmd := exec.CommandContext(ctx, filepath.Join(binDir, name), args...)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	Expect(cmd.Start()).To(Succeed())
-	return &process{cmd: cmd, log: logFile}
+	return p
 }
 
-// stop ends the process gracefully.
-func (p *process) stop() { p.signal(syscall.SIGTERM) }
-
-// kill ends the process at once, as a node failure or an OOM kill would.
-func (p *process) kill() { p.signal(syscall.SIGKILL) }
-
-func (p *process) signal(sig syscall.Signal) {
-	if p.cmd.ProcessState != nil {
-		return
-	}
-	_ = p.cmd.Process.Signal(sig)
-	_ = p.cmd.Wait()
-	_ = p.log.Close()
-}
-
-// freeAddr returns a loopback address with a port nobody listens on right now.
 func freeAddr() string {
-	l, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
+	addr, err := harness.FreeAddr(ctx)
 	Expect(err).NotTo(HaveOccurred())
-	defer func() { _ = l.Close() }()
-	return l.Addr().String()
+	return addr
 }
 
 func decodeYAML(data []byte) []*unstructured.Unstructured {
-	var objs []*unstructured.Unstructured
-	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
-	for {
-		u := &unstructured.Unstructured{}
-		err := dec.Decode(&u.Object)
-		if errors.Is(err, io.EOF) {
-			return objs
-		}
-		Expect(err).NotTo(HaveOccurred())
-		if len(u.Object) > 0 {
-			objs = append(objs, u)
-		}
-	}
+	objs, err := harness.DecodeYAML(data)
+	Expect(err).NotTo(HaveOccurred())
+	return objs
 }
 
 // httpGet fetches url, trusting the manager's self-signed certificate, with an optional token.

@@ -140,7 +140,7 @@ var _ = Describe("The operator, installed from config/default", Ordered, func() 
 		}
 		// Kill once some, but not all, creates have reached Wassist.
 		Eventually(bulkCount).WithTimeout(timeout).WithPolling(5 * time.Millisecond).Should(BeNumerically(">=", before+3))
-		manager.kill()
+		manager.Kill()
 		killedAt := bulkCount() - before
 		Expect(killedAt).To(BeNumerically("<", n), "all creates finished before the kill: the spec proves nothing")
 

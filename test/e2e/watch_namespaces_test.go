@@ -22,7 +22,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -56,10 +55,10 @@ var _ = Describe("A manager started with --watch-namespaces", Ordered, func() {
 
 	BeforeAll(func() {
 		By("stopping the suite's cluster-wide manager for the length of this container")
-		manager.stop()
+		manager.Stop()
 		DeferCleanup(func() {
 			if scoped != nil {
-				scoped.kill() // it holds no lease to release, and must not hang the suite
+				scoped.Kill() // it holds no lease to release, and must not hang the suite
 			}
 			manager = startManager()
 		})
@@ -161,15 +160,4 @@ func requestsWith(key string) []wassisttest.Request {
 	var reqs []wassisttest.Request
 	ExpectWithOffset(1, json.Unmarshal([]byte(body), &reqs)).To(Succeed())
 	return reqs
-}
-
-// startLogged runs a binary of the suite like start, with its output in its own log file,
-// so that a second manager does not share the first one's log.
-func startLogged(binary, logName string, args ...string) *process {
-	logFile, err := os.OpenFile(filepath.Join(workDir, logName), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-	Expect(err).NotTo(HaveOccurred())
-	cmd := exec.CommandContext(ctx, filepath.Join(binDir, binary), args...)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	Expect(cmd.Start()).To(Succeed())
-	return &process{cmd: cmd, log: logFile}
 }
