@@ -21,9 +21,12 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"flag"
+	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	// Import all Kubernetes client auth plugins (e.g. Azure, GCP, OIDC, etc.)
@@ -167,6 +170,7 @@ func main() {
 		// safe and lets a new leader start without waiting out the lease.
 		LeaderElectionReleaseOnCancel: true,
 		Cache:                         cacheOptions(o.watchNamespaces),
+		GracefulShutdownTimeout:       new(gracefulShutdown),
 	})
 	if err != nil {
 		setupLog.Error(err, "Failed to start manager")
@@ -235,14 +239,50 @@ func main() {
 		setupLog.Error(err, "Failed to set up health check")
 		os.Exit(1)
 	}
-	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+	ctx := ctrl.SetupSignalHandler()
+	synced := watchCacheSync(ctx, mgr.GetCache())
+	// Ready only once the caches have synced: a manager whose RBAC forbids its watches
+	// does no work, and says so.
+	if err := mgr.AddReadyzCheck("readyz", func(*http.Request) error {
+		if !synced.Load() {
+			return errors.New("caches not synced yet (see the log for forbidden lists or watches)")
+		}
+		return nil
+	}); err != nil {
 		setupLog.Error(err, "Failed to set up ready check")
 		os.Exit(1)
 	}
+	go exitIfStuck(ctx, synced, gracefulShutdown)
 
 	setupLog.Info("Starting manager")
-	if err := mgr.Start(ctrl.SetupSignalHandler()); err != nil {
+	if err := mgr.Start(ctx); err != nil {
 		setupLog.Error(err, "Failed to run manager")
 		os.Exit(1)
 	}
+}
+
+// gracefulShutdown is how long the manager waits for its runnables when stopped.
+const gracefulShutdown = 30 * time.Second
+
+// watchCacheSync reports, once it is true, that the manager's caches have synced.
+func watchCacheSync(ctx context.Context, c cache.Cache) *atomic.Bool {
+	synced := &atomic.Bool{}
+	go func() { synced.Store(c.WaitForCacheSync(ctx)) }()
+	return synced
+}
+
+// exitIfStuck ends the process when a stop signal did not end the manager in time.
+// controller-runtime v0.25 spins in runnableGroup.Start, and never returns, when its
+// context is cancelled before the caches synced (kubernetes-sigs/controller-runtime#3440),
+// as happens to a manager whose RBAC forbids its watches. Before the sync no controller
+// has started, so there is nothing to wait for; after it, the grace period applies.
+func exitIfStuck(ctx context.Context, synced *atomic.Bool, grace time.Duration) {
+	<-ctx.Done()
+	wait := grace + 5*time.Second
+	if !synced.Load() {
+		wait = time.Second
+	}
+	time.Sleep(wait)
+	setupLog.Info("The manager did not stop in time; exiting", "waited", wait, "cachesSynced", synced.Load())
+	os.Exit(1)
 }

@@ -29,6 +29,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -67,6 +68,26 @@ func (p *Process) Stop() { p.signal(syscall.SIGTERM) }
 
 // Kill ends the process at once (SIGKILL), as a node failure or an OOM kill would.
 func (p *Process) Kill() { p.signal(syscall.SIGKILL) }
+
+// StopWithin sends SIGTERM and waits up to d for the process to end; if it has not, it
+// is killed and StopWithin says so.
+func (p *Process) StopWithin(d time.Duration) error {
+	if p.cmd.ProcessState != nil {
+		return nil
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+		return p.log.Close()
+	case <-time.After(d):
+		_ = p.cmd.Process.Kill()
+		<-done
+		_ = p.log.Close()
+		return fmt.Errorf("%s did not stop within %s of SIGTERM", filepath.Base(p.cmd.Path), d)
+	}
+}
 
 func (p *Process) signal(sig syscall.Signal) {
 	if p.cmd.ProcessState != nil {
