@@ -54,10 +54,15 @@ import (
 const requestsPerMinute = 600
 
 var (
-	ctx        context.Context
-	cancel     context.CancelFunc
-	testEnv    *envtest.Environment
-	k8sClient  client.Client
+	ctx       context.Context
+	cancel    context.CancelFunc
+	testEnv   *envtest.Environment
+	k8sClient client.Client
+	// mgrCache and apiReader are the manager's cache and uncached reader.
+	mgrCache  client.Reader
+	apiReader client.Reader
+	// mgrStopped is closed when the manager has stopped.
+	mgrStopped = make(chan struct{})
 	sim        *wassisttest.Server
 	simServer  *httptest.Server
 	managerLog = &syncBuffer{}
@@ -83,6 +88,8 @@ var _ = BeforeSuite(func() {
 		CRDDirectoryPaths:     []string{filepath.Join("..", "..", "config", "crd", "bases")},
 		ErrorIfCRDPathMissing: true,
 		BinaryAssetsDirectory: testutil.EnvtestAssetsDir(filepath.Join("..", "..")),
+		// On a busy machine the API server can take longer than the default 20 s to stop.
+		ControlPlaneStopTimeout: time.Minute,
 	}
 	cfg, err := testEnv.Start()
 	Expect(err).NotTo(HaveOccurred(), "run `make test` (it builds kube-apiserver and etcd) or set KUBEBUILDER_ASSETS")
@@ -102,6 +109,7 @@ var _ = BeforeSuite(func() {
 		RequestsPerMinute: requestsPerMinute,
 	})
 	Expect(controller.SetupIndexes(ctx, mgr)).To(Succeed())
+	mgrCache, apiReader = mgr.GetCache(), mgr.GetAPIReader()
 	secrets := controller.NewSecretReader(mgr.GetClient(), mgr.GetAPIReader())
 	drift = controller.NewDriftObserver(mgr.GetClient(), secrets, pool, time.Hour, prometheus.NewRegistry())
 	Expect(mgr.Add(drift)).To(Succeed())
@@ -129,6 +137,7 @@ var _ = BeforeSuite(func() {
 
 	go func() {
 		defer GinkgoRecover()
+		defer close(mgrStopped)
 		Expect(mgr.Start(ctx)).To(Succeed())
 	}()
 })
@@ -142,6 +151,8 @@ var _ = Describe("The operator", Ordered, func() {
 
 var _ = AfterSuite(func() {
 	cancel()
+	// The API server stops faster once the manager's watches are closed.
+	Eventually(mgrStopped).WithTimeout(time.Minute).Should(BeClosed())
 	if simServer != nil {
 		simServer.Close()
 	}
