@@ -189,7 +189,7 @@ func secondsValue(v any) time.Duration {
 	switch v := v.(type) {
 	case float64:
 		if v > 0 {
-			return time.Duration(v * float64(time.Second))
+			return seconds(v)
 		}
 	case string:
 		if d, ok := parseRetryAfterHeader(v); ok {
@@ -206,10 +206,23 @@ func parseRetryAfterHeader(v string) (time.Duration, bool) {
 		return 0, false
 	}
 	if s, err := strconv.ParseFloat(v, 64); err == nil && s >= 0 {
-		return time.Duration(s * float64(time.Second)), true
+		return seconds(s), true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0), true
+		return min(max(time.Until(t), 0), MaxRetryAfter), true
 	}
 	return 0, false
+}
+
+// MaxRetryAfter caps the wait an answer can ask for. A larger value is taken as a
+// mistake of the API, not as a reason to stop the key for days (or, past 292 years,
+// to overflow into a negative wait: found by FuzzDecodeAnswer).
+const MaxRetryAfter = time.Hour
+
+// seconds converts a number of seconds to a duration, capped at MaxRetryAfter.
+func seconds(s float64) time.Duration {
+	if s >= MaxRetryAfter.Seconds() {
+		return MaxRetryAfter
+	}
+	return time.Duration(s * float64(time.Second))
 }

@@ -117,3 +117,27 @@ func TestIsInvalidOnlyForRequestsThatWouldFailAgain(t *testing.T) {
 		}
 	}
 }
+
+// An absurd wait is capped, never a key stopped for years or a negative wait after an
+// overflow (FuzzDecodeAnswer found 1e10 seconds turning negative).
+func TestRetryAfterIsCapped(t *testing.T) {
+	for _, c := range []struct {
+		header, body string
+		want         time.Duration
+	}{
+		{"10000000000", "", MaxRetryAfter},
+		{"", `{"retry_after":1e12}`, MaxRetryAfter},
+		{"", `{"retry_after":"99999999999"}`, MaxRetryAfter},
+		{"3599", "", 3599 * time.Second},
+		{"Fri, 31 Dec 9999 23:59:59 GMT", "", MaxRetryAfter},
+	} {
+		h := http.Header{}
+		if c.header != "" {
+			h.Set("Retry-After", c.header)
+		}
+		e := newAPIError("GET /agents/", http.StatusTooManyRequests, h, []byte(c.body))
+		if e.RetryAfter != c.want {
+			t.Errorf("header %q body %q: retry after %s, want %s", c.header, c.body, e.RetryAfter, c.want)
+		}
+	}
+}
