@@ -411,28 +411,8 @@ func (s simClient) waitUp(ctx context.Context) error {
 // after since, and returns them.
 func (s simClient) waitRequests(ctx context.Context, method, route string, since time.Time, want int,
 	timeout time.Duration) ([]simRequest, error) {
-	deadline := time.Now().Add(timeout)
-	for {
-		reqs, err := s.requests(ctx)
-		if err != nil {
-			return nil, err
-		}
-		var found []simRequest
-		for _, r := range reqs {
-			if r.Method == method && r.Route == route && !r.Time.Before(since) {
-				found = append(found, r)
-			}
-		}
-		if len(found) >= want {
-			return found, nil
-		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("%d of %d %s %s within %s", len(found), want, method, route, timeout)
-		}
-		if err := sleep(ctx, simPoll); err != nil {
-			return nil, err
-		}
-	}
+	return s.waitFor(ctx, func(r simRequest) bool { return r.Method == method && r.Route == route },
+		since, want, timeout)
 }
 
 // waitPatch returns when the simulator received a PATCH of agent id made after since. The
@@ -441,22 +421,39 @@ func (s simClient) waitPatch(ctx context.Context, id string, since time.Time, ti
 	if id == "" {
 		return time.Time{}, errors.New("the edited agent has no agent id")
 	}
+	reqs, err := s.waitFor(ctx, func(r simRequest) bool {
+		return r.Method == http.MethodPatch && r.Route == "/agents/{id}/" && strings.Contains(r.Path, id)
+	}, since, 1, timeout)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return reqs[0].Time, nil
+}
+
+// waitFor reads the key's log every simPoll until it holds want requests that match and
+// were made after since, and returns them.
+func (s simClient) waitFor(ctx context.Context, match func(simRequest) bool, since time.Time, want int,
+	timeout time.Duration) ([]simRequest, error) {
 	deadline := time.Now().Add(timeout)
 	for {
 		reqs, err := s.requests(ctx)
 		if err != nil {
-			return time.Time{}, err
+			return nil, err
 		}
+		var found []simRequest
 		for _, r := range reqs {
-			if r.Method == http.MethodPatch && r.Route == "/agents/{id}/" && strings.Contains(r.Path, id) && !r.Time.Before(since) {
-				return r.Time, nil
+			if match(r) && !r.Time.Before(since) {
+				found = append(found, r)
 			}
 		}
+		if len(found) >= want {
+			return found, nil
+		}
 		if time.Now().After(deadline) {
-			return time.Time{}, fmt.Errorf("no PATCH of agent %s within %s of the edit", id, timeout)
+			return nil, fmt.Errorf("%d of %d requests within %s", len(found), want, timeout)
 		}
 		if err := sleep(ctx, simPoll); err != nil {
-			return time.Time{}, err
+			return nil, err
 		}
 	}
 }

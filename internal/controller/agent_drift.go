@@ -158,10 +158,8 @@ func (p *passKeys) resolve(ctx context.Context, namespace string, ref wassistv1a
 		return r.id, r.client, r.ok
 	}
 	var r resolvedKey
-	if key, err := p.secrets.Value(ctx, namespace, ref); err == nil {
-		if c, err := p.pool.For(key); err == nil {
-			r = resolvedKey{id: wassist.KeyID(key), client: c, ok: true}
-		}
+	if c, id, err := apiClient(ctx, p.secrets, p.pool, namespace, ref); err == nil {
+		r = resolvedKey{id: id, client: c, ok: true}
 	}
 	p.seen[sk] = r
 	return r.id, r.client, r.ok

@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
 // secretRefIndex indexes WassistAgents by the names of the Secrets they read, so that a
@@ -110,6 +111,18 @@ func (r *SecretReader) forget(name types.NamespacedName) {
 	r.mu.Lock()
 	delete(r.values, name)
 	r.mu.Unlock()
+}
+
+// apiClient returns the shared Wassist client of the API key ref names, and the key's
+// KeyID: what every reconcile and drift pass needs of a key.
+func apiClient(ctx context.Context, secrets *SecretReader, pool *wassist.Pool, namespace string,
+	ref wassistv1alpha1.SecretKeySelector) (*wassist.Client, string, error) {
+	key, err := secrets.Value(ctx, namespace, ref)
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := pool.For(key)
+	return c, wassist.KeyID(key), err
 }
 
 // agentSecretNames are the Secrets an agent reads: its API key and its credit password.

@@ -290,11 +290,11 @@ func (r *WassistAgentReconciler) nextCheck(agent *wassistv1alpha1.WassistAgent) 
 	if r.Drift != nil {
 		return ctrl.Result{}
 	}
-	return ctrl.Result{RequeueAfter: objectSyncPeriod(agent.UID, r.syncPeriod()), Priority: new(handler.LowPriority)}
+	return ctrl.Result{RequeueAfter: objectSyncPeriod(agent.UID, r.SyncPeriod), Priority: new(handler.LowPriority)}
 }
 
 func (r *WassistAgentReconciler) untilNextSync(agent *wassistv1alpha1.WassistAgent) time.Duration {
-	return untilNextSync(agent.Status.LastSyncTime, objectSyncPeriod(agent.UID, r.syncPeriod()))
+	return untilNextSync(agent.Status.LastSyncTime, objectSyncPeriod(agent.UID, r.SyncPeriod))
 }
 
 // untilNextSync is how long a sync made at last stays fresh.
@@ -305,17 +305,13 @@ func untilNextSync(last *metav1.Time, period time.Duration) time.Duration {
 	return time.Until(last.Add(period))
 }
 
-func (r *WassistAgentReconciler) syncPeriod() time.Duration {
-	if r.SyncPeriod > 0 {
-		return r.SyncPeriod
-	}
-	return DefaultSyncPeriod
-}
-
-// objectSyncPeriod is the sync period shortened by up to a tenth, by an amount fixed per
-// object (from its UID): the periodic checks of objects created together then spread
-// over time instead of all falling due at once, and stay spread.
+// objectSyncPeriod is the sync period (DefaultSyncPeriod when unset) shortened by up to a
+// tenth, by an amount fixed per object (from its UID): the periodic checks of objects
+// created together then spread over time instead of all falling due at once, and stay spread.
 func objectSyncPeriod(uid types.UID, period time.Duration) time.Duration {
+	if period <= 0 {
+		period = DefaultSyncPeriod
+	}
 	h := fnv.New32a()
 	_, _ = h.Write([]byte(uid))
 	return period - time.Duration(float64(period)*0.1*float64(h.Sum32())/math.MaxUint32)
@@ -334,16 +330,12 @@ func (r *WassistAgentReconciler) ensureFinalizer(ctx context.Context, agent *was
 
 // resolveCredentials reads the API key and picks the key's shared client.
 func (r *WassistAgentReconciler) resolveCredentials(ctx context.Context, s *agentScope) error {
-	key, err := r.Secrets.Value(ctx, s.agent.Namespace, s.agent.Spec.APIKeySecretRef)
-	if err != nil {
-		return err
-	}
-	api, err := r.Wassist.For(key)
+	api, keyID, err := apiClient(ctx, r.Secrets, r.Wassist, s.agent.Namespace, s.agent.Spec.APIKeySecretRef)
 	if err != nil {
 		return err
 	}
 	s.api = api
-	r.keyIDs.Store(s.agent.UID, wassist.KeyID(key))
+	r.keyIDs.Store(s.agent.UID, keyID)
 	return nil
 }
 

@@ -110,13 +110,9 @@ func (r *WassistDeploymentReconciler) reconcileNormal(ctx context.Context, s *de
 		_, drifted = r.Drift.take(s.dep.UID)
 	}
 	if !drifted && r.upToDate(s.dep, agentID) {
-		return r.nextCheck(untilNextSync(s.dep.Status.LastSyncTime, objectSyncPeriod(s.dep.UID, r.syncPeriod()))), nil
+		return r.nextCheck(untilNextSync(s.dep.Status.LastSyncTime, objectSyncPeriod(s.dep.UID, r.SyncPeriod))), nil
 	}
-	key, err := r.Secrets.Value(ctx, s.dep.Namespace, keyRef)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	api, err := r.Wassist.For(key)
+	api, _, err := apiClient(ctx, r.Secrets, r.Wassist, s.dep.Namespace, keyRef)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -139,7 +135,7 @@ func (r *WassistDeploymentReconciler) reconcileNormal(ctx context.Context, s *de
 	}
 	s.dep.Status.AgentID, s.dep.Status.PhoneNumberID = agentID, numberID
 	s.confirmed = true
-	return r.nextCheck(objectSyncPeriod(s.dep.UID, r.syncPeriod())), nil
+	return r.nextCheck(objectSyncPeriod(s.dep.UID, r.SyncPeriod)), nil
 }
 
 // resolveAgent returns the agent id to deploy and the Secret of the API key: the
@@ -203,7 +199,7 @@ func (r *WassistDeploymentReconciler) upToDate(dep *wassistv1alpha1.WassistDeplo
 	return st.AgentID == agentID &&
 		st.ObservedGeneration == dep.Generation &&
 		meta.IsStatusConditionTrue(st.Conditions, wassistv1alpha1.ConditionReady) &&
-		(r.Drift != nil || untilNextSync(st.LastSyncTime, objectSyncPeriod(dep.UID, r.syncPeriod())) > 0)
+		(r.Drift != nil || untilNextSync(st.LastSyncTime, objectSyncPeriod(dep.UID, r.SyncPeriod)) > 0)
 }
 
 // nextCheck is the result of a reconcile that left the deployment in sync: with the
@@ -229,13 +225,6 @@ func (r *WassistDeploymentReconciler) deploy(ctx context.Context, s *deploymentS
 	}
 	emit(r.Recorder, s.dep, corev1.EventTypeNormal, "Deployed", "Deployed agent %s on %s", agentID, t)
 	return nil
-}
-
-func (r *WassistDeploymentReconciler) syncPeriod() time.Duration {
-	if r.SyncPeriod > 0 {
-		return r.SyncPeriod
-	}
-	return DefaultSyncPeriod
 }
 
 // finish ends every reconcile: one status patch, the events, the result.
