@@ -156,7 +156,13 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 }
 
 func (c *Client) waitForToken(ctx context.Context, r call) error {
-	wait, ok := c.budget.reserve(c.maxWait)
+	var wait time.Duration
+	var ok bool
+	if t, turn := turnFrom(ctx); turn {
+		wait, ok = c.budget.reserveTurn(t)
+	} else {
+		wait, ok = c.budget.reserve(c.maxWait)
+	}
 	if !ok {
 		c.metrics.rateLimited.WithLabelValues("client").Inc()
 		return &RateLimitedError{Endpoint: r.endpoint(), RetryAfter: wait}

@@ -25,6 +25,11 @@ type Budget struct {
 
 	mu           sync.Mutex
 	blockedUntil time.Time
+	// holds are the tokens reserved for objects that come back for them (see Turn);
+	// waiting are the background objects sent away without one, by when they were.
+	holds   map[string]hold
+	waiting map[string]time.Time
+	pruned  time.Time
 }
 
 // NewBudget returns a budget of perMinute requests a minute with the given burst.
@@ -45,6 +50,8 @@ func NewBudget(perMinute, burst int, now func() time.Time) *Budget {
 	return &Budget{
 		limiter: rate.NewLimiter(rate.Limit(float64(refill)/60), burst),
 		now:     now,
+		holds:   map[string]hold{},
+		waiting: map[string]time.Time{},
 	}
 }
 

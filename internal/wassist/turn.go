@@ -1,0 +1,125 @@
+package wassist
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+)
+
+// A caller that serves many objects (a controller with a few workers and many keys)
+// must not sleep on one key's budget while another key could send. It names, in the
+// call's context, the object the call is for (a Turn); a call that cannot go at once then
+// does not wait: it reserves the key's next token for that object and fails at once with
+// a RateLimitedError saying when the token is due. The caller comes back for the object
+// at that time, and the object's next call takes the reserved token without waiting.
+// Each waiting object holds its own token, so they come back one token apart instead of
+// all at once.
+//
+// Urgent turns (a user's change) each hold a token, however many wait. Background turns
+// (drift repairs, periodic checks) hold at most maxBackgroundHolds tokens per key; the
+// others come back spread over the time the key needs to serve all of them, without a
+// token reserved, so that an urgent turn arriving later is served after a few tokens
+// instead of after the whole backlog.
+
+// Turn names the object a call is made for.
+type Turn struct {
+	// Holder identifies the object (its UID).
+	Holder string
+	// Urgent turns always hold their token; background ones only while few do.
+	Urgent bool
+}
+
+// TurnWait is the longest a call with a Turn waits for its token in place; a longer wait
+// goes back to the caller. Shorter than a reconcile's own round trips.
+const TurnWait = 10 * time.Millisecond
+
+const (
+	maxBackgroundHolds = 5
+	// holdExpiry drops a hold whose object never came back (deleted, or its reconcile
+	// needed no call after all); its token is then spent unused.
+	holdExpiry = time.Minute
+)
+
+type turnKey struct{}
+
+// WithTurn returns ctx naming the object its calls are made for.
+func WithTurn(ctx context.Context, t Turn) context.Context {
+	return context.WithValue(ctx, turnKey{}, t)
+}
+
+func turnFrom(ctx context.Context) (Turn, bool) {
+	t, ok := ctx.Value(turnKey{}).(Turn)
+	return t, ok && t.Holder != ""
+}
+
+type hold struct {
+	at     time.Time
+	urgent bool
+}
+
+// reserveTurn is reserve for a call made for t: the wait is in place only up to TurnWait;
+// beyond it the call's token is held for t (or, for a background turn when enough
+// are held, nothing is) and the wait is returned with false.
+func (b *Budget) reserveTurn(t Turn) (time.Duration, bool) {
+	now := b.now()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.pruneHolds(now)
+	blocked := max(b.blockedUntil.Sub(now), 0)
+	if h, ok := b.holds[t.Holder]; ok {
+		wait := max(h.at.Sub(now), blocked)
+		if wait > TurnWait {
+			return wait, false
+		}
+		delete(b.holds, t.Holder)
+		return wait, true
+	}
+	if blocked > TurnWait {
+		return blocked, false
+	}
+	r := b.limiter.ReserveN(now, 1)
+	wait := max(r.DelayFrom(now), blocked)
+	if wait <= TurnWait {
+		delete(b.waiting, t.Holder)
+		return wait, true
+	}
+	if t.Urgent || b.backgroundHolds() < maxBackgroundHolds {
+		b.holds[t.Holder] = hold{at: now.Add(wait), urgent: t.Urgent}
+		delete(b.waiting, t.Holder)
+		return wait, false
+	}
+	r.CancelAt(now)
+	b.waiting[t.Holder] = now
+	// Spread the background waiters over the time the key needs for all of them.
+	backlog := time.Duration(float64(len(b.waiting)) / float64(b.limiter.Limit()) * float64(time.Second))
+	return wait + rand.N(backlog+time.Millisecond), false
+}
+
+func (b *Budget) backgroundHolds() int {
+	n := 0
+	for _, h := range b.holds {
+		if !h.urgent {
+			n++
+		}
+	}
+	return n
+}
+
+// pruneHolds forgets holds and waiters whose objects did not come back, at most once a
+// second.
+func (b *Budget) pruneHolds(now time.Time) {
+	if now.Sub(b.pruned) < time.Second {
+		return
+	}
+	b.pruned = now
+	for holder, h := range b.holds {
+		if now.Sub(h.at) > holdExpiry {
+			delete(b.holds, holder)
+		}
+	}
+	for holder, at := range b.waiting {
+		if now.Sub(at) > holdExpiry {
+			delete(b.waiting, holder)
+		}
+	}
+}

@@ -1,0 +1,99 @@
+package wassist
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// Objects that cannot send at once each hold the next token and are told when it is due,
+// one token apart; coming back then, each takes its token without waiting.
+func TestUrgentTurnsHoldTheirTokensOneApartAndTakeThemOnReturn(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	b := NewBudget(61, 1, clock.Now) // one token a second
+	if _, ok := b.reserveTurn(Turn{Holder: "first", Urgent: true}); !ok {
+		t.Fatal("the first call of a full bucket waited")
+	}
+	var due []time.Duration
+	for i := range 3 {
+		wait, ok := b.reserveTurn(Turn{Holder: fmt.Sprint("o", i), Urgent: true})
+		if ok {
+			t.Fatalf("o%d went at once from an empty bucket", i)
+		}
+		due = append(due, wait)
+	}
+	for i, d := range due {
+		if want := time.Duration(i+1) * time.Second; d < want-10*time.Millisecond || d > want+10*time.Millisecond {
+			t.Fatalf("o%d is due in %s, want %s: held tokens must be one apart", i, d, want)
+		}
+	}
+	if wait, ok := b.reserveTurn(Turn{Holder: "o1", Urgent: true}); ok || wait < 1900*time.Millisecond {
+		t.Fatalf("o1 came back early and got %s, %v: its token is not due", wait, ok)
+	}
+	clock.Advance(2 * time.Second)
+	if wait, ok := b.reserveTurn(Turn{Holder: "o1", Urgent: true}); !ok || wait > TurnWait {
+		t.Fatalf("o1 came back at its time and waited %s (ok %v)", wait, ok)
+	}
+	if len(b.holds) != 2 {
+		t.Fatalf("%d holds left, want o0 and o2", len(b.holds))
+	}
+}
+
+// A backlog of background work (a drift repair storm) holds only a few tokens, so that a
+// user's change that comes after it is served after those few, not after the backlog.
+func TestAnUrgentTurnGoesAheadOfABackgroundBacklog(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	b := NewBudget(61, 1, clock.Now)
+	b.drain()
+	var latest time.Duration
+	for i := range 100 {
+		wait, ok := b.reserveTurn(Turn{Holder: fmt.Sprint("repair", i)})
+		if ok {
+			t.Fatalf("repair %d went at once from an empty bucket", i)
+		}
+		latest = max(latest, wait)
+	}
+	if latest < 50*time.Second {
+		t.Fatalf("the 100 repairs come back within %s: they are not spread over the ~100 s the key needs", latest)
+	}
+	wait, ok := b.reserveTurn(Turn{Holder: "edit", Urgent: true})
+	if ok || wait > time.Duration(maxBackgroundHolds+1)*time.Second+10*time.Millisecond {
+		t.Fatalf("the user's edit is due in %s behind the backlog, want at most %d tokens", wait, maxBackgroundHolds+1)
+	}
+}
+
+// However objects come and go, a key never sends more than its limit in a minute.
+func TestTurnsNeverExceedThePerMinuteLimitInAnyWindow(t *testing.T) {
+	start := time.Unix(1_700_000_000, 0)
+	clock := &fakeClock{t: start}
+	b := NewBudget(100, 5, clock.Now)
+	dueAt := map[string]time.Time{}
+	var sent []time.Time
+	for clock.Now().Sub(start) < 3*time.Minute {
+		for i := range 40 {
+			holder := fmt.Sprint("o", i)
+			if at, ok := dueAt[holder]; ok && clock.Now().Before(at) {
+				continue
+			}
+			if wait, ok := b.reserveTurn(Turn{Holder: holder, Urgent: i%2 == 0}); ok {
+				sent = append(sent, clock.Now().Add(wait))
+				delete(dueAt, holder)
+			} else {
+				dueAt[holder] = clock.Now().Add(wait)
+			}
+		}
+		clock.Advance(50 * time.Millisecond)
+	}
+	for i := range sent {
+		n := 0
+		for j := i; j < len(sent) && sent[j].Sub(sent[i]) < time.Minute; j++ {
+			n++
+		}
+		if n > 100 {
+			t.Fatalf("%d requests in the 60 s from %s, the limit is 100", n, sent[i].Sub(start))
+		}
+	}
+	if len(sent) < 250 {
+		t.Fatalf("only %d requests in 3 minutes: turns waste the budget", len(sent))
+	}
+}
