@@ -12,18 +12,31 @@ import (
 // It takes no API key, so the wassist-sim binary listens on loopback unless told otherwise.
 const adminPrefix = "/_sim/"
 
+// The /_sim/ routes, shared by the server's mux and SimClient so that the two agree.
+const (
+	adminRequestsPath      = adminPrefix + "requests"
+	adminResetRequestsPath = adminPrefix + "reset-requests"
+	adminCountsPath        = adminPrefix + "counts"
+	adminAgentsPath        = adminPrefix + "agents"
+	adminPhoneNumbersPath  = adminPrefix + "phone-numbers"
+	adminFaultsPath        = adminPrefix + "faults"
+	adminSeedPath          = adminPrefix + "seed"
+	// keyIDParam selects one key's data, by KeyID, in the routes that take it.
+	keyIDParam = "keyId"
+)
+
 func (s *Server) adminHandler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /_sim/requests", s.adminRequests)
-	mux.HandleFunc("POST /_sim/reset-requests", s.adminResetRequests)
-	mux.HandleFunc("GET /_sim/counts", s.adminCounts)
-	mux.HandleFunc("GET /_sim/agents", s.adminAgents)
-	mux.HandleFunc("GET /_sim/phone-numbers", s.adminPhoneNumbers)
-	mux.HandleFunc("GET /_sim/faults", s.adminFaultsFired)
-	mux.HandleFunc("POST /_sim/faults", s.adminInjectFault)
-	mux.HandleFunc("DELETE /_sim/faults", s.adminClearFaults)
-	mux.HandleFunc("DELETE /_sim/faults/{id}", s.adminRemoveFault)
-	mux.HandleFunc("POST /_sim/seed", s.adminSeed)
+	mux.HandleFunc("GET "+adminRequestsPath, s.adminRequests)
+	mux.HandleFunc("POST "+adminResetRequestsPath, s.adminResetRequests)
+	mux.HandleFunc("GET "+adminCountsPath, s.adminCounts)
+	mux.HandleFunc("GET "+adminAgentsPath, s.adminAgents)
+	mux.HandleFunc("GET "+adminPhoneNumbersPath, s.adminPhoneNumbers)
+	mux.HandleFunc("GET "+adminFaultsPath, s.adminFaultsFired)
+	mux.HandleFunc("POST "+adminFaultsPath, s.adminInjectFault)
+	mux.HandleFunc("DELETE "+adminFaultsPath, s.adminClearFaults)
+	mux.HandleFunc("DELETE "+adminFaultsPath+"/{id}", s.adminRemoveFault)
+	mux.HandleFunc("POST "+adminSeedPath, s.adminSeed)
 	return mux
 }
 
@@ -31,13 +44,18 @@ func writeAdmin(w http.ResponseWriter, status int, v any) {
 	jsonResponse(status, v).write(w)
 }
 
+// adminErrorBody is the answer of a refused /_sim/ request.
+type adminErrorBody struct {
+	Error string `json:"error"`
+}
+
 func adminError(w http.ResponseWriter, status int, err error) {
-	writeAdmin(w, status, map[string]string{"error": err.Error()})
+	writeAdmin(w, status, adminErrorBody{Error: err.Error()})
 }
 
 // adminRequests serves the request log, optionally only one key's (?keyId=).
 func (s *Server) adminRequests(w http.ResponseWriter, r *http.Request) {
-	keyID := r.URL.Query().Get("keyId")
+	keyID := r.URL.Query().Get(keyIDParam)
 	out := []Request{}
 	for _, req := range s.Requests() {
 		if keyID == "" || req.KeyID == keyID {
@@ -54,7 +72,7 @@ func (s *Server) adminResetRequests(w http.ResponseWriter, _ *http.Request) {
 
 // adminCounts serves request counts keyed "METHOD /route/template/", optionally for one key.
 func (s *Server) adminCounts(w http.ResponseWriter, r *http.Request) {
-	keyID := r.URL.Query().Get("keyId")
+	keyID := r.URL.Query().Get(keyIDParam)
 	counts := map[string]int{}
 	for _, req := range s.Requests() {
 		if keyID == "" || req.KeyID == keyID {
@@ -67,7 +85,7 @@ func (s *Server) adminCounts(w http.ResponseWriter, r *http.Request) {
 // adminAgents serves one key's agents as an array with ?keyId=, else every key's agents
 // as an object keyed by KeyID.
 func (s *Server) adminAgents(w http.ResponseWriter, r *http.Request) {
-	keyID := r.URL.Query().Get("keyId")
+	keyID := r.URL.Query().Get(keyIDParam)
 	all := map[string][]Agent{}
 	for _, key := range s.keys() {
 		all[KeyID(key)] = s.Agents(key)
@@ -87,7 +105,7 @@ func (s *Server) adminAgents(w http.ResponseWriter, r *http.Request) {
 // adminPhoneNumbers serves one key's numbers (?keyId=, required) with the agent each
 // serves, so a test can check deployments against what the API holds.
 func (s *Server) adminPhoneNumbers(w http.ResponseWriter, r *http.Request) {
-	keyID := r.URL.Query().Get("keyId")
+	keyID := r.URL.Query().Get(keyIDParam)
 	for _, key := range s.keys() {
 		if KeyID(key) == keyID {
 			writeAdmin(w, http.StatusOK, append([]PhoneNumber{}, s.PhoneNumbers(key)...))
@@ -107,21 +125,40 @@ func (s *Server) keys() []string {
 	return out
 }
 
+// faultsFiredBody is the answer of GET /_sim/faults.
+type faultsFiredBody struct {
+	Fired map[FaultKind]int `json:"fired"`
+}
+
 func (s *Server) adminFaultsFired(w http.ResponseWriter, _ *http.Request) {
-	writeAdmin(w, http.StatusOK, map[string]any{"fired": s.FaultsFired()})
+	writeAdmin(w, http.StatusOK, faultsFiredBody{Fired: s.FaultsFired()})
 }
 
 // faultSpec is a Fault over HTTP; durations are Go duration strings such as "250ms".
 type faultSpec struct {
 	Kind        FaultKind `json:"kind"`
-	Method      string    `json:"method"`
-	Route       string    `json:"route"`
-	Key         string    `json:"key"`
-	Probability float64   `json:"probability"`
-	Count       int       `json:"count"`
-	Latency     string    `json:"latency"`
-	Status      int       `json:"status"`
-	RetryAfter  string    `json:"retryAfter"`
+	Method      string    `json:"method,omitempty"`
+	Route       string    `json:"route,omitempty"`
+	Key         string    `json:"key,omitempty"`
+	Probability float64   `json:"probability,omitempty"`
+	Count       int       `json:"count,omitempty"`
+	Latency     string    `json:"latency,omitempty"`
+	Status      int       `json:"status,omitempty"`
+	RetryAfter  string    `json:"retryAfter,omitempty"`
+}
+
+// specOf is f as POST /_sim/faults takes it; spec.fault() turns it back into f.
+func specOf(f Fault) faultSpec {
+	return faultSpec{
+		Kind: f.Kind, Method: f.Method, Route: f.Route, Key: f.Key,
+		Probability: f.Probability, Count: f.Count, Status: f.Status,
+		Latency: formatOptionalDuration(f.Latency), RetryAfter: formatOptionalDuration(f.RetryAfter),
+	}
+}
+
+// faultCreated is the answer of POST /_sim/faults: the id for DELETE /_sim/faults/{id}.
+type faultCreated struct {
+	ID int `json:"id"`
 }
 
 func (spec faultSpec) fault() (Fault, error) {
@@ -146,6 +183,13 @@ func parseOptionalDuration(s string) (time.Duration, error) {
 	return time.ParseDuration(s)
 }
 
+func formatOptionalDuration(d time.Duration) string {
+	if d == 0 {
+		return ""
+	}
+	return d.String()
+}
+
 func (s *Server) adminInjectFault(w http.ResponseWriter, r *http.Request) {
 	var spec faultSpec
 	if err := json.NewDecoder(r.Body).Decode(&spec); err != nil {
@@ -157,7 +201,7 @@ func (s *Server) adminInjectFault(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusBadRequest, err)
 		return
 	}
-	writeAdmin(w, http.StatusCreated, map[string]int{"id": s.InjectFault(f)})
+	writeAdmin(w, http.StatusCreated, faultCreated{ID: s.InjectFault(f)})
 }
 
 func (s *Server) adminClearFaults(w http.ResponseWriter, _ *http.Request) {
