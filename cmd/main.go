@@ -26,7 +26,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	// Import all Kubernetes client auth plugins (e.g. Azure, GCP, OIDC, etc.)
@@ -46,6 +45,7 @@ import (
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller"
 	"github.com/wassist-operator/wassist-operator/internal/metricsauth"
+	"github.com/wassist-operator/wassist-operator/internal/shutdown"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 	// +kubebuilder:scaffold:imports
 )
@@ -189,48 +189,14 @@ func main() {
 		StartEmpty:        true,
 	})
 
-	if err := controller.RegisterMetrics(ctrlmetrics.Registry, mgr.GetClient()); err != nil {
-		setupLog.Error(err, "Failed to register metrics")
-		os.Exit(1)
-	}
-	if err := controller.SetupIndexes(context.Background(), mgr); err != nil {
-		setupLog.Error(err, "Failed to set up cache indexes")
-		os.Exit(1)
-	}
-	secrets := controller.NewSecretReader(mgr.GetClient(), mgr.GetAPIReader())
-	var drift *controller.DriftObserver
-	if o.bulkDriftCheck {
-		drift = controller.NewDriftObserver(mgr.GetClient(), secrets, apiClients, o.syncPeriod, ctrlmetrics.Registry)
-		if err := mgr.Add(drift); err != nil {
-			setupLog.Error(err, "Failed to add the bulk drift check")
-			os.Exit(1)
-		}
-	}
-	if err := (&controller.WassistAgentReconciler{
-		Client:     mgr.GetClient(),
-		Scheme:     mgr.GetScheme(),
-		APIReader:  mgr.GetAPIReader(),
-		Secrets:    secrets,
-		Wassist:    apiClients,
-		Recorder:   mgr.GetEventRecorder("wassist-operator"),
-		SyncPeriod: o.syncPeriod,
-		Workers:    o.workers,
-		Drift:      drift,
-	}).SetupWithManager(mgr); err != nil {
-		setupLog.Error(err, "Failed to create controller", "controller", "wassistagent")
-		os.Exit(1)
-	}
-	if err := (&controller.WassistDeploymentReconciler{
-		Client:     mgr.GetClient(),
-		Scheme:     mgr.GetScheme(),
-		Secrets:    secrets,
-		Wassist:    apiClients,
-		Recorder:   mgr.GetEventRecorder("wassist-operator"),
-		SyncPeriod: o.syncPeriod,
-		Workers:    o.workers,
-		Drift:      drift,
-	}).SetupWithManager(mgr); err != nil {
-		setupLog.Error(err, "Failed to create controller", "controller", "wassistdeployment")
+	if _, err := controller.Setup(context.Background(), mgr, controller.Options{
+		Wassist:        apiClients,
+		SyncPeriod:     o.syncPeriod,
+		Workers:        o.workers,
+		BulkDriftCheck: o.bulkDriftCheck,
+		Registry:       ctrlmetrics.Registry,
+	}); err != nil {
+		setupLog.Error(err, "Failed to set up the controllers")
 		os.Exit(1)
 	}
 	// +kubebuilder:scaffold:builder
@@ -240,7 +206,7 @@ func main() {
 		os.Exit(1)
 	}
 	ctx := ctrl.SetupSignalHandler()
-	synced := watchCacheSync(ctx, mgr.GetCache())
+	synced := shutdown.WatchCacheSync(ctx, mgr.GetCache())
 	// Ready only once the caches have synced: a manager whose RBAC forbids its watches
 	// does no work, and says so.
 	if err := mgr.AddReadyzCheck("readyz", func(*http.Request) error {
@@ -252,7 +218,7 @@ func main() {
 		setupLog.Error(err, "Failed to set up ready check")
 		os.Exit(1)
 	}
-	go exitIfStuck(ctx, synced, gracefulShutdown)
+	go shutdown.ExitIfStuck(ctx, setupLog, synced, gracefulShutdown)
 
 	setupLog.Info("Starting manager")
 	if err := mgr.Start(ctx); err != nil {
@@ -263,26 +229,3 @@ func main() {
 
 // gracefulShutdown is how long the manager waits for its runnables when stopped.
 const gracefulShutdown = 30 * time.Second
-
-// watchCacheSync reports, once it is true, that the manager's caches have synced.
-func watchCacheSync(ctx context.Context, c cache.Cache) *atomic.Bool {
-	synced := &atomic.Bool{}
-	go func() { synced.Store(c.WaitForCacheSync(ctx)) }()
-	return synced
-}
-
-// exitIfStuck ends the process when a stop signal did not end the manager in time.
-// controller-runtime v0.25 spins in runnableGroup.Start, and never returns, when its
-// context is cancelled before the caches synced (kubernetes-sigs/controller-runtime#3440),
-// as happens to a manager whose RBAC forbids its watches. Before the sync no controller
-// has started, so there is nothing to wait for; after it, the grace period applies.
-func exitIfStuck(ctx context.Context, synced *atomic.Bool, grace time.Duration) {
-	<-ctx.Done()
-	wait := grace + 5*time.Second
-	if !synced.Load() {
-		wait = time.Second
-	}
-	time.Sleep(wait)
-	setupLog.Info("The manager did not stop in time; exiting", "waited", wait, "cachesSynced", synced.Load())
-	os.Exit(1)
-}

@@ -100,6 +100,12 @@ type WassistDeploymentStatus struct {
 	// lastSyncTime is when the number was last read or written successfully.
 	// +optional
 	LastSyncTime *metav1.Time `json:"lastSyncTime,omitempty"`
+
+	// appliedHash is a hash of the deployment the operator last applied or found in
+	// place (the agent and the number), or saw refused by the API. A reconcile whose
+	// resolved spec still hashes to it calls no API within the sync period when Ready.
+	// +optional
+	AppliedHash string `json:"appliedHash,omitempty"`
 }
 
 // +kubebuilder:object:root=true

@@ -13,27 +13,27 @@ import (
 // unshares those removed. Wassist has no way to list sharings, so status.sharedWith
 // records what the operator did; it is updated after each call so that a failure
 // midway repeats nothing.
-func (r *WassistAgentReconciler) reconcileSharing(ctx context.Context, s *agentScope) error {
-	st := &s.agent.Status
-	for _, n := range s.agent.Spec.SharedWith {
+func (e *agentExternal) reconcileSharing(ctx context.Context) error {
+	st := &e.agent.Status
+	for _, n := range e.agent.Spec.SharedWith {
 		if slices.Contains(st.SharedWith, n) {
 			continue
 		}
-		if err := s.api.ShareAgent(ctx, st.AgentID, n); err != nil {
+		if err := e.api.ShareAgent(ctx, st.AgentID, n); err != nil {
 			return err
 		}
 		st.SharedWith = append(st.SharedWith, n)
-		r.event(s.agent, corev1.EventTypeNormal, "Shared", "Shared the agent with %s", n)
+		e.event(corev1.EventTypeNormal, "Shared", "Shared the agent with %s", n)
 	}
 	for _, n := range slices.Clone(st.SharedWith) {
-		if slices.Contains(s.agent.Spec.SharedWith, n) {
+		if slices.Contains(e.agent.Spec.SharedWith, n) {
 			continue
 		}
-		if err := s.api.UnshareAgent(ctx, st.AgentID, n); err != nil {
+		if err := e.api.UnshareAgent(ctx, st.AgentID, n); err != nil {
 			return err
 		}
 		st.SharedWith = slices.DeleteFunc(st.SharedWith, func(x string) bool { return x == n })
-		r.event(s.agent, corev1.EventTypeNormal, "Unshared", "Stopped sharing the agent with %s", n)
+		e.event(corev1.EventTypeNormal, "Unshared", "Stopped sharing the agent with %s", n)
 	}
 	return nil
 }

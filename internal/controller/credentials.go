@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -16,21 +17,13 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
 // secretRefIndex indexes WassistAgents by the names of the Secrets they read, so that a
 // Secret event re-reconciles exactly the agents that use it.
 const secretRefIndex = "wassist.app/secret-names" //nolint:gosec // an index name, not a credential
-
-// credentialsError says why the API key (or another secret value) could not be read.
-// Its reason is one of the Secret* condition reasons.
-type credentialsError struct {
-	reason string
-	msg    string
-}
-
-func (e *credentialsError) Error() string { return e.msg }
 
 // SecretReader reads values of Secrets. The manager never caches Secrets wholesale: it
 // watches their metadata only. A value is read uncached the first time and kept, with
@@ -69,12 +62,12 @@ func (r *SecretReader) Value(ctx context.Context, namespace string, ref wassistv
 	}
 	value, ok := data[key]
 	if !ok {
-		return "", &credentialsError{wassistv1alpha1.ReasonSecretKeyMissing,
-			fmt.Sprintf("Secret %q has no key %q", ref.Name, key)}
+		return "", &managed.CredentialsError{Reason: wassistv1alpha1.ReasonSecretKeyMissing,
+			Message: fmt.Sprintf("Secret %q has no key %q", ref.Name, key)}
 	}
 	if len(value) == 0 {
-		return "", &credentialsError{wassistv1alpha1.ReasonSecretKeyEmpty,
-			fmt.Sprintf("key %q of Secret %q is empty", key, ref.Name)}
+		return "", &managed.CredentialsError{Reason: wassistv1alpha1.ReasonSecretKeyEmpty,
+			Message: fmt.Sprintf("key %q of Secret %q is empty", key, ref.Name)}
 	}
 	return string(value), nil
 }
@@ -96,8 +89,8 @@ func (r *SecretReader) data(ctx context.Context, name types.NamespacedName) (map
 	if err := r.api.Get(ctx, name, secret); err != nil {
 		if apierrors.IsNotFound(err) {
 			r.forget(name)
-			return nil, &credentialsError{wassistv1alpha1.ReasonSecretNotFound,
-				fmt.Sprintf("Secret %q not found in namespace %q", name.Name, name.Namespace)}
+			return nil, &managed.CredentialsError{Reason: wassistv1alpha1.ReasonSecretNotFound,
+				Message: fmt.Sprintf("Secret %q not found in namespace %q", name.Name, name.Namespace)}
 		}
 		return nil, fmt.Errorf("reading Secret %q: %w", name.Name, err)
 	}
@@ -123,6 +116,38 @@ func apiClient(ctx context.Context, secrets *SecretReader, pool *wassist.Pool, n
 	}
 	c, err := pool.For(key)
 	return c, wassist.KeyID(key), err
+}
+
+// keyring hands out the API clients of objects' keys, and remembers the key each object
+// last used (by object UID), so that a deletion can finish with that key's client after
+// its Secret is gone (design rule 7).
+type keyring struct {
+	secrets *SecretReader
+	pool    *wassist.Pool
+	keyIDs  sync.Map
+}
+
+// client returns the client of the key ref names in obj's namespace. When deleting, a
+// Secret already gone (a namespace being torn down) is replaced by the client last used
+// for obj; without one the error says how to unblock the deletion.
+func (k *keyring) client(ctx context.Context, obj client.Object, ref wassistv1alpha1.SecretKeySelector,
+	deleting bool, noun string) (*wassist.Client, error) {
+	api, keyID, err := apiClient(ctx, k.secrets, k.pool, obj.GetNamespace(), ref)
+	if err == nil {
+		k.keyIDs.Store(obj.GetUID(), keyID)
+		return api, nil
+	}
+	if _, missing := errors.AsType[*managed.CredentialsError](err); !missing || !deleting {
+		return nil, err
+	}
+	if keyID, ok := k.keyIDs.Load(obj.GetUID()); ok {
+		if api, ok := k.pool.Lookup(keyID.(string)); ok {
+			return api, nil
+		}
+	}
+	return nil, &managed.CredentialsError{Reason: wassistv1alpha1.ReasonCredentialsMissing, Message: fmt.Sprintf(
+		"cannot delete the remote %s: %v; restore the Secret, or set spec.deletionPolicy to Orphan "+
+			"to finish the deletion and leave the remote %s in place", noun, err, noun)}
 }
 
 // agentSecretNames are the Secrets an agent reads: its API key and its credit password.

@@ -6,9 +6,9 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
@@ -18,14 +18,14 @@ import (
 // number is served by another agent are enqueued.
 func (o *DriftObserver) checkDeployments(ctx context.Context, keys *passKeys) error {
 	deps := &wassistv1alpha1.WassistDeploymentList{}
-	if err := o.Client.List(ctx, deps, client.UnsafeDisableDeepCopy); err != nil { // read-only
+	if err := o.cache.List(ctx, deps, client.UnsafeDisableDeepCopy); err != nil { // read-only
 		return err
 	}
 	byKey := map[string][]*wassistv1alpha1.WassistDeployment{}
 	clients := map[string]*wassist.Client{}
 	for i := range deps.Items {
 		d := &deps.Items[i]
-		if d.Status.AgentID == "" || !d.DeletionTimestamp.IsZero() || isPaused(d) ||
+		if d.Status.AgentID == "" || !d.DeletionTimestamp.IsZero() || managed.IsPaused(d) ||
 			!meta.IsStatusConditionTrue(d.Status.Conditions, wassistv1alpha1.ConditionReady) {
 			continue
 		}
@@ -37,22 +37,33 @@ func (o *DriftObserver) checkDeployments(ctx context.Context, keys *passKeys) er
 	}
 	var firstErr error
 	for keyID, group := range byKey {
-		serving, err := servingAgents(ctx, clients[keyID], group)
+		numbers, err := numberStates(ctx, clients[keyID], group)
 		if err != nil {
 			firstErr = cmpErr(firstErr, err)
 			continue
 		}
 		for _, d := range group {
-			if serving[targetOf(d).String()] == d.Status.AgentID {
-				o.checks.WithLabelValues("equal").Inc()
-				continue
-			}
-			o.checks.WithLabelValues("drifted").Inc()
-			o.seen.Store(d.UID, (*wassist.Agent)(nil))
-			o.deploymentEvents <- event.TypedGenericEvent[*wassistv1alpha1.WassistDeployment]{Object: d}
+			o.compareDeployment(d, numbers)
 		}
 	}
 	return firstErr
+}
+
+// compareDeployment hands the core what the list says of d's number when another agent
+// serves it; a number missing from the list is read again by the reconcile.
+func (o *DriftObserver) compareDeployment(d *wassistv1alpha1.WassistDeployment, numbers map[string]numberState) {
+	t := targetOf(d).String()
+	n, listed := numbers[t]
+	if listed && n.serving == d.Status.AgentID {
+		o.checks.WithLabelValues("equal").Inc()
+		return
+	}
+	o.checks.WithLabelValues("drifted").Inc()
+	var obs *managed.Observation
+	if listed {
+		obs = &managed.Observation{ID: t, Exists: true, Remote: n}
+	}
+	o.deployments.Observed(d.DeepCopy(), obs)
 }
 
 // clientOf returns the API client of a deployment's key: its own Secret, or its agent's.
@@ -65,16 +76,16 @@ func (o *DriftObserver) clientOf(ctx context.Context, keys *passKeys, d *wassist
 		return "", nil, false
 	}
 	agent := &wassistv1alpha1.WassistAgent{}
-	if err := o.Client.Get(ctx, types.NamespacedName{Namespace: d.Namespace, Name: d.Spec.AgentRef.Name}, agent); err != nil {
+	if err := o.cache.Get(ctx, types.NamespacedName{Namespace: d.Namespace, Name: d.Spec.AgentRef.Name}, agent); err != nil {
 		return "", nil, false
 	}
 	return keys.resolve(ctx, d.Namespace, agent.Spec.APIKeySecretRef)
 }
 
-// servingAgents maps each target (as deploymentTarget.String names it) to the agent
-// serving it, with one list of numbers and, if needed, one list of accounts.
-func servingAgents(ctx context.Context, c *wassist.Client, group []*wassistv1alpha1.WassistDeployment) (map[string]string, error) {
-	serving := map[string]string{}
+// numberStates maps each target (as deploymentTarget.String names it) to its number's
+// routing, with one list of numbers and, if needed, one list of accounts.
+func numberStates(ctx context.Context, c *wassist.Client, group []*wassistv1alpha1.WassistDeployment) (map[string]numberState, error) {
+	serving := map[string]numberState{}
 	var byNumber, byAccount bool
 	for _, d := range group {
 		byNumber = byNumber || d.Spec.PhoneNumber != ""
@@ -86,7 +97,7 @@ func servingAgents(ctx context.Context, c *wassist.Client, group []*wassistv1alp
 			return nil, err
 		}
 		for _, n := range numbers {
-			serving[deploymentTarget{phoneNumber: n.Number}.String()] = n.ActiveAgent.ID
+			serving[deploymentTarget{phoneNumber: n.Number}.String()] = numberState{serving: n.ActiveAgent.ID, numberID: n.ID}
 		}
 	}
 	if byAccount {
@@ -96,12 +107,11 @@ func servingAgents(ctx context.Context, c *wassist.Client, group []*wassistv1alp
 		}
 		for _, a := range accounts {
 			for _, n := range a.PhoneNumbers {
-				t := deploymentTarget{accountID: a.ID, numID: n.ID}.String()
+				state := numberState{numberID: n.ID}
 				if n.Bot != nil {
-					serving[t] = n.Bot.ID
-				} else {
-					serving[t] = ""
+					state.serving = n.Bot.ID
 				}
+				serving[deploymentTarget{accountID: a.ID, numID: n.ID}.String()] = state
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
@@ -69,8 +70,8 @@ func (t deploymentTarget) observe(ctx context.Context, api *wassist.Client) (ser
 }
 
 func (t deploymentTarget) unknown() error {
-	return &waitingError{reason: wassistv1alpha1.ReasonInvalidSpec,
-		msg: t.String() + " is not known to Wassist for this API key", retry: ambiguousRetry}
+	return &managed.WaitingError{Reason: wassistv1alpha1.ReasonInvalidSpec,
+		Message: t.String() + " is not known to Wassist for this API key", Retry: managed.AmbiguousRetry}
 }
 
 // deploy makes agentID the agent that answers on the number.

@@ -108,32 +108,14 @@ var _ = BeforeSuite(func() {
 		Options:           wassist.Options{BaseURL: simServer.URL + "/api/v1", Metrics: wassist.NewMetrics(prometheus.NewRegistry())},
 		RequestsPerMinute: requestsPerMinute,
 	})
-	Expect(controller.SetupIndexes(ctx, mgr)).To(Succeed())
 	mgrCache, apiReader = mgr.GetCache(), mgr.GetAPIReader()
-	secrets := controller.NewSecretReader(mgr.GetClient(), mgr.GetAPIReader())
-	drift = controller.NewDriftObserver(mgr.GetClient(), secrets, pool, time.Hour, prometheus.NewRegistry())
-	Expect(mgr.Add(drift)).To(Succeed())
-	Expect((&controller.WassistAgentReconciler{
-		Client:     mgr.GetClient(),
-		Scheme:     mgr.GetScheme(),
-		APIReader:  mgr.GetAPIReader(),
-		Secrets:    secrets,
-		Wassist:    pool,
-		Recorder:   mgr.GetEventRecorder("wassist-operator"),
-		SyncPeriod: time.Hour,
-		Workers:    4,
-		Drift:      drift,
-	}).SetupWithManager(mgr)).To(Succeed())
-	Expect((&controller.WassistDeploymentReconciler{
-		Client:     mgr.GetClient(),
-		Scheme:     mgr.GetScheme(),
-		Secrets:    secrets,
-		Wassist:    pool,
-		Recorder:   mgr.GetEventRecorder("wassist-operator"),
-		SyncPeriod: time.Hour,
-		Workers:    4,
-		Drift:      drift,
-	}).SetupWithManager(mgr)).To(Succeed())
+	// The controllers exactly as cmd/main.go wires them; the bulk check's period is
+	// long, specs run a pass with drift.Check.
+	op, err := controller.Setup(ctx, mgr, controller.Options{
+		Wassist: pool, SyncPeriod: time.Hour, Workers: 4, BulkDriftCheck: true, Registry: prometheus.NewRegistry(),
+	})
+	Expect(err).NotTo(HaveOccurred())
+	drift = op.Drift
 
 	go func() {
 		defer GinkgoRecover()

@@ -75,7 +75,9 @@ func (b *Budget) reserveTurn(t Turn) (time.Duration, bool) {
 		return wait, true
 	}
 	if blocked > TurnWait {
-		return blocked, false
+		// A 429 stopped the key: spread the objects over a little time after the block,
+		// so that they do not all wake at the same instant.
+		return blocked + rand.N(blocked/10+time.Second), false
 	}
 	r := b.limiter.ReserveN(now, 1)
 	wait := max(r.DelayFrom(now), blocked)

@@ -1,4 +1,4 @@
-package controller
+package managed
 
 import (
 	"errors"
@@ -12,26 +12,39 @@ import (
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
-// Phases return these typed errors (or the client's); outcomeOf turns every error into
-// what the user sees and when the object comes back, in this one place.
+// Phases and kinds return these typed errors (or the API client's); outcomeOf turns every
+// error into what the user sees and when the object comes back, in this one place.
 
-// waitingError says the object cannot progress until something else happens; it is
-// not a failure of this operator or of the API.
-type waitingError struct {
-	reason string
-	msg    string
-	retry  time.Duration
+// WaitingError says the object cannot progress until something else happens; it is not
+// a failure of this operator or of the API.
+type WaitingError struct {
+	Reason  string
+	Message string
+	// Retry brings the object back then; zero waits for a watch event.
+	Retry time.Duration
 }
 
-func (e *waitingError) Error() string { return e.msg }
+func (e *WaitingError) Error() string { return e.Message }
 
-// createAmbiguousError says several remote agents carry this object's marker, so the
+// CredentialsError says why the API key (or another secret value) could not be read or
+// used. Its reason is one of the Secret* or Credentials* condition reasons.
+type CredentialsError struct {
+	Reason  string
+	Message string
+}
+
+func (e *CredentialsError) Error() string { return e.Message }
+
+// createAmbiguousError says several remote objects carry this object's marker, so the
 // operator cannot tell which one it created.
-type createAmbiguousError struct{ ids []string }
+type createAmbiguousError struct {
+	noun, annotation string
+	ids              []string
+}
 
 func (e *createAmbiguousError) Error() string {
-	return fmt.Sprintf("several remote agents carry this resource's create marker (%v): delete the extras "+
-		"or set the %s annotation to the one to keep", e.ids, wassistv1alpha1.AnnotationAgentID)
+	return fmt.Sprintf("several remote %ss carry this resource's create marker (%v): delete the extras "+
+		"or set the %s annotation to the one to keep", e.noun, e.ids, e.annotation)
 }
 
 // staleError says a write conditional on the object's version failed: the cache was
@@ -50,10 +63,15 @@ type outcome struct {
 	warn bool
 	// stale leaves the status as it is and tries again shortly.
 	stale bool
+	// budget: the reconcile waits only for its key's budget. The conditions stay as
+	// they were, nothing is sent, and the object comes back when its token is due.
+	budget bool
+	// refused: the API refused this very spec; only a change of it is worth another try.
+	refused bool
 	// requeueAfter brings the object back then; zero waits for a watch event.
 	requeueAfter time.Duration
-	// err is returned to controller-runtime, whose per-object exponential backoff
-	// (capped, see backoffLimiter) then decides when to retry.
+	// err is returned to controller-runtime, whose per-object exponential backoff then
+	// decides when to retry.
 	err error
 }
 
@@ -61,8 +79,9 @@ type outcome struct {
 const (
 	credentialsRetry = 5 * time.Minute
 	// staleRetry is long enough for the cache to see the write it missed.
-	staleRetry     = time.Second
-	ambiguousRetry = 10 * time.Minute
+	staleRetry = time.Second
+	// AmbiguousRetry is the retry of states only a user can settle.
+	AmbiguousRetry = 10 * time.Minute
 )
 
 // outcomeOf classifies err (design rule 5).
@@ -74,14 +93,22 @@ func outcomeOf(err error) outcome {
 	if _, ok := errors.AsType[*staleError](err); ok {
 		return outcome{stale: true, requeueAfter: staleRetry}
 	}
-	if w, ok := errors.AsType[*waitingError](err); ok {
-		return outcome{reason: w.reason, message: w.msg, requeueAfter: w.retry}
+	if held, ok := errors.AsType[*wassist.RateLimitedError](err); ok {
+		// The budget said when: at the token it holds for the object, or spread over
+		// the key's backlog (see wassist.Turn).
+		return outcome{budget: true, requeueAfter: max(held.RetryAfter, time.Millisecond)}
 	}
-	if c, ok := errors.AsType[*credentialsError](err); ok {
-		return outcome{reason: c.reason, message: c.msg, warn: true, requeueAfter: credentialsRetry}
+	if _, ok := errors.AsType[*refusedError](err); ok {
+		return outcome{reason: wassistv1alpha1.ReasonInvalidSpec, message: msg, refused: true}
+	}
+	if w, ok := errors.AsType[*WaitingError](err); ok {
+		return outcome{reason: w.Reason, message: w.Message, requeueAfter: w.Retry}
+	}
+	if c, ok := errors.AsType[*CredentialsError](err); ok {
+		return outcome{reason: c.Reason, message: c.Message, warn: true, requeueAfter: credentialsRetry}
 	}
 	if _, ok := errors.AsType[*createAmbiguousError](err); ok {
-		return outcome{reason: wassistv1alpha1.ReasonCreateAmbiguous, message: msg, warn: true, requeueAfter: ambiguousRetry}
+		return outcome{reason: wassistv1alpha1.ReasonCreateAmbiguous, message: msg, warn: true, requeueAfter: AmbiguousRetry}
 	}
 	switch {
 	case wassist.IsRateLimited(err):
@@ -91,7 +118,7 @@ func outcomeOf(err error) outcome {
 		return outcome{reason: wassistv1alpha1.ReasonCredentialsRejected, message: msg, warn: true, requeueAfter: credentialsRetry}
 	case wassist.IsInvalid(err):
 		// The same request would fail again: wait for the spec to change.
-		return outcome{reason: wassistv1alpha1.ReasonInvalidSpec, message: msg, warn: true}
+		return outcome{reason: wassistv1alpha1.ReasonInvalidSpec, message: msg, warn: true, refused: true}
 	default:
 		return outcome{reason: wassistv1alpha1.ReasonRemoteError, message: msg, warn: true, err: err}
 	}

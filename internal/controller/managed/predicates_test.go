@@ -1,4 +1,4 @@
-package controller
+package managed
 
 import (
 	"testing"
@@ -31,7 +31,7 @@ func TestUserAnnotationChangedIgnoresOnlyTheControllersOwnCreateWrites(t *testin
 		{"a user pauses", map[string]string{id: "a1"}, map[string]string{id: "a1", paused: "true"}, true},
 		{"the id stored while a user pauses", map[string]string{pending: "t"}, map[string]string{id: "a1", paused: "true"}, true},
 	}
-	p := userAnnotationChanged()
+	p := UserAnnotationChanged(wassistv1alpha1.AnnotationAgentID)
 	for _, c := range cases {
 		e := event.UpdateEvent{
 			ObjectOld: &wassistv1alpha1.WassistAgent{ObjectMeta: metav1.ObjectMeta{Annotations: c.old}},

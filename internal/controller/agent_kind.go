@@ -1,0 +1,102 @@
+package controller
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/client-go/tools/events"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
+)
+
+// agentKind is the WassistAgent's part of the managed core: the agent the spec asks for,
+// and the client of its key.
+type agentKind struct {
+	cache    client.Reader
+	secrets  *SecretReader
+	keys     *keyring
+	recorder events.EventRecorder
+}
+
+var _ managed.Kind[*wassistv1alpha1.WassistAgent] = (*agentKind)(nil)
+
+// ExternalName is empty: the operator creates agents and keeps their ids.
+func (k *agentKind) ExternalName(*wassistv1alpha1.WassistAgent) string { return "" }
+
+// Desired resolves the spec's references and returns the agent it asks for. The hash
+// also names the agent's Ready deployments, so that when one comes, goes or changes, the
+// agent is read again and its status.phoneNumbers follows.
+func (k *agentKind) Desired(ctx context.Context, agent *wassistv1alpha1.WassistAgent) (managed.Desired, error) {
+	refs, err := k.resolveRefs(ctx, agent)
+	if err != nil {
+		return managed.Desired{}, err
+	}
+	deployments, err := k.deploymentsFingerprint(ctx, agent)
+	if err != nil {
+		return managed.Desired{}, err
+	}
+	view := desiredView(agent, refs)
+	return managed.Desired{Hash: view.hash(deployments), View: view}, nil
+}
+
+// Connect returns the external client of the agent's key.
+func (k *agentKind) Connect(ctx context.Context, agent *wassistv1alpha1.WassistAgent, d *managed.Desired) (managed.External, error) {
+	api, err := k.keys.client(ctx, agent, agent.Spec.APIKeySecretRef, d == nil, "agent")
+	if err != nil {
+		return nil, err
+	}
+	return &agentExternal{api: api, agent: agent, recorder: k.recorder}, nil
+}
+
+// resolveRefs reads what the spec names indirectly: handoff agents' ids (waiting, with
+// a reason, for those not created yet) and the credit grant password.
+func (k *agentKind) resolveRefs(ctx context.Context, agent *wassistv1alpha1.WassistAgent) (resolvedRefs, error) {
+	refs := resolvedRefs{handoffIDs: map[string]string{}}
+	for _, h := range agent.Spec.HandoffTools {
+		if h.AgentRef == nil {
+			continue
+		}
+		child := &wassistv1alpha1.WassistAgent{}
+		err := k.cache.Get(ctx, client.ObjectKey{Namespace: agent.Namespace, Name: h.AgentRef.Name}, child)
+		if err != nil && !apierrors.IsNotFound(err) {
+			return refs, err
+		}
+		if err != nil || child.Status.AgentID == "" {
+			return refs, &managed.WaitingError{Reason: wassistv1alpha1.ReasonHandoffAgentPending,
+				Message: "waiting for WassistAgent " + h.AgentRef.Name + " (a handoff target) to have an agent id",
+				Retry:   time.Minute}
+		}
+		refs.handoffIDs[h.AgentRef.Name] = child.Status.AgentID
+	}
+	if cs := agent.Spec.CreditSettings; cs != nil && cs.CreditGrantPasswordSecretRef != nil {
+		password, err := k.secrets.Value(ctx, agent.Namespace, *cs.CreditGrantPasswordSecretRef)
+		if err != nil {
+			return refs, err
+		}
+		refs.creditPassword = password
+	}
+	return refs, nil
+}
+
+// deploymentsFingerprint names the Ready WassistDeployments of the agent.
+func (k *agentKind) deploymentsFingerprint(ctx context.Context, agent *wassistv1alpha1.WassistAgent) (string, error) {
+	deps := &wassistv1alpha1.WassistDeploymentList{}
+	if err := k.cache.List(ctx, deps, client.InNamespace(agent.Namespace),
+		client.MatchingFields{deploymentAgentIndex: agent.Name}); err != nil {
+		return "", err
+	}
+	parts := make([]string, 0, len(deps.Items))
+	for _, d := range deps.Items {
+		if meta.IsStatusConditionTrue(d.Status.Conditions, wassistv1alpha1.ConditionReady) {
+			parts = append(parts, d.Name+"="+d.Status.PhoneNumberID)
+		}
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ","), nil
+}

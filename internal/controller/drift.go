@@ -1,0 +1,134 @@
+package controller
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
+)
+
+// DriftObserver finds remote drift in bulk (design rule 4): once per sync period, for
+// each API key in use, it lists all the key's agents (100 a page) and hands the core an
+// observation of each WassistAgent whose remote agent differs from the spec or vanished;
+// likewise one list of numbers per key finds the WassistDeployments whose number another
+// agent serves. The steady-state cost is then ceil(N/100) requests per key and period
+// instead of N GETs, and the core answers the enqueued objects from the list instead of
+// reading them again.
+type DriftObserver struct {
+	cache       client.Reader
+	keys        *keyring
+	period      time.Duration
+	agentKind   *agentKind
+	agents      *agentReconciler
+	deployments *deploymentReconciler
+	checks      *prometheus.CounterVec
+}
+
+func newDriftObserver(cache client.Reader, keys *keyring, period time.Duration, reg prometheus.Registerer) (*DriftObserver, error) {
+	o := &DriftObserver{
+		cache: cache, keys: keys, period: period,
+		checks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wassist_drift_checks_total",
+			Help: "WassistAgents and WassistDeployments compared with the bulk lists of their key, by result (equal, drifted, vanished).",
+		}, []string{"result"}),
+	}
+	if reg != nil {
+		if err := reg.Register(o.checks); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// NeedLeaderElection reports true: only the leader spends the API budget.
+func (o *DriftObserver) NeedLeaderElection() bool { return true }
+
+// Start checks every period until ctx ends.
+func (o *DriftObserver) Start(ctx context.Context) error {
+	t := time.NewTicker(o.period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if err := o.Check(ctx); err != nil {
+				logf.FromContext(ctx).Error(err, "Bulk drift check failed; retrying at the next period")
+			}
+		}
+	}
+}
+
+// Check runs one pass over agents and deployments.
+func (o *DriftObserver) Check(ctx context.Context) error {
+	keys := o.newPassKeys()
+	return cmpErr(o.checkAgents(ctx, keys), o.checkDeployments(ctx, keys))
+}
+
+// groupByKey groups the observable agents (Ready, with an id, not paused or being
+// deleted) by the KeyID of their API key.
+func groupByKey(ctx context.Context, keys *passKeys, items []wassistv1alpha1.WassistAgent) (
+	map[string][]*wassistv1alpha1.WassistAgent, map[string]*wassist.Client) {
+	byKey := map[string][]*wassistv1alpha1.WassistAgent{}
+	clients := map[string]*wassist.Client{}
+	for i := range items {
+		a := &items[i]
+		if a.Status.AgentID == "" || !a.DeletionTimestamp.IsZero() || managed.IsPaused(a) {
+			continue
+		}
+		keyID, c, ok := keys.resolve(ctx, a.Namespace, a.Spec.APIKeySecretRef)
+		if !ok {
+			continue // the object's own reconcile reports why
+		}
+		byKey[keyID], clients[keyID] = append(byKey[keyID], a), c
+	}
+	return byKey, clients
+}
+
+// passKeys resolves API keys during one pass, reading each Secret once however many
+// agents and deployments use it.
+type passKeys struct {
+	secrets *SecretReader
+	pool    *wassist.Pool
+	seen    map[secretKey]resolvedKey
+}
+
+type secretKey struct{ namespace, name, key string }
+
+type resolvedKey struct {
+	id     string
+	client *wassist.Client
+	ok     bool
+}
+
+func (o *DriftObserver) newPassKeys() *passKeys {
+	return &passKeys{secrets: o.keys.secrets, pool: o.keys.pool, seen: map[secretKey]resolvedKey{}}
+}
+
+// resolve returns the KeyID and client of the key ref names; false when it cannot be
+// read (a failure is remembered for the pass too).
+func (p *passKeys) resolve(ctx context.Context, namespace string, ref wassistv1alpha1.SecretKeySelector) (string, *wassist.Client, bool) {
+	sk := secretKey{namespace, ref.Name, ref.Key}
+	if r, ok := p.seen[sk]; ok {
+		return r.id, r.client, r.ok
+	}
+	var r resolvedKey
+	if c, id, err := apiClient(ctx, p.secrets, p.pool, namespace, ref); err == nil {
+		r = resolvedKey{id: id, client: c, ok: true}
+	}
+	p.seen[sk] = r
+	return r.id, r.client, r.ok
+}
+
+func cmpErr(first, err error) error {
+	if first != nil {
+		return first
+	}
+	return err
+}

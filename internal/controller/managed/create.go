@@ -1,0 +1,207 @@
+package managed
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
+)
+
+// The crash-safe create (design rule 2) is one state machine over the object's
+// metadata, for kinds whose remote object the operator creates:
+//
+//	none     no id annotation, no create-pending: persist create-pending and the finalizer
+//	         (one patch, conditional on the version read), then create under the marker
+//	pending  create-pending, no id: an earlier attempt may have created; find by marker
+//	         and take the one found (0: create; 2 or more: CreateAmbiguous)
+//	known    an id annotation: observe it
+//
+// The id is persisted (annotation, and create-pending dropped) before anything else is
+// sent, so no crash or lost answer can make two.
+
+// marker is the name a remote object is created with: unique to the resource (its UID),
+// so that a reconcile that lost the create's answer can find what it created. The real
+// name is set by the update that follows, once the id is safely stored.
+func (r *Reconciler[O]) marker(obj O) string {
+	return "wassist-operator-pending-" + string(obj.GetUID())
+}
+
+func createPending(obj Object) bool {
+	_, ok := obj.GetAnnotations()[wassistv1alpha1.AnnotationCreatePending]
+	return ok
+}
+
+// neverCreated says the object has no remote object and no create under way.
+func (r *Reconciler[O]) neverCreated(obj O) bool {
+	return r.remoteName(obj) == "" && !createPending(obj) && obj.GetRemoteID() == ""
+}
+
+// observeOrCreate returns the remote object, creating it (crash-safe) or adopting it
+// when the object has none yet.
+func (r *Reconciler[O]) observeOrCreate(ctx context.Context, s *scope[O], ext External) (Observation, error) {
+	id := r.remoteName(s.obj)
+	if id == "" {
+		return r.createCrashSafe(ctx, s, ext)
+	}
+	obs, err := r.observe(ctx, s, ext, id)
+	if err != nil {
+		return obs, err
+	}
+	if obs.Exists {
+		return obs, r.known(ctx, s, id)
+	}
+	if r.Kind.ExternalName(s.obj) != "" || s.obj.GetRemoteID() != id {
+		// An id the operator never saw exist: a user's adoption of a missing object.
+		// Creating a new one would hide the mistake.
+		namedBy := "spec"
+		if r.Kind.ExternalName(s.obj) == "" {
+			namedBy = r.IDAnnotation + " annotation"
+		}
+		return obs, &WaitingError{Reason: wassistv1alpha1.ReasonRemoteNotFound, Retry: AmbiguousRetry,
+			Message: r.Noun + " " + id + " named by the " + namedBy + " does not exist"}
+	}
+	// Deleted behind the operator's back: re-create it (design rule 4).
+	r.event(s.obj, corev1.EventTypeWarning, "RemoteDeleted", "Remote %s %s was deleted outside the operator; re-creating it", r.Noun, id)
+	if err := r.patchMetadata(ctx, s.obj, func(o O) { delete(o.GetAnnotations(), r.IDAnnotation) }); err != nil {
+		return obs, err
+	}
+	s.obj.SetRemoteID("")
+	return r.createCrashSafe(ctx, s, ext)
+}
+
+// observe takes what the bulk check or a held reconcile saw of id, or reads it.
+func (r *Reconciler[O]) observe(ctx context.Context, s *scope[O], ext External, id string) (Observation, error) {
+	if s.observed != nil && s.observed.ID == id {
+		return *s.observed, nil
+	}
+	obs, err := ext.Observe(ctx, id, s.desired)
+	if err == nil {
+		s.latest = &obs
+	}
+	return obs, err
+}
+
+// known records id as the object's remote object once seen to exist: adopted, or the
+// outcome of an interrupted create settled by hand.
+func (r *Reconciler[O]) known(ctx context.Context, s *scope[O], id string) error {
+	if r.Kind.ExternalName(s.obj) != "" {
+		return nil
+	}
+	if s.obj.GetRemoteID() != id {
+		r.event(s.obj, corev1.EventTypeNormal, "Adopted", "Managing remote %s %s", r.Noun, id)
+	}
+	s.obj.SetRemoteID(id)
+	if !createPending(s.obj) {
+		return nil
+	}
+	// An id set by hand (to resolve CreateAmbiguous) settles an interrupted create.
+	return r.patchMetadata(ctx, s.obj, func(o O) { delete(o.GetAnnotations(), wassistv1alpha1.AnnotationCreatePending) })
+}
+
+// createCrashSafe walks the create's states from none or pending to known.
+func (r *Reconciler[O]) createCrashSafe(ctx context.Context, s *scope[O], ext External) (Observation, error) {
+	if createPending(s.obj) {
+		if obs, found, err := r.recoverCreate(ctx, s, ext); err != nil || found {
+			return obs, err
+		}
+	} else if err := r.markCreatePending(ctx, s.obj); err != nil {
+		return Observation{}, err
+	}
+	obs, err := ext.Create(ctx, r.marker(s.obj), s.desired)
+	if err != nil {
+		if _, held := errors.AsType[*wassist.RateLimitedError](err); held {
+			// Not sent: the create stays pending, and the next reconcile of this process
+			// knows that nothing carries the marker without listing.
+			s.latest = &Observation{ID: r.marker(s.obj)}
+			return obs, err
+		}
+		if certainlyNotCreated(err) {
+			// Nothing was made: drop the marker so the next attempt need not list.
+			_ = r.patchMetadata(ctx, s.obj, func(o O) { delete(o.GetAnnotations(), wassistv1alpha1.AnnotationCreatePending) })
+		}
+		return obs, err
+	}
+	obs.Created = true
+	s.latest = &obs
+	if err := r.storeID(ctx, s, obs.ID); err != nil {
+		return obs, err
+	}
+	r.event(s.obj, corev1.EventTypeNormal, "Created", "Created remote %s %s", r.Noun, obs.ID)
+	return obs, nil
+}
+
+// markCreatePending persists create-pending and the finalizer in one patch that succeeds
+// only if the object is still at the version read: a cache behind an id (or a marker)
+// already stored fails it with a conflict instead of hiding it.
+func (r *Reconciler[O]) markCreatePending(ctx context.Context, obj O) error {
+	return r.patchMetadataIfCurrent(ctx, obj, func(o O) {
+		controllerutil.AddFinalizer(o, r.Finalizer)
+		setAnnotation(o, wassistv1alpha1.AnnotationCreatePending, time.Now().UTC().Format(time.RFC3339))
+	})
+}
+
+// recoverCreate takes the remote object an interrupted create made, if there is exactly one.
+func (r *Reconciler[O]) recoverCreate(ctx context.Context, s *scope[O], ext External) (Observation, bool, error) {
+	if s.observed != nil && s.observed.ID == r.marker(s.obj) && !s.observed.Exists {
+		return Observation{}, false, nil // this process held the create back: nothing was sent
+	}
+	found, err := ext.Find(ctx, r.marker(s.obj), s.desired)
+	if err != nil {
+		return Observation{}, false, err
+	}
+	switch len(found) {
+	case 0:
+		return Observation{}, false, nil
+	case 1:
+		obs := found[0]
+		obs.Created = true
+		s.latest = &obs
+		if err := r.storeID(ctx, s, obs.ID); err != nil {
+			return obs, false, err
+		}
+		r.event(s.obj, corev1.EventTypeNormal, "Recovered",
+			"Found remote %s %s created by an interrupted attempt; managing it instead of creating another", r.Noun, obs.ID)
+		return obs, true, nil
+	default:
+		return Observation{}, false, r.ambiguous(found)
+	}
+}
+
+func (r *Reconciler[O]) ambiguous(found []Observation) error {
+	ids := make([]string, 0, len(found))
+	for _, f := range found {
+		ids = append(ids, f.ID)
+	}
+	return &createAmbiguousError{noun: r.Noun, annotation: r.IDAnnotation, ids: ids}
+}
+
+// storeID persists the id on the object (annotation first, status with the reconcile's
+// status patch) and clears create-pending, in one metadata patch.
+func (r *Reconciler[O]) storeID(ctx context.Context, s *scope[O], id string) error {
+	if err := r.patchMetadata(ctx, s.obj, func(o O) {
+		setAnnotation(o, r.IDAnnotation, id)
+		delete(o.GetAnnotations(), wassistv1alpha1.AnnotationCreatePending)
+	}); err != nil {
+		return err
+	}
+	s.obj.SetRemoteID(id)
+	return nil
+}
+
+// certainlyNotCreated is true for failures where the API cannot have created anything:
+// the call was held back locally, or the API answered with a refusal.
+func certainlyNotCreated(err error) bool {
+	if _, ok := errors.AsType[*wassist.RateLimitedError](err); ok {
+		return true
+	}
+	if apiErr, ok := errors.AsType[*wassist.APIError](err); ok {
+		return apiErr.Status >= 400 && apiErr.Status < 500 && apiErr.Status != http.StatusRequestTimeout
+	}
+	return false
+}

@@ -1,0 +1,110 @@
+package managed
+
+import (
+	"hash/fnv"
+	"math"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+)
+
+// DefaultSyncPeriod is how often a Ready object is compared with the remote one.
+const DefaultSyncPeriod = 10 * time.Minute
+
+// DriftMode says how drift is found: by a periodic check of each object, or by a bulk
+// check that hands the core what it saw (Reconciler.Observed). It is the one place that
+// knows which mode is on.
+type DriftMode struct {
+	// Period is the sync period (DefaultSyncPeriod when zero).
+	Period time.Duration
+	// Bulk: drift is found in bulk, once per period per API key; an object in sync is
+	// then never due by itself.
+	Bulk bool
+}
+
+// fresh says whether the last confirmed sync of obj still stands.
+func (m DriftMode) fresh(obj Object) bool {
+	return m.Bulk || m.untilNext(obj) > 0
+}
+
+// next is the result of a reconcile that left obj in sync: in the bulk mode nothing
+// more; otherwise its periodic check, behind any user change.
+func (m DriftMode) next(obj Object) ctrl.Result {
+	if m.Bulk {
+		return ctrl.Result{}
+	}
+	return ctrl.Result{RequeueAfter: max(m.untilNext(obj), time.Second), Priority: new(handler.LowPriority)}
+}
+
+func (m DriftMode) untilNext(obj Object) time.Duration {
+	last := obj.GetLastSyncTime()
+	if last == nil {
+		return 0
+	}
+	return time.Until(last.Add(ObjectSyncPeriod(obj.GetUID(), m.Period)))
+}
+
+// ObjectSyncPeriod is the sync period (DefaultSyncPeriod when unset) shortened by up to
+// a tenth, by an amount fixed per object (from its UID): the periodic checks of objects
+// created together then spread over time instead of all falling due at once.
+func ObjectSyncPeriod(uid types.UID, period time.Duration) time.Duration {
+	if period <= 0 {
+		period = DefaultSyncPeriod
+	}
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(uid))
+	return period - time.Duration(float64(period)*0.1*float64(h.Sum32())/math.MaxUint32)
+}
+
+// verdict is what the gate decides.
+type verdict int
+
+const (
+	// due: the remote side must be read or written.
+	due verdict = iota
+	// inSync: the last confirmed sync still holds; no API call.
+	inSync
+	// refused: the API refused this very spec already; no API call until it changes.
+	refused
+)
+
+// gate is the one answer to "is anything due?" (design rule 1): an object whose
+// resolved spec, generation and id are those of its last confirmed sync, and whose sync
+// is fresh, is in sync; an object whose spec the API refused stays refused.
+func (r *Reconciler[O]) gate(s *scope[O]) verdict {
+	obj := s.obj
+	if s.recheck {
+		return due // the bulk check, or a reconcile held by the budget, saw something
+	}
+	sameSpec := obj.GetObservedGeneration() == obj.GetGeneration() && obj.GetAppliedHash() == s.desired.Hash
+	if !sameSpec {
+		return due
+	}
+	ready := meta.FindStatusCondition(obj.GetConditions(), wassistv1alpha1.ConditionReady)
+	if ready != nil && ready.Reason == wassistv1alpha1.ReasonInvalidSpec {
+		return refused
+	}
+	if ready == nil || ready.Status != "True" || !r.identityKept(s) || !r.Drift.fresh(obj) {
+		return due
+	}
+	return inSync
+}
+
+// identityKept says the object still names the remote object it was synced with, and
+// holds its finalizer.
+func (r *Reconciler[O]) identityKept(s *scope[O]) bool {
+	if r.Finalizer != "" && !controllerutil.ContainsFinalizer(s.obj, r.Finalizer) {
+		return false
+	}
+	if r.Kind.ExternalName(s.obj) != "" {
+		return true
+	}
+	id := s.obj.GetRemoteID()
+	return id != "" && id == s.obj.GetAnnotations()[r.IDAnnotation]
+}

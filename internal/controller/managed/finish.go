@@ -1,0 +1,132 @@
+package managed
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+)
+
+// finish ends every reconcile: it writes the outcome of err on the status in one patch,
+// sends the events, and turns the outcome into the result controller-runtime acts on.
+func (r *Reconciler[O]) finish(ctx context.Context, s *scope[O], err error) (ctrl.Result, error) {
+	o := outcomeOf(err)
+	switch {
+	case o.stale:
+		return ctrl.Result{RequeueAfter: o.requeueAfter}, nil
+	case s.deleted:
+		return ctrl.Result{}, o.err
+	case o.budget:
+		return r.finishWaiting(ctx, s, o)
+	}
+	obj := s.obj
+	gen := obj.GetGeneration()
+	if !s.paused {
+		// A paused reconcile looked at nothing: the status still describes the generation
+		// before, so that an edit made while paused is applied once unpaused.
+		obj.SetObservedGeneration(gen)
+	}
+	res := ctrl.Result{}
+	switch {
+	case s.paused:
+		r.setCondition(obj, wassistv1alpha1.ConditionSynced, metav1.ConditionFalse, wassistv1alpha1.ReasonPaused,
+			"the "+wassistv1alpha1.AnnotationPaused+" annotation stops all API traffic for this resource")
+	case o.reason == "":
+		if s.confirmed {
+			obj.SetLastSyncTime(&metav1.Time{Time: time.Now()})
+			obj.SetAppliedHash(s.desired.Hash)
+		}
+		r.setCondition(obj, wassistv1alpha1.ConditionReady, metav1.ConditionTrue, wassistv1alpha1.ReasonAvailable, r.ReadyMessage)
+		r.setCondition(obj, wassistv1alpha1.ConditionSynced, metav1.ConditionTrue, wassistv1alpha1.ReasonReconcileSuccess, "")
+		res = r.Drift.next(obj)
+	default:
+		r.remember(s, o)
+		// Failures are events every time; waits only when they begin, not at each retry.
+		if prev := meta.FindStatusCondition(obj.GetConditions(), wassistv1alpha1.ConditionReady); o.warn || prev == nil || prev.Reason != o.reason {
+			r.event(obj, o.eventType(), o.reason, "%s", o.message)
+		}
+		r.setCondition(obj, wassistv1alpha1.ConditionReady, metav1.ConditionFalse, o.reason, o.message)
+		r.setCondition(obj, wassistv1alpha1.ConditionSynced, metav1.ConditionFalse, o.reason, o.message)
+		res = ctrl.Result{RequeueAfter: o.requeueAfter}
+	}
+	if patchErr := r.patchStatus(ctx, obj, s.base); patchErr != nil && o.err == nil {
+		return ctrl.Result{}, patchErr
+	}
+	return res, o.err
+}
+
+// remember keeps the hash of a spec the API refused, so that only a change of it is
+// worth another try, and forgets the last applied one after any other failure, so that
+// the next reconcile looks again.
+func (r *Reconciler[O]) remember(s *scope[O], o outcome) {
+	switch {
+	case o.refused && s.resolved:
+		s.obj.SetAppliedHash(s.desired.Hash)
+	case !o.refused:
+		s.obj.SetAppliedHash("")
+	}
+}
+
+// finishWaiting ends a reconcile that waits only for its key's budget: a plain requeue
+// at the token's time. The conditions stay as they were and no event is sent; what the
+// reconcile learnt (an id stored, the remote object as last seen) is kept for the next.
+func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcome) (ctrl.Result, error) {
+	if s.latest != nil && s.latest.ID != "" {
+		r.observations.put(s.obj.GetUID(), *s.latest)
+	}
+	res := ctrl.Result{RequeueAfter: o.requeueAfter}
+	if !urgent(s.obj) {
+		res.Priority = new(handler.LowPriority)
+	}
+	return res, r.patchStatus(ctx, s.obj, s.base)
+}
+
+func (r *Reconciler[O]) setCondition(obj O, typ string, status metav1.ConditionStatus, reason, msg string) {
+	conds := obj.GetConditions()
+	meta.SetStatusCondition(&conds, metav1.Condition{Type: typ, Status: status, ObservedGeneration: obj.GetGeneration(),
+		Reason: reason, Message: truncate(msg, 32768)})
+	obj.SetConditions(conds)
+}
+
+// refusedAgain is the outcome of a reconcile that finds its spec refused already: the
+// API's words stay on the conditions, nothing is sent.
+func refusedAgain(obj Object) error {
+	ready := meta.FindStatusCondition(obj.GetConditions(), wassistv1alpha1.ConditionReady)
+	return &refusedError{msg: ready.Message}
+}
+
+// refusedError is a refusal remembered from an earlier reconcile.
+type refusedError struct{ msg string }
+
+func (e *refusedError) Error() string { return e.msg }
+
+// patchStatus writes obj's status with a merge patch against base, and nothing when the
+// status did not change.
+func (r *Reconciler[O]) patchStatus(ctx context.Context, obj, base O) error {
+	patch := client.MergeFrom(base)
+	data, err := patch.Data(obj)
+	if err != nil {
+		return err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err == nil {
+		if _, ok := fields["status"]; !ok {
+			return nil // spare the API server a no-op write
+		}
+	}
+	return client.IgnoreNotFound(r.Status().Patch(ctx, obj, patch))
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

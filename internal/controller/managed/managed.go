@@ -1,0 +1,87 @@
+// Package managed is the managed-resource core: the one reconciler that every kind of
+// the operator plugs into (after crossplane-runtime's managed reconciler). It owns, once
+// for every kind, the fetch, pause, finalizer, deletion policy, the crash-safe create,
+// the "is anything due?" gate, the budget waits, the mapping of errors to conditions,
+// events and requeues, and the single status patch. A kind gives it a Kind (its desired
+// state and how to reach the API) and an External (observe, find, create, update,
+// delete). The rules it keeps are in docs/design.md.
+package managed
+
+import (
+	"context"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+)
+
+// Object is a managed resource, with the status fields the core reads and writes.
+type Object interface {
+	client.Object
+	GetConditions() []metav1.Condition
+	SetConditions([]metav1.Condition)
+	GetObservedGeneration() int64
+	SetObservedGeneration(int64)
+	GetLastSyncTime() *metav1.Time
+	SetLastSyncTime(*metav1.Time)
+	// GetAppliedHash is the Desired.Hash last applied, found equal, or refused.
+	GetAppliedHash() string
+	SetAppliedHash(string)
+	// GetRemoteID is the id of the remote object the core has seen exist.
+	GetRemoteID() string
+	SetRemoteID(string)
+	GetDeletionPolicy() wassistv1alpha1.DeletionPolicy
+}
+
+// Kind is what a kind gives the core.
+type Kind[O Object] interface {
+	// ExternalName is the remote object's id when the spec names it (a WhatsApp
+	// number); empty when the operator creates the remote object and keeps its id.
+	ExternalName(obj O) string
+	// Desired resolves the spec's references from the cache, without an API call, and
+	// returns the remote state the spec asks for with its hash.
+	Desired(ctx context.Context, obj O) (Desired, error)
+	// Connect returns the external client of obj: the client of its API key, and what
+	// the kind needs to reach it. d is nil when obj is being deleted: a client held
+	// before may then stand in for a Secret already gone.
+	Connect(ctx context.Context, obj O, d *Desired) (External, error)
+}
+
+// External reaches one object's remote side (after crossplane's ExternalClient).
+type External interface {
+	// Observe reads the remote object id; Exists false when it is gone.
+	Observe(ctx context.Context, id string, d Desired) (Observation, error)
+	// Find returns the remote objects that carry marker, the name an interrupted
+	// create gave them.
+	Find(ctx context.Context, marker string, d Desired) ([]Observation, error)
+	// Create makes the remote object under the name marker; the observation has its id.
+	Create(ctx context.Context, marker string, d Desired) (Observation, error)
+	// Update makes the remote object equal to d and returns what it then is.
+	Update(ctx context.Context, obs Observation, d Desired) (Observation, error)
+	// Delete deletes the remote object id; a 404 is not an error.
+	Delete(ctx context.Context, id string) error
+}
+
+// Desired is the remote state a spec asks for.
+type Desired struct {
+	// Hash names the state, and whatever else decides that the remote must be read
+	// again; it never reveals a secret value.
+	Hash string
+	// View is the kind's own resolved spec, handed back to its External.
+	View any
+}
+
+// Observation is what is known of a remote object.
+type Observation struct {
+	ID string
+	// Exists is false when the remote object is gone.
+	Exists bool
+	// UpToDate is true when the remote object equals the desired state.
+	UpToDate bool
+	// Created is true when this operator's create made the object and no update has
+	// been applied to it since.
+	Created bool
+	// Remote is the kind's own view of the remote object.
+	Remote any
+}

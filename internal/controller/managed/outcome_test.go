@@ -1,0 +1,88 @@
+package managed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
+)
+
+// Every class of error a phase or a kind can return, and what the user then sees: the
+// reason on Ready and Synced, a Warning event or none, and when the object comes back.
+func TestEveryErrorClassMapsToItsConditionEventAndRequeue(t *testing.T) {
+	apiErr := func(status int, msg string) error {
+		return &wassist.APIError{Endpoint: "PATCH /agents/{id}/", Status: status, Message: msg}
+	}
+	conflict := apierrors.NewConflict(schema.GroupResource{Group: "wassist.app", Resource: "wassistagents"}, "a", errors.New("changed"))
+	cases := []struct {
+		name string
+		err  error
+		want outcome
+		// requeue is checked within [min, max] when max > 0 (jittered classes).
+		minRequeue, maxRequeue time.Duration
+	}{
+		{name: "success", err: nil, want: outcome{}},
+		{name: "a write conditional on a stale cache", err: &staleError{err: conflict},
+			want: outcome{stale: true, requeueAfter: staleRetry}},
+		{name: "a token held for the object by its key's budget",
+			err:  &wassist.RateLimitedError{Endpoint: "POST /agents/", RetryAfter: 630 * time.Millisecond},
+			want: outcome{budget: true, requeueAfter: 630 * time.Millisecond}},
+		{name: "a waiting reference", err: &WaitingError{Reason: wassistv1alpha1.ReasonHandoffAgentPending, Message: "waiting", Retry: time.Minute},
+			want: outcome{reason: wassistv1alpha1.ReasonHandoffAgentPending, message: "waiting", requeueAfter: time.Minute}},
+		{name: "a Secret that is missing", err: &CredentialsError{Reason: wassistv1alpha1.ReasonSecretNotFound, Message: "Secret \"k\" not found"},
+			want: outcome{reason: wassistv1alpha1.ReasonSecretNotFound, message: "Secret \"k\" not found", warn: true, requeueAfter: credentialsRetry}},
+		{name: "several remote objects carry the marker", err: &createAmbiguousError{noun: "agent", annotation: wassistv1alpha1.AnnotationAgentID, ids: []string{"a1", "a2"}},
+			want: outcome{reason: wassistv1alpha1.ReasonCreateAmbiguous, warn: true, requeueAfter: AmbiguousRetry}},
+		{name: "a spec the API refused before", err: &refusedError{msg: "name: too long"},
+			want: outcome{reason: wassistv1alpha1.ReasonInvalidSpec, message: "name: too long", refused: true}},
+		{name: "a 429 from the API", err: &wassist.APIError{Endpoint: "GET /agents/", Status: http.StatusTooManyRequests, RetryAfter: 3 * time.Second},
+			want: outcome{reason: wassistv1alpha1.ReasonRateLimited, warn: true}, minRequeue: 3 * time.Second, maxRequeue: 4300 * time.Millisecond},
+		{name: "a 401", err: apiErr(http.StatusUnauthorized, "bad key"),
+			want: outcome{reason: wassistv1alpha1.ReasonCredentialsRejected, warn: true, requeueAfter: credentialsRetry}},
+		{name: "a 403", err: apiErr(http.StatusForbidden, "not allowed"),
+			want: outcome{reason: wassistv1alpha1.ReasonCredentialsRejected, warn: true, requeueAfter: credentialsRetry}},
+		{name: "a 400 with the API's field errors", err: apiErr(http.StatusBadRequest, "handoffTools[0].childAgentId: unknown"),
+			want: outcome{reason: wassistv1alpha1.ReasonInvalidSpec, warn: true, refused: true}},
+		{name: "a 413", err: apiErr(http.StatusRequestEntityTooLarge, "too large"),
+			want: outcome{reason: wassistv1alpha1.ReasonInvalidSpec, warn: true, refused: true}},
+		{name: "a 503", err: apiErr(http.StatusServiceUnavailable, "down"),
+			want: outcome{reason: wassistv1alpha1.ReasonRemoteError, warn: true}},
+		{name: "a network failure", err: fmt.Errorf("wassist: GET /agents/: %w", context.DeadlineExceeded),
+			want: outcome{reason: wassistv1alpha1.ReasonRemoteError, warn: true}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := outcomeOf(c.err)
+			if got.reason != c.want.reason || got.warn != c.want.warn || got.stale != c.want.stale ||
+				got.budget != c.want.budget || got.refused != c.want.refused {
+				t.Fatalf("outcome %+v, want %+v", got, c.want)
+			}
+			if c.want.message != "" && got.message != c.want.message {
+				t.Fatalf("message %q, want the error's own words %q", got.message, c.want.message)
+			}
+			if c.err != nil && !got.stale && !got.budget && got.message != c.err.Error() {
+				t.Fatalf("message %q is not the error's own words %q", got.message, c.err.Error())
+			}
+			if c.maxRequeue > 0 {
+				if got.requeueAfter < c.minRequeue || got.requeueAfter > c.maxRequeue {
+					t.Fatalf("requeue after %s, want within [%s, %s]", got.requeueAfter, c.minRequeue, c.maxRequeue)
+				}
+			} else if got.requeueAfter != c.want.requeueAfter {
+				t.Fatalf("requeue after %s, want %s", got.requeueAfter, c.want.requeueAfter)
+			}
+			// Only the failures of the operator or the API go to controller-runtime's
+			// backoff; everything else says itself when to come back.
+			if backoff := c.want.reason == wassistv1alpha1.ReasonRemoteError; (got.err != nil) != backoff {
+				t.Fatalf("err %v returned to controller-runtime, want backoff %v", got.err, backoff)
+			}
+		})
+	}
+}

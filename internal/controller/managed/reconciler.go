@@ -1,0 +1,255 @@
+package managed
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
+)
+
+// Reconciler keeps the remote objects of one kind equal to its resources.
+type Reconciler[O Object] struct {
+	client.Client
+	// APIReader reads the object uncached, before the core concludes it is behind.
+	APIReader client.Reader
+	// Recorder sends the events of every remote write and every failure.
+	Recorder events.EventRecorder
+	// Kind is the kind's part: its desired state and how to reach the API.
+	Kind Kind[O]
+	// New returns an empty object of the kind.
+	New func() O
+	// Noun names the remote object in events and messages ("agent").
+	Noun string
+	// Finalizer holds the resource until its remote object is deleted or orphaned;
+	// empty for a kind whose deletion leaves the remote side as it is.
+	Finalizer string
+	// IDAnnotation holds the id of a remote object the operator created or adopted
+	// (for kinds whose ExternalName is empty).
+	IDAnnotation string
+	// ReadyMessage is the message of Ready=True.
+	ReadyMessage string
+	// Drift is how drift is found.
+	Drift DriftMode
+	// Workers is how many objects are reconciled at once (default 1). Every worker
+	// draws on the same per-key budgets, so more workers never spend more of them.
+	Workers int
+
+	observations observations
+	drifted      chan event.TypedGenericEvent[client.Object]
+}
+
+// scope is one reconcile's state.
+type scope[O Object] struct {
+	obj  O
+	base O // as read, for the status patch
+	// desired is the resolved spec, once resolved.
+	desired  Desired
+	resolved bool
+	// recheck: the bulk check or a reconcile held by the budget left word for this one;
+	// observed is what it saw (nil: look again). latest is what is known of the remote
+	// object now, kept when the budget holds the reconcile.
+	recheck  bool
+	observed *Observation
+	latest   *Observation
+	// confirmed: the API confirmed in this reconcile that the remote equals the spec.
+	confirmed bool
+	paused    bool
+	// deleted: the finalizer is gone, there is no status left to write.
+	deleted bool
+}
+
+// Reconcile fetches the object, hands it to the phase its state calls for, and writes
+// its status once, at the end, whatever the phase returned.
+func (r *Reconciler[O]) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, retErr error) {
+	obj := r.New()
+	if err := r.Get(ctx, req.NamespacedName, obj); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	s := &scope[O]{obj: obj, base: obj.DeepCopyObject().(O)}
+	ctx = wassist.WithTurn(ctx, wassist.Turn{Holder: string(obj.GetUID()), Urgent: urgent(obj)})
+	defer func() { res, retErr = r.finish(ctx, s, retErr) }()
+
+	switch {
+	case IsPaused(obj):
+		s.paused = true
+		return ctrl.Result{}, nil
+	case !obj.GetDeletionTimestamp().IsZero():
+		return ctrl.Result{}, r.reconcileDelete(ctx, s)
+	default:
+		return ctrl.Result{}, r.reconcileNormal(ctx, s)
+	}
+}
+
+// urgent says the reconcile applies a user's change (or a first sync), which goes
+// before drift repairs and periodic checks for the key's budget.
+func urgent(obj Object) bool {
+	return obj.GetGeneration() != obj.GetObservedGeneration() || obj.GetLastSyncTime() == nil
+}
+
+// IsPaused says whether the paused annotation stops all API traffic for obj.
+func IsPaused(obj client.Object) bool {
+	return obj.GetAnnotations()[wassistv1alpha1.AnnotationPaused] == "true"
+}
+
+// reconcileNormal: finalizer → desired → anything due? → connect → observe | create →
+// update. An object never created gets its finalizer with its create-pending marker,
+// in the create's first patch.
+func (r *Reconciler[O]) reconcileNormal(ctx context.Context, s *scope[O]) error {
+	if r.Finalizer != "" && !r.neverCreated(s.obj) {
+		if err := r.ensureFinalizer(ctx, s.obj); err != nil {
+			return err
+		}
+	}
+	if obs, ok := r.observations.take(s.obj.GetUID()); ok {
+		s.recheck, s.observed, s.latest = true, obs, obs
+	}
+	switch v, err := r.due(ctx, s); {
+	case err != nil:
+		return err
+	case v == inSync:
+		return nil
+	case v == refused:
+		return refusedAgain(s.obj)
+	}
+	ext, err := r.Kind.Connect(ctx, s.obj, &s.desired)
+	if err != nil {
+		return err
+	}
+	obs, err := r.observeOrCreate(ctx, s, ext)
+	if err != nil {
+		return err
+	}
+	if !obs.UpToDate {
+		obs, err = ext.Update(ctx, obs, s.desired)
+		s.latest = &obs
+		if err != nil {
+			return err
+		}
+	}
+	s.confirmed = true
+	return nil
+}
+
+// due resolves the spec and asks the gate. Before it concludes "due" for an object
+// that has a remote side, it re-reads the object uncached: the cache may be behind this
+// controller's own last writes (an id stored, a status not seen yet), and the API budget
+// is not spent on a stale view. An object never created needs no such read: its
+// create's first write is conditional on this very version of the object.
+func (r *Reconciler[O]) due(ctx context.Context, s *scope[O]) (verdict, error) {
+	if err := r.resolve(ctx, s); err != nil {
+		return due, err
+	}
+	v := r.gate(s)
+	if v != due || s.recheck || r.neverCreated(s.obj) {
+		return v, nil
+	}
+	fresh := r.New()
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(s.obj), fresh); err != nil {
+		return due, err
+	}
+	if fresh.GetResourceVersion() == s.obj.GetResourceVersion() {
+		return due, nil
+	}
+	s.obj, s.base = fresh, fresh.DeepCopyObject().(O)
+	if err := r.resolve(ctx, s); err != nil {
+		return due, err
+	}
+	return r.gate(s), nil
+}
+
+func (r *Reconciler[O]) resolve(ctx context.Context, s *scope[O]) error {
+	d, err := r.Kind.Desired(ctx, s.obj)
+	if err != nil {
+		return err
+	}
+	s.desired, s.resolved = d, true
+	return nil
+}
+
+// ensureFinalizer adds the finalizer to an object that names a remote object or has a
+// create under way (adopted, from an older version, or its finalizer removed by hand).
+func (r *Reconciler[O]) ensureFinalizer(ctx context.Context, obj O) error {
+	if controllerutil.ContainsFinalizer(obj, r.Finalizer) {
+		return nil
+	}
+	return r.patchMetadata(ctx, obj, func(o O) { controllerutil.AddFinalizer(o, r.Finalizer) })
+}
+
+// reconcileDelete deletes the remote object under deletionPolicy Delete (a 404 counts as
+// done), keeps it under Orphan, and then releases the finalizer (design rule 7).
+func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error {
+	obj := s.obj
+	if r.Finalizer == "" || !controllerutil.ContainsFinalizer(obj, r.Finalizer) {
+		s.deleted = true
+		return nil
+	}
+	if obj.GetDeletionPolicy() != wassistv1alpha1.DeletionPolicyOrphan {
+		if err := r.deleteRemote(ctx, s); err != nil {
+			return err
+		}
+	} else if id := r.remoteName(obj); id != "" {
+		r.event(obj, corev1.EventTypeNormal, "Orphaned", "Left remote %s %s in place (deletionPolicy: Orphan)", r.Noun, id)
+	}
+	if err := r.patchMetadata(ctx, obj, func(o O) { controllerutil.RemoveFinalizer(o, r.Finalizer) }); err != nil {
+		return err
+	}
+	s.deleted = true
+	return nil
+}
+
+// deleteRemote deletes the remote object, or what an interrupted create may have made:
+// looked up by marker, deleted, never stored nor announced as recovered.
+func (r *Reconciler[O]) deleteRemote(ctx context.Context, s *scope[O]) error {
+	id := r.remoteName(s.obj)
+	if id == "" && !createPending(s.obj) {
+		return nil // nothing was ever created
+	}
+	ext, err := r.Kind.Connect(ctx, s.obj, nil)
+	if err != nil {
+		return err
+	}
+	if id == "" {
+		found, err := ext.Find(ctx, r.marker(s.obj), Desired{})
+		if err != nil {
+			return err
+		}
+		switch len(found) {
+		case 0:
+			return nil
+		case 1:
+			id = found[0].ID
+		default:
+			return r.ambiguous(found)
+		}
+	}
+	if err := ext.Delete(ctx, id); err != nil && !wassist.IsNotFound(err) {
+		return err
+	}
+	r.event(s.obj, corev1.EventTypeNormal, "Deleted", "Deleted remote %s %s", r.Noun, id)
+	return nil
+}
+
+// remoteName is the id of the remote object obj names: its spec's, or the one the
+// operator keeps in the id annotation.
+func (r *Reconciler[O]) remoteName(obj O) string {
+	if id := r.Kind.ExternalName(obj); id != "" {
+		return id
+	}
+	if r.IDAnnotation == "" {
+		return ""
+	}
+	return obj.GetAnnotations()[r.IDAnnotation]
+}
+
+func (r *Reconciler[O]) event(obj client.Object, eventType, reason, note string, args ...any) {
+	if r.Recorder != nil {
+		r.Recorder.Eventf(obj, nil, eventType, reason, reason, note, args...)
+	}
+}

@@ -1,0 +1,82 @@
+package controller
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
+)
+
+// DefaultSyncPeriod is how often a Ready resource is compared with the remote one.
+const DefaultSyncPeriod = managed.DefaultSyncPeriod
+
+// Options configure the controllers; cmd/main.go and the test suites set them alike.
+type Options struct {
+	// Wassist holds one API client, and so one rate budget, per key, shared by all kinds.
+	Wassist *wassist.Pool
+	// SyncPeriod is how often drift is looked for (DefaultSyncPeriod when zero).
+	SyncPeriod time.Duration
+	// Workers is how many objects of each kind are reconciled at once.
+	Workers int
+	// BulkDriftCheck finds drift with one list per API key and sync period instead of
+	// one read per object and period.
+	BulkDriftCheck bool
+	// Registry receives the operator's own metrics (besides the API client's).
+	Registry prometheus.Registerer
+}
+
+// Operator is what Setup wired.
+type Operator struct {
+	// Drift is the bulk drift check, nil in the periodic mode. Check runs one pass.
+	Drift *DriftObserver
+}
+
+// wiring is what every kind's reconciler is built from.
+type wiring struct {
+	recorder events.EventRecorder
+	secrets  *SecretReader
+	keys     *keyring
+	drift    managed.DriftMode
+	workers  int
+}
+
+// Setup registers the operator on mgr: the cache indexes, the metrics, both kinds'
+// controllers and, in the bulk mode, the drift check.
+func Setup(ctx context.Context, mgr ctrl.Manager, o Options) (*Operator, error) {
+	if err := SetupIndexes(ctx, mgr); err != nil {
+		return nil, err
+	}
+	if err := RegisterMetrics(o.Registry, mgr.GetClient()); err != nil {
+		return nil, err
+	}
+	secrets := NewSecretReader(mgr.GetClient(), mgr.GetAPIReader())
+	w := &wiring{
+		recorder: mgr.GetEventRecorder("wassist-operator"),
+		secrets:  secrets,
+		keys:     &keyring{secrets: secrets, pool: o.Wassist},
+		drift:    managed.DriftMode{Period: o.SyncPeriod, Bulk: o.BulkDriftCheck},
+		workers:  o.Workers,
+	}
+	agents, deployments := newAgentReconciler(mgr, w), newDeploymentReconciler(mgr, w)
+	op := &Operator{}
+	if o.BulkDriftCheck {
+		drift, err := newDriftObserver(mgr.GetClient(), w.keys, o.SyncPeriod, o.Registry)
+		if err != nil {
+			return nil, err
+		}
+		drift.agentKind, drift.agents, drift.deployments = agents.Kind.(*agentKind), agents, deployments
+		if err := mgr.Add(drift); err != nil {
+			return nil, err
+		}
+		op.Drift = drift
+	}
+	if err := setupAgentController(mgr, agents); err != nil {
+		return nil, err
+	}
+	return op, setupDeploymentController(mgr, deployments)
+}
