@@ -15,7 +15,8 @@ limitations under the License.
 */
 
 // Package harness runs the repository's binaries as processes and renders its manifests,
-// for the suites that test the operator from outside (test/e2e, test/chaos).
+// for everything that runs the operator from outside: the e2e and chaos suites (test/e2e,
+// test/chaos), the demo (hack/demo) and the benchmark (hack/bench).
 package harness
 
 import (
@@ -28,40 +29,84 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
+
+// Cmd is a binary to run as a Process.
+type Cmd struct {
+	Bin  string
+	Args []string
+	// Log is the file the output is appended to, after Header when that is given, so that
+	// one log can hold every run of a binary.
+	Log    string
+	Header string
+	// Group runs the process in its own process group, and every signal goes to the group.
+	// A Ctrl-C in the terminal then reaches only the program that started it, which stops
+	// its processes in its own order, and nothing the process started is left behind.
+	Group bool
+}
 
 // Process is a binary running on its own, its output appended to a log file.
 type Process struct {
-	cmd *exec.Cmd
-	log *os.File
+	cmd   *exec.Cmd
+	log   string
+	group bool
+	done  chan struct{}
 }
 
 // Start runs bin with args, appending its output to logPath (after header, when given,
-// so that one log can hold every run of a binary).
+// so that one log can hold every run of a binary). The end of ctx kills it.
 func Start(ctx context.Context, logPath, header, bin string, args ...string) (*Process, error) {
-	log, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	return StartCmd(ctx, Cmd{Bin: bin, Args: args, Log: logPath, Header: header})
+}
+
+// StartCmd runs c. The end of ctx kills it (its group with Cmd.Group); a program that
+// stops its processes itself, gracefully, passes a context that does not end on Ctrl-C.
+func StartCmd(ctx context.Context, c Cmd) (*Process, error) {
+	log, err := os.OpenFile(c.Log, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		return nil, err
 	}
-	if header != "" {
-		if _, err := fmt.Fprintf(log, "%s %s\n", header, filepath.Base(bin)); err != nil {
+	if c.Header != "" {
+		if _, err := fmt.Fprintf(log, "%s %s\n", c.Header, filepath.Base(c.Bin)); err != nil {
 			_ = log.Close()
 			return nil, err
 		}
 	}
-	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd := exec.CommandContext(ctx, c.Bin, c.Args...)
 	cmd.Stdout, cmd.Stderr = log, log
+	p := &Process{cmd: cmd, log: c.Log, group: c.Group, done: make(chan struct{})}
+	if c.Group {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		cmd.Cancel = func() error { return p.send(syscall.SIGKILL) }
+	}
 	if err := cmd.Start(); err != nil {
 		_ = log.Close()
-		return nil, err
+		return nil, fmt.Errorf("starting %s: %w", c.Bin, err)
 	}
-	return &Process{cmd: cmd, log: log}, nil
+	go func() {
+		_ = cmd.Wait()
+		_ = log.Close()
+		close(p.done)
+	}()
+	return p, nil
 }
+
+// Pid is the process id (with Cmd.Group, also its group's id).
+func (p *Process) Pid() int { return p.cmd.Process.Pid }
+
+// LogPath is the file the process's output goes to.
+func (p *Process) LogPath() string { return p.log }
+
+// Done is closed once the process has ended and its log is closed.
+func (p *Process) Done() <-chan struct{} { return p.done }
 
 // Stop ends the process gracefully (SIGTERM) and waits for it.
 func (p *Process) Stop() { p.signal(syscall.SIGTERM) }
@@ -72,31 +117,121 @@ func (p *Process) Kill() { p.signal(syscall.SIGKILL) }
 // StopWithin sends SIGTERM and waits up to d for the process to end; if it has not, it
 // is killed and StopWithin says so.
 func (p *Process) StopWithin(d time.Duration) error {
-	if p.cmd.ProcessState != nil {
+	if p.exited() {
 		return nil
 	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = p.cmd.Wait(); close(done) }()
+	_ = p.send(syscall.SIGTERM)
+	timer := time.NewTimer(d)
+	defer timer.Stop()
 	select {
-	case <-done:
-		return p.log.Close()
-	case <-time.After(d):
-		_ = p.cmd.Process.Kill()
-		<-done
-		_ = p.log.Close()
+	case <-p.done:
+		return nil
+	case <-timer.C:
+		_ = p.send(syscall.SIGKILL)
+		<-p.done
 		return fmt.Errorf("%s did not stop within %s of SIGTERM", filepath.Base(p.cmd.Path), d)
 	}
 }
 
 func (p *Process) signal(sig syscall.Signal) {
-	if p.cmd.ProcessState != nil {
+	if p.exited() {
 		return
 	}
-	_ = p.cmd.Process.Signal(sig)
-	_ = p.cmd.Wait()
-	_ = p.log.Close()
+	_ = p.send(sig)
+	<-p.done
 }
+
+// send signals the process, or its whole group.
+func (p *Process) send(sig syscall.Signal) error {
+	if p.group {
+		return syscall.Kill(-p.cmd.Process.Pid, sig)
+	}
+	return p.cmd.Process.Signal(sig)
+}
+
+func (p *Process) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// WaitLog waits until one line of the process's log holds every one of parts, and fails
+// when the process ends first, ctx ends, or timeout passes.
+func (p *Process) WaitLog(ctx context.Context, timeout time.Duration, parts ...string) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		data, _ := os.ReadFile(p.log)
+		for line := range strings.SplitSeq(string(data), "\n") {
+			if containsAll(line, parts) {
+				return nil
+			}
+		}
+		select {
+		case <-p.done:
+			return fmt.Errorf("%s exited; its log is %s", filepath.Base(p.cmd.Path), p.log)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s did not log %q within %s; its log is %s", filepath.Base(p.cmd.Path), parts, timeout, p.log)
+		}
+	}
+}
+
+func containsAll(s string, parts []string) bool {
+	for _, part := range parts {
+		if !strings.Contains(s, part) {
+			return false
+		}
+	}
+	return true
+}
+
+// ControlPlane is kube-apiserver and etcd, run by envtest from the binaries in an assets
+// directory, with the CRDs of crdDirs installed.
+type ControlPlane struct {
+	Env    *envtest.Environment
+	Config *rest.Config
+}
+
+// StartControlPlane starts a control plane from the kube-apiserver and etcd in assets
+// ("" means $KUBEBUILDER_ASSETS) and installs the CRDs of crdDirs, each of which must
+// exist. When it fails (a missing CRD directory fails only once etcd and kube-apiserver
+// run), it stops whatever it had started.
+func StartControlPlane(assets string, crdDirs ...string) (*ControlPlane, error) {
+	env := &envtest.Environment{
+		CRDDirectoryPaths:     crdDirs,
+		ErrorIfCRDPathMissing: len(crdDirs) > 0,
+		BinaryAssetsDirectory: assets,
+	}
+	cfg, err := env.Start()
+	if err != nil {
+		_ = env.Stop()
+		return nil, fmt.Errorf("starting the control plane: %w", err)
+	}
+	return &ControlPlane{Env: env, Config: cfg}, nil
+}
+
+// WriteAdminKubeconfig writes to path a kubeconfig of a new user in system:masters, for
+// processes that run with full rights.
+func (cp *ControlPlane) WriteAdminKubeconfig(user, path string) error {
+	admin, err := cp.Env.AddUser(envtest.User{Name: user, Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return err
+	}
+	data, err := admin.KubeConfig()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o600)
+}
+
+// Stop stops kube-apiserver and etcd.
+func (cp *ControlPlane) Stop() error { return cp.Env.Stop() }
 
 // FreeAddr returns a loopback address with a port nobody listens on right now.
 func FreeAddr(ctx context.Context) (string, error) {
