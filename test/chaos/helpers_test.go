@@ -111,14 +111,16 @@ func httpDo(method, url, token string, body any) (int, []byte, error) {
 	return resp.StatusCode, data, err
 }
 
-// simulator is the wassist-sim process and its /_sim/ control surface.
+// simulator is the wassist-sim process and a client of its /_sim/ control surface.
 type simulator struct {
 	proc *process
 	addr string
+	api  *wassisttest.SimClient
 }
 
 func startSimulator() *simulator {
 	s := &simulator{addr: freeAddr()}
+	s.api = wassisttest.NewSimClient("http://"+s.addr, insecureClient)
 	apiKeys := make([]string, 0, len(namespaces))
 	for _, ns := range namespaces {
 		apiKeys = append(apiKeys, keys[ns])
@@ -126,74 +128,46 @@ func startSimulator() *simulator {
 	s.proc = start(filepath.Join(binDir, "wassist-sim"), "wassist-sim.log", "--addr="+s.addr,
 		"--api-key="+strings.Join(apiKeys, ","), "--rate-limit="+strconv.Itoa(*rateFlag),
 		"--seed="+strconv.FormatInt(seed, 10), "--demo-seed=false")
-	Eventually(func() error { _, _, err := httpDo(http.MethodGet, s.url("faults"), "", nil); return err }).
+	Eventually(func() error { return s.api.Ping(ctx) }).
 		WithTimeout(timeout).WithPolling(poll).Should(Succeed(), "the simulator does not answer")
 	for i, ns := range namespaces {
-		var numbers []map[string]string
+		numbers := make([]wassisttest.AccountPhoneNumber, 0, numbersPerKey())
 		for j := range numbersPerKey() {
-			numbers = append(numbers, map[string]string{"number": phoneNumber(i, j)})
+			numbers = append(numbers, wassisttest.AccountPhoneNumber{Number: phoneNumber(i, j)})
 		}
-		s.admin(http.MethodPost, "seed", map[string]any{"key": keys[ns], "account": map[string]any{
-			"name": "Chaos Ltd " + ns, "phoneNumbers": numbers,
-		}}, http.StatusCreated, nil)
+		_, err := s.api.SeedAccount(ctx, keys[ns], wassisttest.Account{Name: "Chaos Ltd " + ns, PhoneNumbers: numbers})
+		Expect(err).NotTo(HaveOccurred())
 	}
 	return s
 }
 
-func (s *simulator) url(path string) string { return "http://" + s.addr + "/_sim/" + path }
-
-// admin calls the control surface, expects want and decodes the answer into out.
-func (s *simulator) admin(method, path string, body any, want int, out any) {
-	code, data, err := httpDo(method, s.url(path), "", body)
-	ExpectWithOffset(1, err).NotTo(HaveOccurred())
-	ExpectWithOffset(1, code).To(Equal(want), "%s /_sim/%s: %s", method, path, data)
-	if out != nil {
-		ExpectWithOffset(1, json.Unmarshal(data, out)).To(Succeed())
-	}
-}
-
-// fetch is admin for polling functions: it returns the error instead of failing.
-func (s *simulator) fetch(path string, out any) error {
-	code, data, err := httpDo(http.MethodGet, s.url(path), "", nil)
-	if err != nil {
-		return err
-	}
-	if code != http.StatusOK {
-		return fmt.Errorf("GET /_sim/%s: %d %s", path, code, data)
-	}
-	return json.Unmarshal(data, out)
-}
-
 func (s *simulator) agents(ns string) ([]wassisttest.Agent, error) {
-	var out []wassisttest.Agent
-	return out, s.fetch("agents?keyId="+wassisttest.KeyID(keys[ns]), &out)
+	return s.api.Agents(ctx, keys[ns])
 }
 
 func (s *simulator) phoneNumbers(ns string) ([]wassisttest.PhoneNumber, error) {
-	var out []wassisttest.PhoneNumber
-	return out, s.fetch("phone-numbers?keyId="+wassisttest.KeyID(keys[ns]), &out)
+	return s.api.PhoneNumbers(ctx, keys[ns])
 }
 
 func (s *simulator) requests(ns string) []wassisttest.Request {
-	var out []wassisttest.Request
-	s.admin(http.MethodGet, "requests?keyId="+wassisttest.KeyID(keys[ns]), nil, http.StatusOK, &out)
+	out, err := s.api.RequestsFor(ctx, keys[ns])
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
 	return out
 }
 
-func (s *simulator) faultsFired() map[string]int {
-	var out struct {
-		Fired map[string]int `json:"fired"`
-	}
-	s.admin(http.MethodGet, "faults", nil, http.StatusOK, &out)
-	return out.Fired
+func (s *simulator) faultsFired() map[wassisttest.FaultKind]int {
+	out, err := s.api.FaultsFired(ctx)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	return out
 }
 
-func (s *simulator) inject(fault map[string]any) {
-	s.admin(http.MethodPost, "faults", fault, http.StatusCreated, nil)
+func (s *simulator) inject(f wassisttest.Fault) {
+	_, err := s.api.InjectFault(ctx, f)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
 }
 
 func (s *simulator) clearFaults() {
-	s.admin(http.MethodDelete, "faults", nil, http.StatusNoContent, nil)
+	ExpectWithOffset(1, s.api.ClearFaults(ctx)).To(Succeed())
 }
 
 // numbersPerKey is how many numbers each tenant's account has: one per deployment of its

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+
+	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
 )
 
 // stormEvent is one thing that happens to the operator during the storm, at an offset
@@ -61,17 +63,18 @@ func schedule(storm time.Duration, restarts, edits, deletes, deployments int) []
 // on any request, and creates whose answer is lost after the agent was made. The 429
 // bursts come as storm events.
 func injectStormFaults() {
-	sim.inject(map[string]any{"kind": "error", "probability": *errorRateFlag, "status": 503})
-	sim.inject(map[string]any{"kind": "drop", "probability": *dropRateFlag})
-	sim.inject(map[string]any{"kind": "lose-response", "method": http.MethodPost, "route": "/agents/",
-		"probability": *loseRateFlag})
+	sim.inject(wassisttest.Fault{Kind: wassisttest.FaultError, Probability: *errorRateFlag, Status: http.StatusServiceUnavailable})
+	sim.inject(wassisttest.Fault{Kind: wassisttest.FaultDrop, Probability: *dropRateFlag})
+	sim.inject(wassisttest.Fault{Kind: wassisttest.FaultLoseResponse, Method: http.MethodPost, Route: "/agents/",
+		Probability: *loseRateFlag})
 }
 
 // burst429 makes one key answer 429 to its next few requests, whatever its budget.
 func burst429() {
 	ns := namespaces[rng.IntN(len(namespaces))]
-	sim.inject(map[string]any{"kind": "ratelimit", "key": keys[ns], "count": 3 + rng.IntN(10),
-		"retryAfter": strconv.Itoa(1+rng.IntN(4)) + "s"})
+	// Count is drawn before RetryAfter, as it always was, so that a seed repeats its run.
+	sim.inject(wassisttest.Fault{Kind: wassisttest.FaultRateLimit, Key: keys[ns], Count: 3 + rng.IntN(10),
+		RetryAfter: time.Duration(1+rng.IntN(4)) * time.Second})
 }
 
 // waitUntil waits for the storm's clock to reach an event; the storm's timeline is the

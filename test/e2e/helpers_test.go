@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"crypto/tls"
-	"encoding/json"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -91,14 +90,16 @@ func httpGet(url, token string) (int, string, error) {
 	return resp.StatusCode, string(body), err
 }
 
+// simulator is a client of the simulator's test-only /_sim/ routes.
+func simulator() *wassisttest.SimClient {
+	return wassisttest.NewSimClient("http://"+simAddr, &http.Client{Timeout: 5 * time.Second})
+}
+
 // remoteAgents are the agents the simulator holds for the suite's key, read through its
 // test-only admin route.
 func remoteAgents() []wassisttest.Agent {
-	code, body, err := httpGet("http://"+simAddr+"/_sim/agents?keyId="+wassisttest.KeyID(apiKey), "")
+	agents, err := simulator().Agents(ctx, apiKey)
 	ExpectWithOffset(1, err).NotTo(HaveOccurred())
-	ExpectWithOffset(1, code).To(Equal(http.StatusOK))
-	var agents []wassisttest.Agent
-	ExpectWithOffset(1, json.Unmarshal([]byte(body), &agents)).To(Succeed())
 	return agents
 }
 

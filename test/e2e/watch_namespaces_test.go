@@ -19,8 +19,6 @@ limitations under the License.
 package e2e
 
 import (
-	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -154,10 +152,7 @@ var _ = Describe("A manager started with --watch-namespaces", Ordered, func() {
 
 // requestsWith lists the requests the simulator recorded with key, known to it or not.
 func requestsWith(key string) []wassisttest.Request {
-	code, body, err := httpGet("http://"+simAddr+"/_sim/requests?keyId="+wassisttest.KeyID(key), "")
+	reqs, err := simulator().RequestsFor(ctx, key)
 	ExpectWithOffset(1, err).NotTo(HaveOccurred())
-	ExpectWithOffset(1, code).To(Equal(http.StatusOK))
-	var reqs []wassisttest.Request
-	ExpectWithOffset(1, json.Unmarshal([]byte(body), &reqs)).To(Succeed())
 	return reqs
 }
