@@ -9,13 +9,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -28,9 +24,10 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
+	"github.com/wassist-operator/wassist-operator/test/harness"
 )
 
 // demoKey is the API key of config/samples' Secret, given to the simulator.
@@ -69,49 +66,37 @@ func run(ctx context.Context, o options) error {
 	defer func() { _ = os.RemoveAll(work) }()
 
 	step("Starting kube-apiserver and etcd, with the CRDs")
-	env := &envtest.Environment{
-		CRDDirectoryPaths:     []string{"config/crd/bases"},
-		ErrorIfCRDPathMissing: true,
-		BinaryAssetsDirectory: o.assets,
-	}
-	cfg, err := env.Start()
-	if err != nil {
-		return fmt.Errorf("starting the control plane: %w", err)
-	}
-	defer func() { _ = env.Stop() }()
-	admin, err := env.AddUser(envtest.User{Name: "demo-admin", Groups: []string{"system:masters"}}, nil)
+	cp, err := harness.StartControlPlane(o.assets, "config/crd/bases")
 	if err != nil {
 		return err
 	}
+	defer func() { _ = cp.Stop() }()
 	kubeconfig := filepath.Join(work, "kubeconfig")
-	data, err := admin.KubeConfig()
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(kubeconfig, data, 0o600); err != nil {
+	if err := cp.WriteAdminKubeconfig("demo-admin", kubeconfig); err != nil {
 		return err
 	}
 
-	simAddr, err := freeAddr(ctx)
+	simAddr, err := harness.FreeAddr(ctx)
 	if err != nil {
 		return err
 	}
-	step("Starting the Wassist simulator on http://" + simAddr + "/api/v1/")
-	sim, err := start(filepath.Join(work, "wassist-sim.log"), filepath.Join(o.bin, "wassist-sim"),
+	sim := wassisttest.NewSimClient("http://"+simAddr, nil)
+	step("Starting the Wassist simulator on " + sim.APIURL())
+	simProc, err := start(filepath.Join(work, "wassist-sim.log"), filepath.Join(o.bin, "wassist-sim"),
 		"--addr="+simAddr, "--api-key="+demoKey)
 	if err != nil {
 		return err
 	}
-	defer stopProcess(sim)
+	defer stop(simProc)
 
 	step("Starting the operator (bin/manager)")
 	manager, err := start(filepath.Join(work, "manager.log"), filepath.Join(o.bin, "manager"),
-		"--kubeconfig="+kubeconfig, "--wassist-api-url=http://"+simAddr+"/api/v1/",
+		"--kubeconfig="+kubeconfig, "--wassist-api-url="+sim.APIURL(),
 		"--metrics-bind-address=0", "--health-probe-bind-address=0", "--leader-elect=false")
 	if err != nil {
 		return err
 	}
-	defer stopProcess(manager)
+	defer stop(manager)
 
 	kubectl := func(args ...string) error {
 		cmd := exec.CommandContext(ctx, filepath.Join(o.assets, "kubectl"), append([]string{"--kubeconfig=" + kubeconfig}, args...)...)
@@ -124,7 +109,7 @@ func run(ctx context.Context, o options) error {
 	}
 
 	step("Waiting until every sample is Ready")
-	c, err := newClient(cfg)
+	c, err := newClient(cp.Config)
 	if err != nil {
 		return err
 	}
@@ -139,7 +124,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	step("The agents, as Wassist (the simulator) holds them")
-	if err := showRemote(ctx, simAddr); err != nil {
+	if err := showRemote(ctx, sim); err != nil {
 		return err
 	}
 	if o.exit {
@@ -202,22 +187,9 @@ func waitReady(ctx context.Context, c client.Client, timeout time.Duration) erro
 }
 
 // showRemote prints the simulator's agents through its test-only /_sim/ routes.
-func showRemote(ctx context.Context, simAddr string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+simAddr+"/_sim/agents", nil)
+func showRemote(ctx context.Context, sim *wassisttest.SimClient) error {
+	byKey, err := sim.AllAgents(ctx)
 	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = resp.Body.Close() }()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	byKey := map[string][]remoteAgent{}
-	if err := json.Unmarshal(body, &byKey); err != nil {
 		return fmt.Errorf("reading the simulator's agents: %w", err)
 	}
 	for _, agents := range byKey {
@@ -235,22 +207,6 @@ func showRemote(ctx context.Context, simAddr string) error {
 	return nil
 }
 
-type remoteAgent struct {
-	ID           string  `json:"id"`
-	Name         string  `json:"name"`
-	FirstMessage string  `json:"firstMessage"`
-	LLMModel     *string `json:"llmModel"`
-	Tools        []struct {
-		Name string `json:"name"`
-	} `json:"tools"`
-	HandoffTools []struct {
-		ChildAgentName string `json:"childAgentName"`
-	} `json:"handoffTools"`
-	PhoneNumbers []struct {
-		PhoneNumber string `json:"phoneNumber"`
-	} `json:"phoneNumbers"`
-}
-
 func deref(s *string) string {
 	if s == nil {
 		return "(default)"
@@ -258,41 +214,23 @@ func deref(s *string) string {
 	return *s
 }
 
-// start runs a binary in its own process group with its output in logPath.
-func start(logPath, bin string, args ...string) (*exec.Cmd, error) {
-	logFile, err := os.Create(logPath)
+// stopGrace is how long a started binary has to stop on SIGTERM before it is killed.
+const stopGrace = 10 * time.Second
+
+// start runs a binary in its own process group with its output in logPath. A Ctrl-C
+// reaches only the demo, which stops everything in order: the context given to the
+// harness therefore does not end with the demo's.
+func start(logPath, bin string, args ...string) (*harness.Process, error) {
+	p, err := harness.StartCmd(context.Background(), harness.Cmd{Bin: bin, Args: args, Log: logPath, Group: true})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w (run `make demo`, which builds it)", err)
 	}
-	cmd := exec.Command(bin, args...) //nolint:noctx // stopped by stopProcess, with a grace period, not by a context
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting %s: %w (run `make demo`, which builds it)", bin, err)
-	}
-	return cmd, nil
+	return p, nil
 }
 
-// stopProcess stops a started binary: SIGTERM to its group, SIGKILL after a grace period.
-func stopProcess(cmd *exec.Cmd) {
-	pgid := -cmd.Process.Pid
-	_ = syscall.Kill(pgid, syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = syscall.Kill(pgid, syscall.SIGKILL)
-		<-done
+// stop stops a started binary: SIGTERM to its group, SIGKILL after stopGrace.
+func stop(p *harness.Process) {
+	if err := p.StopWithin(stopGrace); err != nil {
+		fmt.Fprintln(os.Stderr, "demo: warning:", err)
 	}
-}
-
-// freeAddr returns a loopback address with a free port.
-func freeAddr(ctx context.Context) (string, error) {
-	l, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer func() { _ = l.Close() }()
-	return l.Addr().String(), nil
 }
