@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -18,6 +17,8 @@ import (
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
+	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
+	"github.com/wassist-operator/wassist-operator/test/harness"
 )
 
 const (
@@ -73,7 +74,7 @@ func measureConvergence(ctx context.Context, o options, s *stack, n int, res *re
 		return err
 	}
 	res.Manager = convergenceMetrics(metrics0, metrics1, n)
-	reqs, err := s.sim.requests(ctx)
+	reqs, err := s.sim.RequestsFor(ctx, benchKey)
 	if err != nil {
 		return err
 	}
@@ -96,7 +97,7 @@ func measureSteady(ctx context.Context, o options, s *stack, res *result) error 
 	if err := sleep(ctx, settle); err != nil {
 		return err
 	}
-	before, err := s.sim.requests(ctx)
+	before, err := s.sim.RequestsFor(ctx, benchKey)
 	if err != nil {
 		return err
 	}
@@ -104,7 +105,7 @@ func measureSteady(ctx context.Context, o options, s *stack, res *result) error 
 	if err := sleep(ctx, 2*o.syncPeriod); err != nil {
 		return err
 	}
-	after, err := s.sim.requests(ctx)
+	after, err := s.sim.RequestsFor(ctx, benchKey)
 	if err != nil {
 		return err
 	}
@@ -146,11 +147,11 @@ func measureStorm(ctx context.Context, o options, s *stack, n int, res *result) 
 	if err := s.c.Patch(ctx, edited, client.MergeFrom(&target)); err != nil {
 		return err
 	}
-	patchAt, err := s.sim.waitPatch(ctx, target.Status.AgentID, editAt, o.timeout)
+	patchAt, err := waitPatch(ctx, s.sim, target.Status.AgentID, editAt, o.timeout)
 	if err != nil {
 		return err
 	}
-	repairs, err := s.sim.waitRequests(ctx, http.MethodPatch, "/agents/{id}/", driftDone, m+1, o.timeout)
+	repairs, err := waitRequests(ctx, s.sim, http.MethodPatch, "/agents/{id}/", driftDone, m+1, o.timeout)
 	if err != nil {
 		return fmt.Errorf("waiting for the %d repairs: %w", m, err)
 	}
@@ -170,7 +171,7 @@ func measureStorm(ctx context.Context, o options, s *stack, n int, res *result) 
 // driftRemotely changes the system prompt of each agent through the API, as a user of the
 // Wassist dashboard would, with at most half of the key's budget.
 func driftRemotely(ctx context.Context, o options, s *stack, agents []wassistv1alpha1.WassistAgent) error {
-	api, err := wassist.New(benchKey, wassist.Options{BaseURL: s.sim.base + "/api/v1/",
+	api, err := wassist.New(benchKey, wassist.Options{BaseURL: s.sim.APIURL(),
 		Budget: wassist.NewBudget(o.rate/2, 1, nil)})
 	if err != nil {
 		return err
@@ -325,17 +326,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// simRequest is an entry of the simulator's request log (GET /_sim/requests).
-type simRequest struct {
-	Time   time.Time `json:"time"`
-	Method string    `json:"method"`
-	Route  string    `json:"route"`
-	Path   string    `json:"path"`
-	Status int       `json:"status"`
-}
-
 // summarize counts 429 answers and requests by "METHOD /route/template/".
-func summarize(reqs []simRequest) (tooMany int, byRoute map[string]int) {
+func summarize(reqs []wassisttest.Request) (tooMany int, byRoute map[string]int) {
 	byRoute = map[string]int{}
 	for _, r := range reqs {
 		byRoute[r.Method+" "+r.Route]++
@@ -346,7 +338,7 @@ func summarize(reqs []simRequest) (tooMany int, byRoute map[string]int) {
 	return tooMany, byRoute
 }
 
-func countBefore(reqs []simRequest, method, route string, t time.Time) int {
+func countBefore(reqs []wassisttest.Request, method, route string, t time.Time) int {
 	n := 0
 	for _, r := range reqs {
 		if r.Method == method && r.Route == route && r.Time.Before(t) {
@@ -356,72 +348,21 @@ func countBefore(reqs []simRequest, method, route string, t time.Time) int {
 	return n
 }
 
-// simClient reads the simulator's test-only /_sim/ routes for one key.
-type simClient struct {
-	base  string
-	keyID string
-	http  *http.Client
-}
-
-func newSimClient(addr, keyID string) simClient {
-	return simClient{base: "http://" + addr, keyID: keyID, http: &http.Client{Timeout: 30 * time.Second}}
-}
-
-// requests returns the key's request log, in the order the requests were answered.
-func (s simClient) requests(ctx context.Context) ([]simRequest, error) {
-	var out []simRequest
-	return out, s.get(ctx, "/_sim/requests?keyId="+s.keyID, &out)
-}
-
-func (s simClient) get(ctx context.Context, path string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base+path, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := s.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = resp.Body.Close() }()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", path, resp.Status)
-	}
-	return json.NewDecoder(resp.Body).Decode(v)
-}
-
-// waitUp waits until the simulator answers.
-func (s simClient) waitUp(ctx context.Context) error {
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var counts map[string]int
-		err := s.get(ctx, "/_sim/counts", &counts)
-		if err == nil {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the simulator did not answer: %w", err)
-		}
-		if err := sleep(ctx, 100*time.Millisecond); err != nil {
-			return err
-		}
-	}
-}
-
-// waitRequests waits until the key's log holds want requests of method and route made
-// after since, and returns them.
-func (s simClient) waitRequests(ctx context.Context, method, route string, since time.Time, want int,
-	timeout time.Duration) ([]simRequest, error) {
-	return s.waitFor(ctx, func(r simRequest) bool { return r.Method == method && r.Route == route },
+// waitRequests waits until the bench key's log holds want requests of method and route
+// made after since, and returns them.
+func waitRequests(ctx context.Context, sim *wassisttest.SimClient, method, route string, since time.Time, want int,
+	timeout time.Duration) ([]wassisttest.Request, error) {
+	return waitFor(ctx, sim, func(r wassisttest.Request) bool { return r.Method == method && r.Route == route },
 		since, want, timeout)
 }
 
 // waitPatch returns when the simulator received a PATCH of agent id made after since. The
 // time is the simulator's own record of the request, so polling adds no error to it.
-func (s simClient) waitPatch(ctx context.Context, id string, since time.Time, timeout time.Duration) (time.Time, error) {
+func waitPatch(ctx context.Context, sim *wassisttest.SimClient, id string, since time.Time, timeout time.Duration) (time.Time, error) {
 	if id == "" {
 		return time.Time{}, errors.New("the edited agent has no agent id")
 	}
-	reqs, err := s.waitFor(ctx, func(r simRequest) bool {
+	reqs, err := waitFor(ctx, sim, func(r wassisttest.Request) bool {
 		return r.Method == http.MethodPatch && r.Route == "/agents/{id}/" && strings.Contains(r.Path, id)
 	}, since, 1, timeout)
 	if err != nil {
@@ -430,17 +371,17 @@ func (s simClient) waitPatch(ctx context.Context, id string, since time.Time, ti
 	return reqs[0].Time, nil
 }
 
-// waitFor reads the key's log every simPoll until it holds want requests that match and
-// were made after since, and returns them.
-func (s simClient) waitFor(ctx context.Context, match func(simRequest) bool, since time.Time, want int,
-	timeout time.Duration) ([]simRequest, error) {
+// waitFor reads the bench key's log every simPoll until it holds want requests that match
+// and were made after since, and returns them.
+func waitFor(ctx context.Context, sim *wassisttest.SimClient, match func(wassisttest.Request) bool, since time.Time,
+	want int, timeout time.Duration) ([]wassisttest.Request, error) {
 	deadline := time.Now().Add(timeout)
 	for {
-		reqs, err := s.requests(ctx)
+		reqs, err := sim.RequestsFor(ctx, benchKey)
 		if err != nil {
 			return nil, err
 		}
-		var found []simRequest
+		var found []wassisttest.Request
 		for _, r := range reqs {
 			if match(r) && !r.Time.Before(since) {
 				found = append(found, r)
@@ -479,11 +420,11 @@ func snapshotBoth(s *stack) both {
 // readUsage reads VmHWM and utime+stime. VmHWM is the kernel's own running peak of the
 // resident set, so reading it at the end of a window gives the peak over the window
 // without sampling in between.
-func readUsage(p *process) usage {
+func readUsage(p *harness.Process) usage {
 	u := usage{at: time.Now()}
-	status, err := os.ReadFile("/proc/" + strconv.Itoa(p.pid()) + "/status")
+	status, err := os.ReadFile("/proc/" + strconv.Itoa(p.Pid()) + "/status")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench: warning: reading memory of", p.cmd.Path, err)
+		fmt.Fprintln(os.Stderr, "bench: warning: reading memory of the process logging to", p.LogPath(), err)
 		return u
 	}
 	fields := map[string]*int64{"VmHWM": &u.hwmKB, "VmRSS": &u.rssKB, "RssAnon": &u.anonKB, "RssFile": &u.fileKB}
@@ -493,7 +434,7 @@ func readUsage(p *process) usage {
 			*field, _ = strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
 		}
 	}
-	u.cpuS = cpuSeconds(p.pid())
+	u.cpuS = cpuSeconds(p.Pid())
 	return u
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,7 +13,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -25,10 +23,10 @@ import (
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
+	"github.com/wassist-operator/wassist-operator/test/harness"
 )
 
 const (
@@ -68,20 +66,20 @@ func findBinaries(ctx context.Context, dir, work string) (binaries, error) {
 
 // stack is one fresh set of processes: control plane, simulator, manager and floor.
 type stack struct {
-	env *envtest.Environment
-	c   client.Client
+	cp *harness.ControlPlane
+	c  client.Client
 	// watched holds the agents as a watch delivers them: counting Ready agents in it costs
 	// the API server nothing per count, where a List every poll would load it with the
 	// very objects the manager is writing.
 	watched client.Reader
-	sim     simClient
+	sim     *wassisttest.SimClient
 	// metricsAddr serves the manager's /metrics over plain HTTP on loopback.
 	metricsAddr string
 	// pprofAddr serves the manager's pprof endpoints, with --heap-profile only.
 	pprofAddr string
 	dir       string
-	manager   *process
-	floor     *process
+	manager   *harness.Process
+	floor     *harness.Process
 	stops     []func()
 }
 
@@ -148,17 +146,13 @@ func measureAll(ctx context.Context, o options, s *stack, n int, res *result) er
 // startStack starts the processes; the returned stack stops whatever did start, even on error.
 func startStack(ctx context.Context, o options, bins binaries, dir string) (*stack, error) {
 	s := &stack{dir: dir}
-	s.env = &envtest.Environment{
-		CRDDirectoryPaths:     []string{"config/crd/bases"},
-		ErrorIfCRDPathMissing: true,
-		BinaryAssetsDirectory: o.assets,
+	var err error
+	if s.cp, err = harness.StartControlPlane(o.assets, "config/crd/bases"); err != nil {
+		return s, err
 	}
-	cfg, err := s.env.Start()
-	if err != nil {
-		return s, fmt.Errorf("starting the control plane: %w", err)
-	}
-	s.stops = append(s.stops, func() { _ = s.env.Stop() })
+	s.stops = append(s.stops, func() { _ = s.cp.Stop() })
 	// The benchmark's own client must not be what limits the creates: no client-side QPS.
+	cfg := rest.CopyConfig(s.cp.Config)
 	cfg.QPS, cfg.Burst = -1, 0
 	if s.c, err = newClient(cfg); err != nil {
 		return s, err
@@ -166,11 +160,13 @@ func startStack(ctx context.Context, o options, bins binaries, dir string) (*sta
 	if s.watched, err = startWatch(ctx, cfg, s); err != nil {
 		return s, err
 	}
-	kubeconfig, err := writeKubeconfig(s.env, dir)
-	if err != nil {
+	// The manager and the floor run with full rights: RBAC is the e2e suite's subject, not
+	// the benchmark's.
+	kubeconfig := filepath.Join(dir, "kubeconfig")
+	if err := s.cp.WriteAdminKubeconfig("bench-admin", kubeconfig); err != nil {
 		return s, err
 	}
-	simAddr, err := freeAddr(ctx)
+	simAddr, err := harness.FreeAddr(ctx)
 	if err != nil {
 		return s, err
 	}
@@ -179,28 +175,28 @@ func startStack(ctx context.Context, o options, bins binaries, dir string) (*sta
 	if err != nil {
 		return s, err
 	}
-	s.stops = append(s.stops, sim.stop)
-	s.sim = newSimClient(simAddr, wassisttest.KeyID(benchKey))
-	if err := s.sim.waitUp(ctx); err != nil {
+	s.stops = append(s.stops, func() { stop(sim) })
+	s.sim = wassisttest.NewSimClient("http://"+simAddr, &http.Client{Timeout: 30 * time.Second})
+	if err := s.sim.WaitUp(ctx, 30*time.Second); err != nil {
 		return s, err
 	}
-	return s, startControllers(ctx, o, bins, s, kubeconfig, simAddr, dir)
+	return s, startControllers(ctx, o, bins, s, kubeconfig, dir)
 }
 
 // startControllers starts the manager and the floor side by side, and waits until both run
 // their workers: from then on they see the same objects and the same watch events.
-func startControllers(ctx context.Context, o options, bins binaries, s *stack, kubeconfig, simAddr, dir string) error {
+func startControllers(ctx context.Context, o options, bins binaries, s *stack, kubeconfig, dir string) error {
 	var err error
-	if s.metricsAddr, err = freeAddr(ctx); err != nil {
+	if s.metricsAddr, err = harness.FreeAddr(ctx); err != nil {
 		return err
 	}
-	args := []string{"--kubeconfig=" + kubeconfig, "--wassist-api-url=http://" + simAddr + "/api/v1/",
+	args := []string{"--kubeconfig=" + kubeconfig, "--wassist-api-url=" + s.sim.APIURL(),
 		"--rate-limit=" + strconv.Itoa(o.rate), "--rate-burst=" + strconv.Itoa(burst),
 		"--sync-period=" + o.syncPeriod.String(), "--bulk-drift-check=true",
 		"--metrics-bind-address=" + s.metricsAddr, "--metrics-secure=false",
 		"--health-probe-bind-address=0", "--leader-elect=false"}
 	if o.heapProfile {
-		if s.pprofAddr, err = freeAddr(ctx); err != nil {
+		if s.pprofAddr, err = harness.FreeAddr(ctx); err != nil {
 			return err
 		}
 		args = append(args, "--pprof-bind-address="+s.pprofAddr)
@@ -209,16 +205,16 @@ func startControllers(ctx context.Context, o options, bins binaries, s *stack, k
 	if err != nil {
 		return err
 	}
-	s.stops = append(s.stops, s.manager.stop)
+	s.stops = append(s.stops, func() { stop(s.manager) })
 	s.floor, err = start(filepath.Join(dir, "floor.log"), bins.floor, "--kubeconfig="+kubeconfig)
 	if err != nil {
 		return err
 	}
-	s.stops = append(s.stops, s.floor.stop)
-	if err := s.manager.waitLog(ctx, time.Minute, "Starting workers", `"wassistagent"`); err != nil {
+	s.stops = append(s.stops, func() { stop(s.floor) })
+	if err := s.manager.WaitLog(ctx, time.Minute, "Starting workers", `"wassistagent"`); err != nil {
 		return err
 	}
-	return s.floor.waitLog(ctx, time.Minute, "Starting workers", `"floor"`)
+	return s.floor.WaitLog(ctx, time.Minute, "Starting workers", `"floor"`)
 }
 
 // createSecret writes the namespace and the API key Secret every agent names.
@@ -230,21 +226,6 @@ func createSecret(ctx context.Context, c client.Client) error {
 		ObjectMeta: metav1.ObjectMeta{Name: secretName, Namespace: namespace},
 		StringData: map[string]string{"apiKey": benchKey},
 	})
-}
-
-// writeKubeconfig writes an admin kubeconfig for the manager and the floor. Both run with
-// full rights: RBAC is the e2e suite's subject, not the benchmark's.
-func writeKubeconfig(env *envtest.Environment, dir string) (string, error) {
-	admin, err := env.AddUser(envtest.User{Name: "bench-admin", Groups: []string{"system:masters"}}, nil)
-	if err != nil {
-		return "", err
-	}
-	data, err := admin.KubeConfig()
-	if err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, "kubeconfig")
-	return path, os.WriteFile(path, data, 0o600)
 }
 
 func newClient(cfg *rest.Config) (client.Client, error) {
@@ -277,64 +258,20 @@ func startWatch(ctx context.Context, cfg *rest.Config, s *stack) (client.Reader,
 	return c, nil
 }
 
-// process is a started binary, in its own process group, logging to a file.
-type process struct {
-	cmd     *exec.Cmd
-	logPath string
-	done    chan struct{}
+// stopGrace is how long a started binary has to stop on SIGTERM before it is killed.
+const stopGrace = 10 * time.Second
+
+// start runs a binary in its own process group, logging to logPath. A Ctrl-C reaches only
+// the benchmark, which stops everything in order (stack.stop): the context given to the
+// harness therefore does not end with the benchmark's.
+func start(logPath, bin string, args ...string) (*harness.Process, error) {
+	return harness.StartCmd(context.Background(), harness.Cmd{Bin: bin, Args: args, Log: logPath, Group: true})
 }
 
-func start(logPath, bin string, args ...string) (*process, error) {
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(bin, args...) //nolint:noctx // stopped by process.stop, with a grace period, not by a context
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		_ = logFile.Close()
-		return nil, fmt.Errorf("starting %s: %w", bin, err)
-	}
-	p := &process{cmd: cmd, logPath: logPath, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); _ = logFile.Close(); close(p.done) }()
-	return p, nil
-}
-
-func (p *process) pid() int { return p.cmd.Process.Pid }
-
-// stop sends SIGTERM to the process group, and SIGKILL after a grace period.
-func (p *process) stop() {
-	pgid := -p.cmd.Process.Pid
-	_ = syscall.Kill(pgid, syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(10 * time.Second):
-		_ = syscall.Kill(pgid, syscall.SIGKILL)
-		<-p.done
-	}
-}
-
-// waitLog waits until one line of the process's log holds every one of parts.
-func (p *process) waitLog(ctx context.Context, timeout time.Duration, parts ...string) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		data, _ := os.ReadFile(p.logPath)
-		for line := range strings.SplitSeq(string(data), "\n") {
-			if containsAll(line, parts) {
-				return nil
-			}
-		}
-		select {
-		case <-p.done:
-			return fmt.Errorf("%s exited; its log is %s", filepath.Base(p.cmd.Path), p.logPath)
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%s did not log %q within %s; its log is %s", filepath.Base(p.cmd.Path), parts, timeout, p.logPath)
-		}
+// stop sends SIGTERM to the process group, and SIGKILL after stopGrace.
+func stop(p *harness.Process) {
+	if err := p.StopWithin(stopGrace); err != nil {
+		fmt.Fprintln(os.Stderr, "bench: warning:", err)
 	}
 }
 
@@ -345,16 +282,6 @@ func containsAll(s string, parts []string) bool {
 		}
 	}
 	return true
-}
-
-// freeAddr returns a loopback address with a free port.
-func freeAddr(ctx context.Context) (string, error) {
-	l, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer func() { _ = l.Close() }()
-	return l.Addr().String(), nil
 }
 
 func step(format string, args ...any) {
