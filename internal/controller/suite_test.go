@@ -30,10 +30,16 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/prometheus/client_golang/prometheus"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -61,13 +67,23 @@ var (
 	// mgrCache and apiReader are the manager's cache and uncached reader.
 	mgrCache  client.Reader
 	apiReader client.Reader
-	// mgrStopped is closed when the manager has stopped.
-	mgrStopped = make(chan struct{})
-	sim        *wassisttest.Server
-	simServer  *httptest.Server
-	managerLog = &syncBuffer{}
+	// mgrStopped (periodicStopped) is closed when the (periodic) manager has stopped.
+	mgrStopped      = make(chan struct{})
+	periodicStopped chan struct{}
+	sim             *wassisttest.Server
+	simServer       *httptest.Server
+	managerLog      = &syncBuffer{}
 	// drift is the bulk drift check; its period is long, specs run a pass with Check.
 	drift *controller.DriftObserver
+	// pool holds the API clients, and so the budgets, of the bulk-mode manager.
+	pool *wassist.Pool
+)
+
+// periodicNS is reconciled by a second manager, in the periodic drift mode (no bulk
+// check, one read per object and sync period), and by that manager only.
+const (
+	periodicNS         = "periodic-drift"
+	periodicSyncPeriod = 2 * time.Second
 )
 
 func TestControllers(t *testing.T) {
@@ -98,13 +114,16 @@ var _ = BeforeSuite(func() {
 
 	sim, simServer = wassisttest.NewHTTPTest(wassisttest.Options{RateLimit: requestsPerMinute})
 
+	Expect(k8sClient.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: periodicNS}})).To(Succeed())
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
+		Cache: cache.Options{DefaultNamespaces: map[string]cache.Config{cache.AllNamespaces: {
+			FieldSelector: fields.OneTermNotEqualSelector("metadata.namespace", periodicNS)}}},
 	})
 	Expect(err).NotTo(HaveOccurred())
-	pool := wassist.NewPool(wassist.PoolOptions{
+	pool = wassist.NewPool(wassist.PoolOptions{
 		Options:           wassist.Options{BaseURL: simServer.URL + "/api/v1", Metrics: wassist.NewMetrics(prometheus.NewRegistry())},
 		RequestsPerMinute: requestsPerMinute,
 	})
@@ -122,12 +141,42 @@ var _ = BeforeSuite(func() {
 		defer close(mgrStopped)
 		Expect(mgr.Start(ctx)).To(Succeed())
 	}()
+	startPeriodicManager(cfg, scheme)
 })
+
+// startPeriodicManager runs the controllers in the periodic drift mode, for periodicNS.
+func startPeriodicManager(cfg *rest.Config, scheme *runtime.Scheme) {
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                 scheme,
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		Cache:                  cache.Options{DefaultNamespaces: map[string]cache.Config{periodicNS: {}}},
+		// Its own controller names would clash with the first manager's metrics.
+		Controller: config.Controller{SkipNameValidation: new(true)},
+	})
+	Expect(err).NotTo(HaveOccurred())
+	periodicPool := wassist.NewPool(wassist.PoolOptions{
+		Options:           wassist.Options{BaseURL: simServer.URL + "/api/v1", Metrics: wassist.NewMetrics(prometheus.NewRegistry())},
+		RequestsPerMinute: requestsPerMinute,
+	})
+	op, err := controller.Setup(ctx, mgr, controller.Options{
+		Wassist: periodicPool, SyncPeriod: periodicSyncPeriod, Workers: 2, BulkDriftCheck: false, Registry: prometheus.NewRegistry(),
+	})
+	Expect(err).NotTo(HaveOccurred())
+	Expect(op.Drift).To(BeNil(), "the periodic mode has no bulk check")
+	periodicStopped = make(chan struct{})
+	go func() {
+		defer GinkgoRecover()
+		defer close(periodicStopped)
+		Expect(mgr.Start(ctx)).To(Succeed())
+	}()
+}
 
 // One ordered container, so that the hygiene spec sees the whole run.
 var _ = Describe("The operator", Ordered, func() {
 	Describe("WassistAgent", agentSpecs)
 	Describe("WassistDeployment", deploymentSpecs)
+	Describe("the managed core", coreSpecs)
 	Describe("secret hygiene", hygieneSpec)
 })
 
@@ -135,6 +184,9 @@ var _ = AfterSuite(func() {
 	cancel()
 	// The API server stops faster once the manager's watches are closed.
 	Eventually(mgrStopped).WithTimeout(time.Minute).Should(BeClosed())
+	if periodicStopped != nil {
+		Eventually(periodicStopped).WithTimeout(time.Minute).Should(BeClosed())
+	}
 	if simServer != nil {
 		simServer.Close()
 	}

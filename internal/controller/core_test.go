@@ -1,0 +1,102 @@
+package controller_test
+
+import (
+	"net/http"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
+)
+
+// coreSpecs are behaviours of the managed core that both kinds share.
+func coreSpecs() {
+	It("keeps Ready=True and sends no Warning while a change waits for its key's budget, then applies it", func() {
+		t := newTenant()
+		agent := t.agent("patient")
+		Expect(k8sClient.Create(ctx, agent)).To(Succeed())
+		Eventually(readyReason(agent)).WithTimeout(timeout).WithPolling(poll).Should(Equal(ready))
+
+		api, err := pool.For(t.key)
+		Expect(err).NotTo(HaveOccurred())
+		api.Budget().BlockFor(3 * time.Second) // as a 429 seen by another object of the key would
+		update(agent, func(a *wassistv1alpha1.WassistAgent) { a.Spec.SystemPrompt = "You are a patient barista." })
+		Consistently(readyIgnoringGeneration(agent)).WithTimeout(2 * time.Second).WithPolling(50 * time.Millisecond).
+			Should(Equal(ready))
+		Expect(warnings(agent)()).To(BeEmpty())
+
+		Eventually(func() string { return t.remoteAgents()[0].SystemPrompt }).WithTimeout(timeout).
+			Should(Equal("You are a patient barista."))
+		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal(ready))
+		Expect(warnings(agent)()).To(BeEmpty())
+		Expect(t.requests(http.MethodPatch, "/agents/{id}/")).To(Equal(2), "the create's PATCH and the change's")
+	})
+
+	Describe("without the bulk drift check", func() {
+		It("reads each agent once per sync period, never lists, and repairs a remote edit by itself", func() {
+			t := periodicTenant()
+			agent := t.agent("polled")
+			Expect(k8sClient.Create(ctx, agent)).To(Succeed())
+			Eventually(readyReason(agent)).WithTimeout(timeout).WithPolling(poll).Should(Equal(ready))
+			id := agent.Status.AgentID
+
+			reads := func() int { return t.requests(http.MethodGet, "/agents/{id}/") }
+			Eventually(reads).WithTimeout(4 * periodicSyncPeriod).Should(BeNumerically(">=", 2))
+			Expect(sim.EditAgent(t.key, id, func(a *wassisttest.Agent) { a.SystemPrompt = "edited in the dashboard" })).To(BeTrue())
+			Eventually(func() string { r, _ := sim.Agent(t.key, id); return r.SystemPrompt }).
+				WithTimeout(4 * periodicSyncPeriod).Should(Equal("You are a friendly barista."))
+			Eventually(eventReasons(agent)).Should(ContainElement("Updated"))
+
+			// One read per period at most: the periods are jittered down by up to a tenth.
+			start, before := time.Now(), reads()
+			Consistently(func() float64 {
+				periods := time.Since(start).Seconds() / (0.9 * periodicSyncPeriod.Seconds())
+				return float64(reads()-before) - periods
+			}).WithTimeout(3 * periodicSyncPeriod).Should(BeNumerically("<=", 1))
+			Expect(t.requests(http.MethodGet, "/agents/")).To(BeZero(), "the periodic mode never lists")
+		})
+	})
+}
+
+// periodicTenant is a tenant in periodicNS, reconciled by the periodic-mode manager.
+func periodicTenant() tenant {
+	t := tenant{ns: periodicNS, key: randomKey(), secret: "periodic-key-" + randomKey()[8:16]}
+	sim.AddAPIKey(t.key)
+	t.writeSecret(t.key)
+	return t
+}
+
+// readyIgnoringGeneration returns the Ready condition as "Status/Reason", whichever
+// generation it describes.
+func readyIgnoringGeneration(agent *wassistv1alpha1.WassistAgent) func() string {
+	return func() string {
+		fetch(agent)
+		c := meta.FindStatusCondition(agent.Status.Conditions, wassistv1alpha1.ConditionReady)
+		if c == nil {
+			return "no Ready condition"
+		}
+		return string(c.Status) + "/" + c.Reason
+	}
+}
+
+// warnings lists the reasons of the Warning events about obj.
+func warnings(obj client.Object) func() []string {
+	return func() []string {
+		list := &eventsv1.EventList{}
+		Expect(k8sClient.List(ctx, list, client.InNamespace(obj.GetNamespace()))).To(Succeed())
+		var reasons []string
+		for _, e := range list.Items {
+			if e.Regarding.Name == obj.GetName() && e.Type == corev1.EventTypeWarning {
+				reasons = append(reasons, e.Reason)
+			}
+		}
+		return reasons
+	}
+}
