@@ -59,7 +59,7 @@ func (k *deploymentKind) Connect(ctx context.Context, dep *wassistv1alpha1.Wassi
 	if !ok && dep.Spec.APIKeySecretRef != nil {
 		view.keyRef = *dep.Spec.APIKeySecretRef
 	}
-	api, err := k.keys.client(ctx, dep, view.keyRef, d == nil, "number's routing")
+	api, err := k.keys.client(ctx, dep, view.keyRef, d == nil, "number")
 	if err != nil {
 		return nil, err
 	}

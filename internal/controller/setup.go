@@ -62,14 +62,15 @@ func Setup(ctx context.Context, mgr ctrl.Manager, o Options) (*Operator, error) 
 		drift:    managed.DriftMode{Period: o.SyncPeriod, Bulk: o.BulkDriftCheck},
 		workers:  o.Workers,
 	}
-	agents, deployments := newAgentReconciler(mgr, w), newDeploymentReconciler(mgr, w)
+	kind := newAgentKind(mgr, w)
+	agents, deployments := newAgentReconciler(mgr, w, kind), newDeploymentReconciler(mgr, w)
 	op := &Operator{}
 	if o.BulkDriftCheck {
 		drift, err := newDriftObserver(mgr.GetClient(), w.keys, o.SyncPeriod, o.Registry)
 		if err != nil {
 			return nil, err
 		}
-		drift.agentKind, drift.agents, drift.deployments = agents.Kind.(*agentKind), agents, deployments
+		drift.agentKind, drift.agents, drift.deployments = kind, agents, deployments
 		if err := mgr.Add(drift); err != nil {
 			return nil, err
 		}

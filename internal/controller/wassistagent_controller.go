@@ -36,12 +36,16 @@ import (
 // core with the agent's kind.
 type agentReconciler = managed.Reconciler[*wassistv1alpha1.WassistAgent]
 
-func newAgentReconciler(mgr ctrl.Manager, w *wiring) *agentReconciler {
+func newAgentKind(mgr ctrl.Manager, w *wiring) *agentKind {
+	return &agentKind{cache: mgr.GetClient(), secrets: w.secrets, keys: w.keys, recorder: w.recorder}
+}
+
+func newAgentReconciler(mgr ctrl.Manager, w *wiring, kind *agentKind) *agentReconciler {
 	return &agentReconciler{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
 		Recorder:  w.recorder,
-		Kind:      &agentKind{cache: mgr.GetClient(), secrets: w.secrets, keys: w.keys, recorder: w.recorder},
+		Kind:      kind,
 		New:       func() *wassistv1alpha1.WassistAgent { return &wassistv1alpha1.WassistAgent{} },
 		Noun:      "agent",
 		Finalizer: wassistv1alpha1.Finalizer, IDAnnotation: wassistv1alpha1.AnnotationAgentID,

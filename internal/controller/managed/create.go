@@ -195,11 +195,8 @@ func (r *Reconciler[O]) storeID(ctx context.Context, s *scope[O], id string) err
 }
 
 // certainlyNotCreated is true for failures where the API cannot have created anything:
-// the call was held back locally, or the API answered with a refusal.
+// it answered with a refusal.
 func certainlyNotCreated(err error) bool {
-	if _, ok := errors.AsType[*wassist.RateLimitedError](err); ok {
-		return true
-	}
 	if apiErr, ok := errors.AsType[*wassist.APIError](err); ok {
 		return apiErr.Status >= 400 && apiErr.Status < 500 && apiErr.Status != http.StatusRequestTimeout
 	}

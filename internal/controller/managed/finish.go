@@ -82,7 +82,7 @@ func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcom
 		r.observations.put(s.obj.GetUID(), *s.latest)
 	}
 	res := ctrl.Result{RequeueAfter: o.requeueAfter}
-	if !urgent(s.obj) {
+	if !s.urgent {
 		res.Priority = new(handler.LowPriority)
 	}
 	return res, r.patchStatus(ctx, s.obj, s.base)

@@ -58,6 +58,8 @@ type scope[O Object] struct {
 	recheck  bool
 	observed *Observation
 	latest   *Observation
+	// urgent: the reconcile goes before background work for its key's budget.
+	urgent bool
 	// confirmed: the API confirmed in this reconcile that the remote equals the spec.
 	confirmed bool
 	paused    bool
@@ -73,7 +75,6 @@ func (r *Reconciler[O]) Reconcile(ctx context.Context, req ctrl.Request) (res ct
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	s := &scope[O]{obj: obj, base: obj.DeepCopyObject().(O)}
-	ctx = wassist.WithTurn(ctx, wassist.Turn{Holder: string(obj.GetUID()), Urgent: urgent(obj)})
 	defer func() { res, retErr = r.finish(ctx, s, retErr) }()
 
 	switch {
@@ -87,10 +88,13 @@ func (r *Reconciler[O]) Reconcile(ctx context.Context, req ctrl.Request) (res ct
 	}
 }
 
-// urgent says the reconcile applies a user's change (or a first sync), which goes
-// before drift repairs and periodic checks for the key's budget.
-func urgent(obj Object) bool {
-	return obj.GetGeneration() != obj.GetObservedGeneration() || obj.GetLastSyncTime() == nil
+// withTurn names the object in the calls made for it: when its key's budget cannot
+// serve a call at once, the call does not wait but holds the object's turn (see
+// wassist.Turn). A reconcile that applies a spec not yet applied (a user's change, a
+// first sync, a retry after a failure) is urgent; drift repairs and periodic checks of
+// an object in sync are not, and queue behind.
+func withTurn[O Object](ctx context.Context, s *scope[O]) context.Context {
+	return wassist.WithTurn(ctx, wassist.Turn{Holder: string(s.obj.GetUID()), Urgent: s.urgent})
 }
 
 // IsPaused says whether the paused annotation stops all API traffic for obj.
@@ -118,6 +122,8 @@ func (r *Reconciler[O]) reconcileNormal(ctx context.Context, s *scope[O]) error 
 	case v == refused:
 		return refusedAgain(s.obj)
 	}
+	s.urgent = s.obj.GetAppliedHash() != s.desired.Hash || s.obj.GetLastSyncTime() == nil
+	ctx = withTurn(ctx, s)
 	ext, err := r.Kind.Connect(ctx, s.obj, &s.desired)
 	if err != nil {
 		return err
@@ -147,7 +153,7 @@ func (r *Reconciler[O]) due(ctx context.Context, s *scope[O]) (verdict, error) {
 		return due, err
 	}
 	v := r.gate(s)
-	if v != due || s.recheck || r.neverCreated(s.obj) {
+	if v != due || !r.mayBeBehind(s) {
 		return v, nil
 	}
 	fresh := r.New()
@@ -162,6 +168,15 @@ func (r *Reconciler[O]) due(ctx context.Context, s *scope[O]) (verdict, error) {
 		return due, err
 	}
 	return r.gate(s), nil
+}
+
+// mayBeBehind says whether the cached object may miss this controller's own last write:
+// it names a remote object (or, coming back for a create it made, not the one made).
+func (r *Reconciler[O]) mayBeBehind(s *scope[O]) bool {
+	if s.recheck {
+		return s.observed != nil && s.observed.Created && r.remoteName(s.obj) != s.observed.ID
+	}
+	return !r.neverCreated(s.obj)
 }
 
 func (r *Reconciler[O]) resolve(ctx context.Context, s *scope[O]) error {
@@ -191,7 +206,8 @@ func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error 
 		return nil
 	}
 	if obj.GetDeletionPolicy() != wassistv1alpha1.DeletionPolicyOrphan {
-		if err := r.deleteRemote(ctx, s); err != nil {
+		s.urgent = true
+		if err := r.deleteRemote(withTurn(ctx, s), s); err != nil {
 			return err
 		}
 	} else if id := r.remoteName(obj); id != "" {
