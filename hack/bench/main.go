@@ -12,6 +12,12 @@
 //
 // It prints a table, writes the numbers as JSON and draws the convergence curves as SVG.
 // Run it with `make bench`.
+//
+// With --keys K (more than one), it measures instead how K API keys share the manager at
+// the real budget: K Secrets with K keys, --n agents per key created at once, until all are
+// Ready, against the ideal set by the busiest key; requests per agent, 429 answers, and when
+// each key's last agent became Ready. That mode skips the steady state, the storm and the
+// memory (no floor runs), and draws no plot.
 package main
 
 import (
@@ -31,6 +37,8 @@ import (
 
 	crlog "sigs.k8s.io/controller-runtime/pkg/log"
 	crzap "sigs.k8s.io/controller-runtime/pkg/log/zap"
+
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
 // burst is the manager's --rate-burst: the default, so the measured budget is the shipped one.
@@ -38,6 +46,7 @@ const burst = 5
 
 type options struct {
 	ns          []int
+	keys        int
 	rate        int
 	syncPeriod  time.Duration
 	jsonPath    string
@@ -53,8 +62,11 @@ type options struct {
 func parseFlags() (options, error) {
 	var o options
 	var ns string
-	flag.StringVar(&ns, "n", "100,1000", "Comma-separated numbers of agents, one fresh run each.")
-	flag.IntVar(&o.rate, "rate", 6000, "Requests per minute per API key, for the simulator and the manager alike.")
+	flag.StringVar(&ns, "n", "100,1000", "Comma-separated numbers of agents (per key with --keys; default 10 then), one fresh run each.")
+	flag.IntVar(&o.keys, "keys", 1,
+		"API keys, each in its own Secret; more than one measures how they share the manager at the real budget (see docs/benchmarks.md).")
+	flag.IntVar(&o.rate, "rate", 6000,
+		"Requests per minute per API key, for the simulator and the manager alike (default 100 with --keys).")
 	flag.DurationVar(&o.syncPeriod, "sync-period", time.Minute,
 		"The manager's --sync-period; the steady state is measured over two of them.")
 	flag.StringVar(&o.jsonPath, "json", "bench-results.json", "Where to write the results as JSON.")
@@ -68,14 +80,31 @@ func parseFlags() (options, error) {
 	flag.BoolVar(&o.heapProfile, "heap-profile", false,
 		"Save the manager's heap profile (heap.pprof) at the end of the steady state, beside the kept logs.")
 	flag.Parse()
+	set := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if o.keys > 1 && !set["n"] {
+		ns = "10"
+	}
+	if o.keys > 1 && !set["rate"] {
+		o.rate = wassist.DefaultRequestsPerMinute // the real budget
+	}
+	// The storm needs a Ready agent besides those it drifts; the many-keys mode has no storm.
+	least := 2
+	if o.keys > 1 {
+		least = 1
+	}
 	for s := range strings.SplitSeq(ns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 2 {
-			return o, fmt.Errorf("--n: %q is not a number of agents (at least 2)", s)
+		if err != nil || n < least {
+			return o, fmt.Errorf("--n: %q is not a number of agents (at least %d)", s, least)
 		}
 		o.ns = append(o.ns, n)
 	}
 	switch {
+	case o.keys < 1:
+		return o, fmt.Errorf("--keys %d: at least one key is needed", o.keys)
+	case o.keys > 1 && o.heapProfile:
+		return o, errors.New("--heap-profile is taken at the end of the steady state, which --keys skips")
 	case o.rate <= burst:
 		return o, fmt.Errorf("--rate %d must exceed the burst %d", o.rate, burst)
 	case o.assets == "":
@@ -121,6 +150,23 @@ func benchmark(ctx context.Context, o options) error {
 		return err
 	}
 	report := report{Machine: describeMachine(), Config: configOf(o)}
+	if o.keys > 1 {
+		for _, n := range o.ns {
+			res, err := runManyKeys(ctx, o, bins, n, work)
+			if err != nil {
+				keep = true
+				return fmt.Errorf("with %d keys of %d agents: %w", o.keys, n, err)
+			}
+			report.ManyKeys = append(report.ManyKeys, res)
+		}
+		report.Machine.LoadAvgEnd = loadAvg()
+		printManyKeysTable(os.Stdout, report.ManyKeys)
+		if err := writeJSON(o.jsonPath, report); err != nil {
+			return err
+		}
+		fmt.Printf("\nwrote %s (the many-keys mode draws no plot)\n", o.jsonPath)
+		return nil
+	}
 	for _, n := range o.ns {
 		res, err := runOne(ctx, o, bins, n, work)
 		if err != nil {
@@ -145,10 +191,13 @@ func benchmark(ctx context.Context, o options) error {
 type report struct {
 	Machine machine  `json:"machine"`
 	Config  config   `json:"config"`
-	Results []result `json:"results"`
+	Results []result `json:"results,omitempty"`
+	// ManyKeys are the runs of --keys K>1, one per --n.
+	ManyKeys []manyKeysResult `json:"many_keys,omitempty"`
 }
 
 type config struct {
+	Keys          int     `json:"keys"`
 	RatePerMinute int     `json:"rate_per_minute"`
 	Burst         int     `json:"burst"`
 	SyncPeriodS   float64 `json:"sync_period_s"`
@@ -163,7 +212,7 @@ type config struct {
 func configOf(o options) config {
 	commit, dirty := gitState()
 	return config{
-		RatePerMinute: o.rate, Burst: burst, SyncPeriodS: o.syncPeriod.Seconds(),
+		Keys: o.keys, RatePerMinute: o.rate, Burst: burst, SyncPeriodS: o.syncPeriod.Seconds(),
 		PollInterval: o.poll.String(), Date: time.Now().UTC().Format(time.RFC3339),
 		GitCommit: commit, GitDirty: dirty,
 	}

@@ -57,7 +57,7 @@ func measureConvergence(ctx context.Context, o options, s *stack, n int, res *re
 	var submitted time.Duration
 	var creating sync.WaitGroup
 	creating.Go(func() {
-		err := createAgents(ctx, s.c, batchInitial, agentNames("agent", n))
+		err := createAgents(ctx, s.c, newAgents(agentNames("agent", n), batchInitial, secretName))
 		submitted = time.Since(start)
 		created <- err
 	})
@@ -227,37 +227,46 @@ func agentNames(prefix string, n int) []string {
 	return names
 }
 
-// newAgent is the minimal agent: a key and a system prompt, labelled with its batch so that
-// each phase counts only its own.
-func newAgent(name, batch string) *wassistv1alpha1.WassistAgent {
+// newAgent is the minimal agent: a key (the Secret secret) and a system prompt, labelled
+// with its batch so that each phase counts only its own.
+func newAgent(name, batch, secret string) *wassistv1alpha1.WassistAgent {
 	return &wassistv1alpha1.WassistAgent{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace, Labels: map[string]string{batchLabel: batch}},
 		Spec: wassistv1alpha1.WassistAgentSpec{
-			APIKeySecretRef: wassistv1alpha1.SecretKeySelector{Name: secretName},
+			APIKeySecretRef: wassistv1alpha1.SecretKeySelector{Name: secret},
 			SystemPrompt:    "You are " + name + ", an agent of the benchmark. Keep answers short.",
 		},
 	}
 }
 
-// createAgents creates the named agents with createWorkers in parallel; the first failure
-// stops the others.
-func createAgents(ctx context.Context, c client.Client, batch string, names []string) error {
+// newAgents is newAgent for each name.
+func newAgents(names []string, batch, secret string) []*wassistv1alpha1.WassistAgent {
+	agents := make([]*wassistv1alpha1.WassistAgent, 0, len(names))
+	for _, name := range names {
+		agents = append(agents, newAgent(name, batch, secret))
+	}
+	return agents
+}
+
+// createAgents creates the agents, in order, with createWorkers in parallel; the first
+// failure stops the others.
+func createAgents(ctx context.Context, c client.Client, agents []*wassistv1alpha1.WassistAgent) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	next := make(chan string)
+	next := make(chan *wassistv1alpha1.WassistAgent)
 	var wg sync.WaitGroup
 	for range createWorkers {
 		wg.Go(func() {
-			for name := range next {
-				if err := c.Create(ctx, newAgent(name, batch)); err != nil {
-					cancel(fmt.Errorf("creating %s: %w", name, err))
+			for a := range next {
+				if err := c.Create(ctx, a); err != nil {
+					cancel(fmt.Errorf("creating %s: %w", a.Name, err))
 				}
 			}
 		})
 	}
-	for _, name := range names {
+	for _, a := range agents {
 		select {
-		case next <- name:
+		case next <- a:
 		case <-ctx.Done():
 		}
 	}

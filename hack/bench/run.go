@@ -113,7 +113,7 @@ func runOne(ctx context.Context, o options, bins binaries, n int, work string) (
 
 // measureAll runs the phases in order; each needs the state the previous one left.
 func measureAll(ctx context.Context, o options, s *stack, n int, res *result) error {
-	if err := createSecret(ctx, s.c); err != nil {
+	if err := createSecrets(ctx, s.c, tenantsOf(o)); err != nil {
 		return err
 	}
 	base := snapshotBoth(s)
@@ -170,8 +170,12 @@ func startStack(ctx context.Context, o options, bins binaries, dir string) (*sta
 	if err != nil {
 		return s, err
 	}
+	keys := make([]string, 0, o.keys)
+	for _, t := range tenantsOf(o) {
+		keys = append(keys, t.key)
+	}
 	sim, err := start(filepath.Join(dir, "wassist-sim.log"), bins.sim,
-		"--addr="+simAddr, "--api-key="+benchKey, "--rate-limit="+strconv.Itoa(o.rate))
+		"--addr="+simAddr, "--api-key="+strings.Join(keys, ","), "--rate-limit="+strconv.Itoa(o.rate))
 	if err != nil {
 		return s, err
 	}
@@ -184,7 +188,8 @@ func startStack(ctx context.Context, o options, bins binaries, dir string) (*sta
 }
 
 // startControllers starts the manager and the floor side by side, and waits until both run
-// their workers: from then on they see the same objects and the same watch events.
+// their workers: from then on they see the same objects and the same watch events. The
+// many-keys mode measures no memory, so it runs no floor.
 func startControllers(ctx context.Context, o options, bins binaries, s *stack, kubeconfig, dir string) error {
 	var err error
 	if s.metricsAddr, err = harness.FreeAddr(ctx); err != nil {
@@ -206,26 +211,51 @@ func startControllers(ctx context.Context, o options, bins binaries, s *stack, k
 		return err
 	}
 	s.stops = append(s.stops, func() { stop(s.manager) })
-	s.floor, err = start(filepath.Join(dir, "floor.log"), bins.floor, "--kubeconfig="+kubeconfig)
-	if err != nil {
-		return err
+	if o.keys == 1 {
+		s.floor, err = start(filepath.Join(dir, "floor.log"), bins.floor, "--kubeconfig="+kubeconfig)
+		if err != nil {
+			return err
+		}
+		s.stops = append(s.stops, func() { stop(s.floor) })
 	}
-	s.stops = append(s.stops, func() { stop(s.floor) })
 	if err := s.manager.WaitLog(ctx, time.Minute, "Starting workers", `"wassistagent"`); err != nil {
 		return err
+	}
+	if s.floor == nil {
+		return nil
 	}
 	return s.floor.WaitLog(ctx, time.Minute, "Starting workers", `"floor"`)
 }
 
-// createSecret writes the namespace and the API key Secret every agent names.
-func createSecret(ctx context.Context, c client.Client) error {
+// tenant is an API key and the Secret that holds it.
+type tenant struct{ key, secret string }
+
+// tenantsOf is benchKey in secretName, or with --keys K>1, K keys each in its own Secret.
+func tenantsOf(o options) []tenant {
+	if o.keys == 1 {
+		return []tenant{{key: benchKey, secret: secretName}}
+	}
+	out := make([]tenant, o.keys)
+	for i := range out {
+		out[i] = tenant{key: fmt.Sprintf("%s-%02d", benchKey, i+1), secret: fmt.Sprintf("%s-%02d", secretName, i+1)}
+	}
+	return out
+}
+
+// createSecrets writes the namespace and the API key Secrets the agents name.
+func createSecrets(ctx context.Context, c client.Client, tenants []tenant) error {
 	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}); err != nil {
 		return err
 	}
-	return c.Create(ctx, &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: secretName, Namespace: namespace},
-		StringData: map[string]string{"apiKey": benchKey},
-	})
+	for _, t := range tenants {
+		if err := c.Create(ctx, &corev1.Secret{
+			ObjectMeta: metav1.ObjectMeta{Name: t.secret, Namespace: namespace},
+			StringData: map[string]string{"apiKey": t.key},
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func newClient(cfg *rest.Config) (client.Client, error) {
