@@ -120,7 +120,7 @@ func apiClient(ctx context.Context, secrets *SecretReader, pool *wassist.Pool, n
 
 // keyring hands out the API clients of objects' keys, and remembers the key each object
 // last used (by object UID), so that a deletion can finish with that key's client after
-// its Secret is gone (design rule 7).
+// its Secret is gone (docs/design.md, rule 7).
 type keyring struct {
 	secrets *SecretReader
 	pool    *wassist.Pool

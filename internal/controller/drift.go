@@ -13,7 +13,7 @@ import (
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
-// DriftObserver finds remote drift in bulk (design rule 4): once per sync period, for
+// DriftObserver finds remote drift in bulk (docs/design.md, rule 4): once per sync period, for
 // each API key in use, it lists all the key's agents (100 a page) and hands the core an
 // observation of each WassistAgent whose remote agent differs from the spec or vanished;
 // likewise one list of numbers per key finds the WassistDeployments whose number another

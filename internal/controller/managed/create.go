@@ -13,7 +13,7 @@ import (
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
-// The crash-safe create (design rule 2) is one state machine over the object's
+// The crash-safe create (docs/design.md, rule 2) is one state machine over the object's
 // metadata, for kinds whose remote object the operator creates:
 //
 //	none     no id annotation, no create-pending: persist create-pending and the finalizer
@@ -66,7 +66,7 @@ func (r *Reconciler[O]) observeOrCreate(ctx context.Context, s *scope[O], ext Ex
 		return obs, &WaitingError{Reason: wassistv1alpha1.ReasonRemoteNotFound, Retry: AmbiguousRetry,
 			Message: r.Noun + " " + id + " named by the " + namedBy + " does not exist"}
 	}
-	// Deleted behind the operator's back: re-create it (design rule 4).
+	// Deleted behind the operator's back: re-create it (docs/design.md, rule 4).
 	r.event(s.obj, corev1.EventTypeWarning, "RemoteDeleted", "Remote %s %s was deleted outside the operator; re-creating it", r.Noun, id)
 	if err := r.patchMetadata(ctx, s.obj, func(o O) { delete(o.GetAnnotations(), r.IDAnnotation) }); err != nil {
 		return obs, err

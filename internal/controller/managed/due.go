@@ -74,7 +74,7 @@ const (
 	refused
 )
 
-// gate is the one answer to "is anything due?" (design rule 1): an object whose
+// gate is the one answer to "is anything due?" (docs/design.md, rule 1): an object whose
 // resolved spec, generation and id are those of its last confirmed sync, and whose sync
 // is fresh, is in sync; an object whose spec the API refused stays refused.
 func (r *Reconciler[O]) gate(s *scope[O]) verdict {

@@ -84,7 +84,7 @@ const (
 	AmbiguousRetry = 10 * time.Minute
 )
 
-// outcomeOf classifies err (design rule 5).
+// outcomeOf classifies err (docs/design.md, rule 5).
 func outcomeOf(err error) outcome {
 	if err == nil {
 		return outcome{}

@@ -198,7 +198,7 @@ func (r *Reconciler[O]) ensureFinalizer(ctx context.Context, obj O) error {
 }
 
 // reconcileDelete deletes the remote object under deletionPolicy Delete (a 404 counts as
-// done), keeps it under Orphan, and then releases the finalizer (design rule 7).
+// done), keeps it under Orphan, and then releases the finalizer (docs/design.md, rule 7).
 func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error {
 	obj := s.obj
 	if r.Finalizer == "" || !controllerutil.ContainsFinalizer(obj, r.Finalizer) {
