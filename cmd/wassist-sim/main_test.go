@@ -73,6 +73,25 @@ func TestSimulatorErrorRateAndRateLimit(t *testing.T) {
 	}
 }
 
+// Each --api-key is its own tenant with its own budget, which the benchmark's many-keys
+// mode relies on: one key's 429 says nothing of another's.
+func TestEveryKeyHasItsOwnBudget(t *testing.T) {
+	cfg, err := parseFlags([]string{"--api-key", "k1,k2,k3", "--rate-limit", "1"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(newSimulator(cfg, io.Discard))
+	defer ts.Close()
+	for _, key := range []string{"k1", "k2", "k3"} {
+		if status, body := get(t, ts.URL+"/api/v1/agents/", key); status != http.StatusOK {
+			t.Fatalf("key %s, first request: %d %s", key, status, body)
+		}
+	}
+	if status, _ := get(t, ts.URL+"/api/v1/agents/", "k2"); status != http.StatusTooManyRequests {
+		t.Fatalf("key k2, second request in the minute: %d", status)
+	}
+}
+
 func TestRunServesUntilCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
