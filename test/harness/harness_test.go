@@ -13,10 +13,10 @@ import (
 )
 
 // sh runs a shell script as a Process logging to dir/name.log.
-func sh(t *testing.T, ctx context.Context, group bool, header, script string) *Process {
+func sh(t *testing.T, ctx context.Context, group bool, script string) *Process {
 	t.Helper()
 	p, err := StartCmd(ctx, Cmd{Bin: "/bin/sh", Args: []string{"-c", script},
-		Log: filepath.Join(t.TempDir(), "sh.log"), Header: header, Group: group})
+		Log: filepath.Join(t.TempDir(), "sh.log"), Group: group})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestStartAppendsEachRunAfterItsHeader(t *testing.T) {
 
 func TestWaitLogFindsALineWithEveryPart(t *testing.T) {
 	ctx := context.Background()
-	p := sh(t, ctx, false, "", `echo "Starting workers"; sleep 0.3; echo "Starting workers controller=floor"; sleep 30`)
+	p := sh(t, ctx, false, `echo "Starting workers"; sleep 0.3; echo "Starting workers controller=floor"; exec sleep 30`)
 	if err := p.WaitLog(ctx, 5*time.Second, "Starting workers", "floor"); err != nil {
 		t.Fatal(err)
 	}
@@ -106,14 +106,14 @@ func TestWaitLogFindsALineWithEveryPart(t *testing.T) {
 		t.Fatalf("with an ended context: %v", err)
 	}
 
-	exits := sh(t, ctx, false, "", "echo bye")
+	exits := sh(t, ctx, false, "echo bye")
 	if err := exits.WaitLog(ctx, time.Minute, "never"); err == nil || !strings.Contains(err.Error(), "sh exited") {
 		t.Fatalf("waiting on a process that exits: %v", err)
 	}
 }
 
 func TestStopIsGracefulAndIdempotent(t *testing.T) {
-	p := sh(t, context.Background(), false, "", `trap 'echo stopped gracefully; exit 0' TERM; echo up; while :; do sleep 0.05; done`)
+	p := sh(t, context.Background(), false, `trap 'echo stopped gracefully; exit 0' TERM; echo up; while :; do sleep 0.05; done`)
 	if err := p.WaitLog(context.Background(), 5*time.Second, "up"); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestStopIsGracefulAndIdempotent(t *testing.T) {
 }
 
 func TestStopWithinKillsAGroupThatIgnoresSIGTERM(t *testing.T) {
-	p := sh(t, context.Background(), true, "", `trap '' TERM; sleep 30 & echo "child $!"; wait`)
+	p := sh(t, context.Background(), true, `trap '' TERM; sleep 30 & echo "child $!"; wait`)
 	child := childPid(t, p)
 	if pgid, err := syscall.Getpgid(p.Pid()); err != nil || pgid != p.Pid() {
 		t.Fatalf("process group %d (%v), want its own %d", pgid, err, p.Pid())
@@ -146,7 +146,7 @@ func TestStopWithinKillsAGroupThatIgnoresSIGTERM(t *testing.T) {
 
 func TestTheEndOfTheContextKillsTheGroup(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := sh(t, ctx, true, "", `sleep 30 & echo "child $!"; wait`)
+	p := sh(t, ctx, true, `sleep 30 & echo "child $!"; wait`)
 	child := childPid(t, p)
 	cancel()
 	waitDone(t, p)
@@ -156,7 +156,7 @@ func TestTheEndOfTheContextKillsTheGroup(t *testing.T) {
 }
 
 func TestWithoutAGroupOnlyTheProcessGetsTheSignal(t *testing.T) {
-	p := sh(t, context.Background(), false, "", `sleep 30 & echo "child $!"; wait`)
+	p := sh(t, context.Background(), false, `sleep 30 & echo "child $!"; wait`)
 	child := childPid(t, p)
 	t.Cleanup(func() { _ = syscall.Kill(child, syscall.SIGKILL) })
 	if pgid, err := syscall.Getpgid(p.Pid()); err != nil || pgid == p.Pid() {
