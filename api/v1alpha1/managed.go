@@ -22,32 +22,69 @@ import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 // of every kind's status (docs/design.md, "The managed core"): one set of methods per
 // kind instead of pointers into each status.
 
-func (a *WassistAgent) GetConditions() []metav1.Condition  { return a.Status.Conditions }
+// GetConditions returns status.conditions.
+func (a *WassistAgent) GetConditions() []metav1.Condition { return a.Status.Conditions }
+
+// SetConditions sets status.conditions.
 func (a *WassistAgent) SetConditions(c []metav1.Condition) { a.Status.Conditions = c }
-func (a *WassistAgent) GetObservedGeneration() int64       { return a.Status.ObservedGeneration }
-func (a *WassistAgent) SetObservedGeneration(g int64)      { a.Status.ObservedGeneration = g }
-func (a *WassistAgent) GetLastSyncTime() *metav1.Time      { return a.Status.LastSyncTime }
-func (a *WassistAgent) SetLastSyncTime(t *metav1.Time)     { a.Status.LastSyncTime = t }
-func (a *WassistAgent) GetAppliedHash() string             { return a.Status.AppliedHash }
-func (a *WassistAgent) SetAppliedHash(h string)            { a.Status.AppliedHash = h }
-func (a *WassistAgent) GetRemoteID() string                { return a.Status.AgentID }
-func (a *WassistAgent) SetRemoteID(id string)              { a.Status.AgentID = id }
-func (a *WassistAgent) GetDeletionPolicy() DeletionPolicy  { return a.Spec.DeletionPolicy }
 
-func (d *WassistDeployment) GetConditions() []metav1.Condition  { return d.Status.Conditions }
+// GetObservedGeneration returns status.observedGeneration.
+func (a *WassistAgent) GetObservedGeneration() int64 { return a.Status.ObservedGeneration }
+
+// SetObservedGeneration sets status.observedGeneration.
+func (a *WassistAgent) SetObservedGeneration(g int64) { a.Status.ObservedGeneration = g }
+
+// GetLastSyncTime returns status.lastSyncTime.
+func (a *WassistAgent) GetLastSyncTime() *metav1.Time { return a.Status.LastSyncTime }
+
+// SetLastSyncTime sets status.lastSyncTime.
+func (a *WassistAgent) SetLastSyncTime(t *metav1.Time) { a.Status.LastSyncTime = t }
+
+// GetAppliedHash returns status.appliedHash.
+func (a *WassistAgent) GetAppliedHash() string { return a.Status.AppliedHash }
+
+// SetAppliedHash sets status.appliedHash.
+func (a *WassistAgent) SetAppliedHash(h string) { a.Status.AppliedHash = h }
+
+// GetRemoteID returns status.agentID, the agent the operator has seen exist.
+func (a *WassistAgent) GetRemoteID() string { return a.Status.AgentID }
+
+// SetRemoteID sets status.agentID.
+func (a *WassistAgent) SetRemoteID(id string) { a.Status.AgentID = id }
+
+// GetDeletionPolicy returns spec.deletionPolicy.
+func (a *WassistAgent) GetDeletionPolicy() DeletionPolicy { return a.Spec.DeletionPolicy }
+
+// GetConditions returns status.conditions.
+func (d *WassistDeployment) GetConditions() []metav1.Condition { return d.Status.Conditions }
+
+// SetConditions sets status.conditions.
 func (d *WassistDeployment) SetConditions(c []metav1.Condition) { d.Status.Conditions = c }
-func (d *WassistDeployment) GetObservedGeneration() int64       { return d.Status.ObservedGeneration }
-func (d *WassistDeployment) SetObservedGeneration(g int64)      { d.Status.ObservedGeneration = g }
-func (d *WassistDeployment) GetLastSyncTime() *metav1.Time      { return d.Status.LastSyncTime }
-func (d *WassistDeployment) SetLastSyncTime(t *metav1.Time)     { d.Status.LastSyncTime = t }
 
-func (d *WassistDeployment) GetAppliedHash() string  { return d.Status.AppliedHash }
+// GetObservedGeneration returns status.observedGeneration.
+func (d *WassistDeployment) GetObservedGeneration() int64 { return d.Status.ObservedGeneration }
+
+// SetObservedGeneration sets status.observedGeneration.
+func (d *WassistDeployment) SetObservedGeneration(g int64) { d.Status.ObservedGeneration = g }
+
+// GetLastSyncTime returns status.lastSyncTime.
+func (d *WassistDeployment) GetLastSyncTime() *metav1.Time { return d.Status.LastSyncTime }
+
+// SetLastSyncTime sets status.lastSyncTime.
+func (d *WassistDeployment) SetLastSyncTime(t *metav1.Time) { d.Status.LastSyncTime = t }
+
+// GetAppliedHash returns status.appliedHash.
+func (d *WassistDeployment) GetAppliedHash() string { return d.Status.AppliedHash }
+
+// SetAppliedHash sets status.appliedHash.
 func (d *WassistDeployment) SetAppliedHash(h string) { d.Status.AppliedHash = h }
 
-// A deployment's remote object is the number, named by its spec; its Wassist id is
-// status.phoneNumberID.
-func (d *WassistDeployment) GetRemoteID() string   { return d.Status.PhoneNumberID }
+// GetRemoteID returns status.phoneNumberID: a deployment's remote object is the number,
+// named by its spec, and this is its Wassist id.
+func (d *WassistDeployment) GetRemoteID() string { return d.Status.PhoneNumberID }
+
+// SetRemoteID sets status.phoneNumberID.
 func (d *WassistDeployment) SetRemoteID(id string) { d.Status.PhoneNumberID = id }
 
-// A deployment never deletes anything remote: Wassist's number stays as it is.
+// GetDeletionPolicy is Orphan: deleting a deployment leaves the number as it is.
 func (d *WassistDeployment) GetDeletionPolicy() DeletionPolicy { return DeletionPolicyOrphan }

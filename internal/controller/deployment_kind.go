@@ -51,7 +51,8 @@ func (k *deploymentKind) Desired(ctx context.Context, dep *wassistv1alpha1.Wassi
 	return managed.Desired{Hash: hex.EncodeToString(sum[:12]), View: view}, nil
 }
 
-func (k *deploymentKind) Connect(ctx context.Context, dep *wassistv1alpha1.WassistDeployment, d *managed.Desired) (managed.External, error) {
+func (k *deploymentKind) Connect(ctx context.Context, dep *wassistv1alpha1.WassistDeployment,
+	d *managed.Desired) (managed.External, error) {
 	view, ok := deploymentView{}, d != nil
 	if ok {
 		view, ok = d.View.(deploymentView)

@@ -49,7 +49,8 @@ func (r *Reconciler[O]) finish(ctx context.Context, s *scope[O], err error) (ctr
 	default:
 		r.remember(s, o)
 		// Failures are events every time; waits only when they begin, not at each retry.
-		if prev := meta.FindStatusCondition(obj.GetConditions(), wassistv1alpha1.ConditionReady); o.warn || prev == nil || prev.Reason != o.reason {
+		prev := meta.FindStatusCondition(obj.GetConditions(), wassistv1alpha1.ConditionReady)
+		if o.warn || prev == nil || prev.Reason != o.reason {
 			r.event(obj, o.eventType(), o.reason, "%s", o.message)
 		}
 		r.setCondition(obj, wassistv1alpha1.ConditionReady, metav1.ConditionFalse, o.reason, o.message)

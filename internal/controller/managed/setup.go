@@ -68,7 +68,8 @@ func controllerOptions(workers int) controller.Options {
 // lowPriority enqueues the bulk drift check's objects behind user changes.
 func lowPriority() handler.TypedEventHandler[client.Object, reconcile.Request] {
 	return handler.TypedFuncs[client.Object, reconcile.Request]{
-		GenericFunc: func(_ context.Context, e event.TypedGenericEvent[client.Object], q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+		GenericFunc: func(_ context.Context, e event.TypedGenericEvent[client.Object],
+			q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
 			req := reconcile.Request{NamespacedName: client.ObjectKeyFromObject(e.Object)}
 			if pq, ok := q.(priorityqueue.PriorityQueue[reconcile.Request]); ok {
 				pq.AddWithOpts(priorityqueue.AddOpts{Priority: new(handler.LowPriority)}, req)
