@@ -201,6 +201,7 @@ func (r *Reconciler[O]) ensureFinalizer(ctx context.Context, obj O) error {
 // done), keeps it under Orphan, and then releases the finalizer (docs/design.md, rule 7).
 func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error {
 	obj := s.obj
+	r.observations.take(obj.GetUID()) // nothing left to repair
 	if r.Finalizer == "" || !controllerutil.ContainsFinalizer(obj, r.Finalizer) {
 		s.deleted = true
 		return nil
