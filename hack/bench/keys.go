@@ -119,15 +119,25 @@ func runManyKeys(ctx context.Context, o options, bins binaries, n int, work stri
 	return res, nil
 }
 
-// manyKeysAgents are n agents for each key, in the order they are created: the keys take
-// turns, so that every key's first agent is created before any key's second.
-func manyKeysAgents(tenants []tenant, n int) []*wassistv1alpha1.WassistAgent {
+// manyKeysAgents are n agents for each key, in the order they are created. In turns,
+// every key's first agent is created before any key's second; grouped, all of one key's
+// agents before the next key's, as when tenants apply their manifests one after another.
+// Grouped is the harder order: the first objects in the queue all wait on one key.
+func manyKeysAgents(tenants []tenant, n int, order string) []*wassistv1alpha1.WassistAgent {
 	agents := make([]*wassistv1alpha1.WassistAgent, 0, len(tenants)*n)
-	for i := range n {
-		for k, t := range tenants {
-			a := newAgent(fmt.Sprintf("k%s-agent-%05d", keyLabelOf(k), i), batchInitial, t.secret)
-			a.Labels[keyLabel] = keyLabelOf(k)
-			agents = append(agents, a)
+	add := func(k, i int) {
+		a := newAgent(fmt.Sprintf("k%s-agent-%05d", keyLabelOf(k), i), batchInitial, tenants[k].secret)
+		a.Labels[keyLabel] = keyLabelOf(k)
+		agents = append(agents, a)
+	}
+	for outer := range max(n, len(tenants)) {
+		for inner := range max(n, len(tenants)) {
+			switch {
+			case order == "grouped" && outer < len(tenants) && inner < n:
+				add(outer, inner)
+			case order != "grouped" && outer < n && inner < len(tenants):
+				add(inner, outer)
+			}
 		}
 	}
 	return agents
@@ -147,7 +157,7 @@ func measureManyKeys(ctx context.Context, o options, s *stack, tenants []tenant,
 	var submitted time.Duration
 	var creating sync.WaitGroup
 	creating.Go(func() {
-		err := createAgents(ctx, s.c, manyKeysAgents(tenants, n))
+		err := createAgents(ctx, s.c, manyKeysAgents(tenants, n, o.keyOrder))
 		submitted = time.Since(start)
 		created <- err
 	})

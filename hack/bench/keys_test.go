@@ -49,18 +49,28 @@ func TestTenantsAndTheirAgents(t *testing.T) {
 	if len(tenants) != 3 || tenants[0] != (tenant{"bench-key-01", "wassist-api-key-01"}) || tenants[2].key != "bench-key-03" {
 		t.Fatalf("three keys: %+v", tenants)
 	}
-	agents := manyKeysAgents(tenants, 2)
-	var got []string
-	for _, a := range agents {
-		got = append(got, a.Name+"/"+a.Spec.APIKeySecretRef.Name+"/"+a.Labels[keyLabel]+"/"+a.Labels[batchLabel])
+	names := func(order string) []string {
+		var got []string
+		for _, a := range manyKeysAgents(tenants, 2, order) {
+			got = append(got, a.Name+"/"+a.Spec.APIKeySecretRef.Name+"/"+a.Labels[keyLabel]+"/"+a.Labels[batchLabel])
+		}
+		return got
 	}
 	want := []string{
 		"k01-agent-00000/wassist-api-key-01/01/initial", "k02-agent-00000/wassist-api-key-02/02/initial",
 		"k03-agent-00000/wassist-api-key-03/03/initial", "k01-agent-00001/wassist-api-key-01/01/initial",
 		"k02-agent-00001/wassist-api-key-02/02/initial", "k03-agent-00001/wassist-api-key-03/03/initial",
 	}
-	if !slices.Equal(got, want) {
-		t.Fatalf("agents, in creation order:\n got %q\nwant %q", got, want)
+	if got := names("turns"); !slices.Equal(got, want) {
+		t.Fatalf("agents in turns, in creation order:\n got %q\nwant %q", got, want)
+	}
+	want = []string{
+		"k01-agent-00000/wassist-api-key-01/01/initial", "k01-agent-00001/wassist-api-key-01/01/initial",
+		"k02-agent-00000/wassist-api-key-02/02/initial", "k02-agent-00001/wassist-api-key-02/02/initial",
+		"k03-agent-00000/wassist-api-key-03/03/initial", "k03-agent-00001/wassist-api-key-03/03/initial",
+	}
+	if got := names("grouped"); !slices.Equal(got, want) {
+		t.Fatalf("agents grouped by key, in creation order:\n got %q\nwant %q", got, want)
 	}
 }
 
