@@ -1,6 +1,7 @@
 package controller_test
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
@@ -37,6 +38,24 @@ func coreSpecs() {
 		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal(ready))
 		Expect(warnings(agent)()).To(BeEmpty())
 		Expect(t.requests(http.MethodPatch, "/agents/{id}/")).To(Equal(2), "the create's PATCH and the change's")
+	})
+
+	It("resumes a create held by its key's budget where it stopped: no extra request, one Created event per agent", func() {
+		t := newTenant()
+		const n = 20 // four times the burst: most creates and PATCHes wait for a token
+		agents := make([]*wassistv1alpha1.WassistAgent, n)
+		for i := range agents {
+			agents[i] = t.agent(fmt.Sprintf("queued-%02d", i))
+			Expect(k8sClient.Create(ctx, agents[i])).To(Succeed())
+		}
+		for _, a := range agents {
+			Eventually(readyReason(a)).WithTimeout(timeout).WithPolling(poll).Should(Equal(ready))
+		}
+		Expect(t.requests()).To(Equal(2*n), "one create and one PATCH per agent, whatever the waits")
+		for _, a := range agents {
+			Eventually(eventReasons(a)).Should(ContainElement("Created"))
+			Expect(eventReasons(a)()).To(ConsistOf("Created"), "a create held between its POST and its PATCH is not an adoption")
+		}
 	})
 
 	Describe("without the bulk drift check", func() {

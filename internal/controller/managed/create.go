@@ -54,7 +54,7 @@ func (r *Reconciler[O]) observeOrCreate(ctx context.Context, s *scope[O], ext Ex
 		return obs, err
 	}
 	if obs.Exists {
-		return obs, r.known(ctx, s, id)
+		return obs, r.known(ctx, s, obs)
 	}
 	if r.Kind.ExternalName(s.obj) != "" || s.obj.GetRemoteID() != id {
 		// An id the operator never saw exist: a user's adoption of a missing object.
@@ -87,13 +87,15 @@ func (r *Reconciler[O]) observe(ctx context.Context, s *scope[O], ext External, 
 	return obs, err
 }
 
-// known records id as the object's remote object once seen to exist: adopted, or the
-// outcome of an interrupted create settled by hand.
-func (r *Reconciler[O]) known(ctx context.Context, s *scope[O], id string) error {
+// known records the remote object as the object's once seen to exist: adopted, made by
+// this operator's create (and handed over by a reconcile the budget held), or the outcome
+// of an interrupted create settled by hand.
+func (r *Reconciler[O]) known(ctx context.Context, s *scope[O], obs Observation) error {
+	id := obs.ID
 	if r.Kind.ExternalName(s.obj) != "" {
 		return nil
 	}
-	if s.obj.GetRemoteID() != id {
+	if s.obj.GetRemoteID() != id && !obs.Created {
 		r.event(s.obj, corev1.EventTypeNormal, "Adopted", "Managing remote %s %s", r.Noun, id)
 	}
 	s.obj.SetRemoteID(id)

@@ -3,6 +3,7 @@ package managed
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -76,8 +77,10 @@ func (r *Reconciler[O]) remember(s *scope[O], o outcome) {
 }
 
 // finishWaiting ends a reconcile that waits only for its key's budget: a plain requeue
-// at the token's time. The conditions stay as they were and no event is sent; what the
-// reconcile learnt (an id stored, the remote object as last seen) is kept for the next.
+// at the token's time. The conditions stay as they were and no event is sent. What the
+// reconcile learnt (an id stored, the remote object as last seen) is kept in memory for
+// the next one, and the status is written only when the kind's Update recorded a write
+// there: a wait then costs the API server nothing.
 func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcome) (ctrl.Result, error) {
 	if s.latest != nil && s.latest.ID != "" {
 		r.observations.put(s.obj.GetUID(), *s.latest)
@@ -86,7 +89,27 @@ func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcom
 	if !s.urgent {
 		res.Priority = new(handler.LowPriority)
 	}
-	return res, r.patchStatus(ctx, s.obj, s.base)
+	if s.latest == nil || s.latest.ID == "" || statusChanged(s.obj, s.beforeUpdate) {
+		return res, r.patchStatus(ctx, s.obj, s.base)
+	}
+	return res, nil
+}
+
+// statusChanged says whether obj's status differs from before's (false when there is no before).
+func statusChanged[O Object](obj, before O) bool {
+	if any(before) == nil || reflect.ValueOf(before).IsNil() {
+		return false
+	}
+	data, err := client.MergeFrom(before).Data(obj)
+	if err != nil {
+		return true
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(data, &fields) != nil {
+		return true
+	}
+	_, changed := fields["status"]
+	return changed
 }
 
 func (r *Reconciler[O]) setCondition(obj O, typ string, status metav1.ConditionStatus, reason, msg string) {

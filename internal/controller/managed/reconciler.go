@@ -58,6 +58,9 @@ type scope[O Object] struct {
 	recheck  bool
 	observed *Observation
 	latest   *Observation
+	// beforeUpdate is the object as it was before the kind's Update: what Update wrote on
+	// the status (a share made) must be kept even when the budget then holds it.
+	beforeUpdate O
 	// urgent: the reconcile goes before background work for its key's budget.
 	urgent bool
 	// confirmed: the API confirmed in this reconcile that the remote equals the spec.
@@ -133,6 +136,7 @@ func (r *Reconciler[O]) reconcileNormal(ctx context.Context, s *scope[O]) error 
 		return err
 	}
 	if !obs.UpToDate {
+		s.beforeUpdate = s.obj.DeepCopyObject().(O)
 		obs, err = ext.Update(ctx, obs, s.desired)
 		s.latest = &obs
 		if err != nil {
