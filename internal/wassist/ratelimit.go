@@ -48,7 +48,9 @@ func NewBudget(perMinute, burst int, now func() time.Time) *Budget {
 		now = time.Now
 	}
 	return &Budget{
-		limiter: rate.NewLimiter(rate.Limit(float64(refill)/60), burst),
+		// A token held for an object (see Turn) may be spent up to holdGrace after its
+		// time: the refill leaves room for that lateness in every window.
+		limiter: rate.NewLimiter(rate.Limit(float64(refill)/(60+holdGrace.Seconds())), burst),
 		now:     now,
 		holds:   map[string]hold{},
 		waiting: map[string]time.Time{},

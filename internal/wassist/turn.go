@@ -34,6 +34,10 @@ type Turn struct {
 const TurnWait = 10 * time.Millisecond
 
 const (
+	// holdGrace is how late an object may come back for its token. A later one finds
+	// its token spent at its time and queues again: a token taken late would be sent
+	// in a later 60-second window than the budget counted it in.
+	holdGrace          = 250 * time.Millisecond
 	maxBackgroundHolds = 5
 	// holdExpiry drops a hold whose object never came back (deleted, or its reconcile
 	// needed no call after all); its token is then spent unused.
@@ -67,12 +71,15 @@ func (b *Budget) reserveTurn(t Turn) (time.Duration, bool) {
 	b.pruneHolds(now)
 	blocked := max(b.blockedUntil.Sub(now), 0)
 	if h, ok := b.holds[t.Holder]; ok {
-		wait := max(h.at.Sub(now), blocked)
-		if wait > TurnWait {
-			return wait, false
-		}
 		delete(b.holds, t.Holder)
-		return wait, true
+		if now.Sub(h.at) <= holdGrace {
+			wait := max(h.at.Sub(now), blocked)
+			if wait > TurnWait {
+				b.holds[t.Holder] = h
+				return wait, false
+			}
+			return wait, true
+		}
 	}
 	if blocked > TurnWait {
 		// A 429 stopped the key: spread the objects over a little time after the block,

@@ -2,6 +2,7 @@ package wassist
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -23,7 +24,7 @@ func TestUrgentTurnsHoldTheirTokensOneApartAndTakeThemOnReturn(t *testing.T) {
 		due = append(due, wait)
 	}
 	for i, d := range due {
-		if want := time.Duration(i+1) * time.Second; d < want-10*time.Millisecond || d > want+10*time.Millisecond {
+		if want := time.Duration(i+1) * time.Second; d < want-20*time.Millisecond || d > want+20*time.Millisecond {
 			t.Fatalf("o%d is due in %s, want %s: held tokens must be one apart", i, d, want)
 		}
 	}
@@ -57,17 +58,20 @@ func TestAnUrgentTurnGoesAheadOfABackgroundBacklog(t *testing.T) {
 		t.Fatalf("the 100 repairs come back within %s: they are not spread over the ~100 s the key needs", latest)
 	}
 	wait, ok := b.reserveTurn(Turn{Holder: "edit", Urgent: true})
-	if ok || wait > time.Duration(maxBackgroundHolds+1)*time.Second+10*time.Millisecond {
+	token := time.Duration(float64(time.Second) / float64(b.limiter.Limit()))
+	if ok || wait > time.Duration(maxBackgroundHolds+1)*token+10*time.Millisecond {
 		t.Fatalf("the user's edit is due in %s behind the backlog, want at most %d tokens", wait, maxBackgroundHolds+1)
 	}
 }
 
-// However objects come and go, a key never sends more than its limit in a minute.
+// However objects come and go, and however late they come back for their tokens (a busy
+// worker, a slow reconcile), a key never sends more than its limit in a minute.
 func TestTurnsNeverExceedThePerMinuteLimitInAnyWindow(t *testing.T) {
 	start := time.Unix(1_700_000_000, 0)
 	clock := &fakeClock{t: start}
 	b := NewBudget(100, 5, clock.Now)
 	dueAt := map[string]time.Time{}
+	rng := rand.New(rand.NewPCG(1, 2))
 	var sent []time.Time
 	for clock.Now().Sub(start) < 3*time.Minute {
 		for i := range 40 {
@@ -79,7 +83,12 @@ func TestTurnsNeverExceedThePerMinuteLimitInAnyWindow(t *testing.T) {
 				sent = append(sent, clock.Now().Add(wait))
 				delete(dueAt, holder)
 			} else {
-				dueAt[holder] = clock.Now().Add(wait)
+				// A few come back late, by up to a second: a busy worker, a slow reconcile.
+				late := time.Duration(0)
+				if rng.IntN(8) == 0 {
+					late = time.Duration(rng.Int64N(int64(time.Second)))
+				}
+				dueAt[holder] = clock.Now().Add(wait + late)
 			}
 		}
 		clock.Advance(50 * time.Millisecond)
@@ -93,7 +102,60 @@ func TestTurnsNeverExceedThePerMinuteLimitInAnyWindow(t *testing.T) {
 			t.Fatalf("%d requests in the 60 s from %s, the limit is 100", n, sent[i].Sub(start))
 		}
 	}
-	if len(sent) < 250 {
+	if len(sent) < 240 {
 		t.Fatalf("only %d requests in 3 minutes: turns waste the budget", len(sent))
+	}
+}
+
+// An object that comes back long after its token's time finds it spent and queues again.
+func TestALateTurnQueuesAgain(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	b := NewBudget(61, 1, clock.Now)
+	b.drain()
+	wait, ok := b.reserveTurn(Turn{Holder: "late", Urgent: true})
+	if ok {
+		t.Fatal("an empty bucket served at once")
+	}
+	if _, ok := b.reserveTurn(Turn{Holder: "next", Urgent: true}); ok {
+		t.Fatal("an empty bucket served at once")
+	}
+	clock.Advance(wait + 2*holdGrace)
+	again, ok := b.reserveTurn(Turn{Holder: "late", Urgent: true})
+	if ok {
+		t.Fatalf("the token of a turn %s late was taken", 2*holdGrace)
+	}
+	if again < 500*time.Millisecond {
+		t.Fatalf("the late turn is due again in %s: it must queue behind the turn held after it", again)
+	}
+}
+
+// Objects that all come back long after their tokens' times (a manager that was stuck)
+// do not send them all at once on top of the tokens that are due now.
+func TestTurnsComingBackLateDoNotBurstOverTheLimit(t *testing.T) {
+	start := time.Unix(1_700_000_000, 0)
+	clock := &fakeClock{t: start}
+	b := NewBudget(100, 5, clock.Now)
+	b.drain()
+	for i := range 100 {
+		b.reserveTurn(Turn{Holder: fmt.Sprint("o", i), Urgent: true})
+	}
+	clock.Advance(65 * time.Second)
+	var sent []time.Time
+	for clock.Now().Sub(start) < 3*time.Minute {
+		for i := range 100 {
+			if wait, ok := b.reserveTurn(Turn{Holder: fmt.Sprint("o", i), Urgent: true}); ok {
+				sent = append(sent, clock.Now().Add(wait))
+			}
+		}
+		clock.Advance(50 * time.Millisecond)
+	}
+	for i := range sent {
+		n := 0
+		for j := i; j < len(sent) && sent[j].Sub(sent[i]) < time.Minute; j++ {
+			n++
+		}
+		if n > 100 {
+			t.Fatalf("%d requests in the 60 s from %s, the limit is 100", n, sent[i].Sub(start))
+		}
 	}
 }
