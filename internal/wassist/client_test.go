@@ -559,3 +559,31 @@ func TestTheKeyNeverLeaks(t *testing.T) {
 		t.Fatalf("metrics must label routes by template, never by id:\n%s", metrics.String())
 	}
 }
+
+// A list of several pages read for an object whose budget is short completes: after its
+// first page, the pages wait for their tokens in place instead of being handed back, which
+// would start the list over at each token.
+func TestAListOfSeveralPagesCompletesUnderATurn(t *testing.T) {
+	f := newFixture(t, wassisttest.Options{}, wassist.PoolOptions{RequestsPerMinute: 1200, Burst: 1})
+	for i := range 250 {
+		f.sim.SeedAgent(testKey, wassisttest.Agent{Name: fmt.Sprintf("agent-%03d", i)})
+	}
+	ctx := wassist.WithTurn(context.Background(), wassist.Turn{Holder: "uid-1", Urgent: true})
+	for attempt := range 5 {
+		agents, err := f.client.ListAgents(ctx)
+		if err == nil {
+			if len(agents) != 250 {
+				t.Fatalf("%d agents listed, want 250", len(agents))
+			}
+			if n := len(f.sim.Requests()); n > attempt+3 {
+				t.Fatalf("%d requests for a list of 3 pages in %d attempts", n, attempt+1)
+			}
+			return
+		}
+		if !wassist.IsRateLimited(err) {
+			t.Fatal(err)
+		}
+		time.Sleep(wassist.RetryAfter(err)) // the caller comes back at its token's time
+	}
+	t.Fatalf("the list never completed: %d requests sent", len(f.sim.Requests()))
+}

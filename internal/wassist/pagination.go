@@ -66,6 +66,10 @@ func listAll[T any](ctx context.Context, c *Client, route, path string) ([]T, er
 			return nil, err
 		}
 		all = append(all, page.Items...)
+		// The list has begun: its next pages wait for their tokens in place, as parts of
+		// one read. Handed back to the caller's queue (see Turn), a list of several pages
+		// would start over at each token and never end.
+		ctx = withoutTurn(ctx)
 		if !page.Enveloped {
 			return all, nil
 		}

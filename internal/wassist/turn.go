@@ -51,6 +51,10 @@ func WithTurn(ctx context.Context, t Turn) context.Context {
 	return context.WithValue(ctx, turnKey{}, t)
 }
 
+func withoutTurn(ctx context.Context) context.Context {
+	return context.WithValue(ctx, turnKey{}, Turn{})
+}
+
 func turnFrom(ctx context.Context) (Turn, bool) {
 	t, ok := ctx.Value(turnKey{}).(Turn)
 	return t, ok && t.Holder != ""
