@@ -205,7 +205,7 @@ func (r *Reconciler[O]) ensureFinalizer(ctx context.Context, obj O) error {
 // done), keeps it under Orphan, and then releases the finalizer (docs/design.md, rule 7).
 func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error {
 	obj := s.obj
-	r.observations.take(obj.GetUID()) // nothing left to repair
+	s.observed, _ = r.observations.take(obj.GetUID())
 	if r.Finalizer == "" || !controllerutil.ContainsFinalizer(obj, r.Finalizer) {
 		s.deleted = true
 		return nil
@@ -237,17 +237,8 @@ func (r *Reconciler[O]) deleteRemote(ctx context.Context, s *scope[O]) error {
 		return err
 	}
 	if id == "" {
-		found, err := ext.Find(ctx, r.marker(s.obj), Desired{})
-		if err != nil {
+		if id, err = r.findCreated(ctx, s, ext); err != nil || id == "" {
 			return err
-		}
-		switch len(found) {
-		case 0:
-			return nil
-		case 1:
-			id = found[0].ID
-		default:
-			return r.ambiguous(found)
 		}
 	}
 	if err := ext.Delete(ctx, id); err != nil && !wassist.IsNotFound(err) {
@@ -255,6 +246,27 @@ func (r *Reconciler[O]) deleteRemote(ctx context.Context, s *scope[O]) error {
 	}
 	r.event(s.obj, corev1.EventTypeNormal, "Deleted", "Deleted remote %s %s", r.Noun, id)
 	return nil
+}
+
+// findCreated returns the id of what an interrupted create made ("" for nothing), as a
+// reconcile held by the budget before the delete found it, or by marker.
+func (r *Reconciler[O]) findCreated(ctx context.Context, s *scope[O], ext External) (string, error) {
+	if s.observed != nil && s.observed.Exists && s.observed.ID != "" {
+		return s.observed.ID, nil
+	}
+	found, err := ext.Find(ctx, r.marker(s.obj), Desired{})
+	if err != nil {
+		return "", err
+	}
+	switch len(found) {
+	case 0:
+		return "", nil
+	case 1:
+		s.latest = &Observation{ID: found[0].ID, Exists: true} // so that a wait for the delete's token lists nothing again
+		return found[0].ID, nil
+	default:
+		return "", r.ambiguous(found)
+	}
 }
 
 // remoteName is the id of the remote object obj names: its spec's, or the one the
