@@ -156,16 +156,17 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 }
 
 func (c *Client) waitForToken(ctx context.Context, r call) error {
+	turn, withTurn := turnFrom(ctx)
 	var wait time.Duration
 	var ok bool
-	if t, turn := turnFrom(ctx); turn {
-		wait, ok = c.budget.reserveTurn(t)
+	if withTurn {
+		wait, ok = c.budget.reserveTurn(turn)
 	} else {
 		wait, ok = c.budget.reserve(c.maxWait)
 	}
 	if !ok {
 		c.metrics.rateLimited.WithLabelValues("client").Inc()
-		return &RateLimitedError{Endpoint: r.endpoint(), RetryAfter: wait}
+		return &RateLimitedError{Endpoint: r.endpoint(), RetryAfter: wait, Held: withTurn && c.budget.holding(turn.Holder)}
 	}
 	c.metrics.wait.Observe(wait.Seconds())
 	if wait <= 0 {

@@ -41,6 +41,9 @@ func (e *APIError) Error() string {
 type RateLimitedError struct {
 	Endpoint   string
 	RetryAfter time.Duration
+	// Held: the key holds its token at RetryAfter for the object the call was made for
+	// (see Turn); the caller should come back for it on time.
+	Held bool
 }
 
 func (e *RateLimitedError) Error() string {

@@ -35,9 +35,10 @@ const TurnWait = 10 * time.Millisecond
 
 const (
 	// holdGrace is how late an object may come back for its token. A later one finds
-	// its token spent at its time and queues again: a token taken late would be sent
-	// in a later 60-second window than the budget counted it in.
-	holdGrace          = 250 * time.Millisecond
+	// its token spent at its time and queues again: a token taken late is sent in a
+	// later 60-second window than the budget counted it in, and the refill leaves room
+	// for this much lateness only.
+	holdGrace          = time.Second
 	maxBackgroundHolds = 5
 	// holdExpiry drops a hold whose object never came back (deleted, or its reconcile
 	// needed no call after all); its token is then spent unused.
@@ -106,6 +107,14 @@ func (b *Budget) reserveTurn(t Turn) (time.Duration, bool) {
 	// Spread the background waiters over the time the key needs for all of them.
 	backlog := time.Duration(float64(len(b.waiting)) / float64(b.limiter.Limit()) * float64(time.Second))
 	return wait + rand.N(backlog+time.Millisecond), false
+}
+
+// holding says whether a token is held for holder.
+func (b *Budget) holding(holder string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	_, ok := b.holds[holder]
+	return ok
 }
 
 func (b *Budget) backgroundHolds() int {

@@ -76,6 +76,10 @@ func (r *Reconciler[O]) remember(s *scope[O], o outcome) {
 	}
 }
 
+// heldPriority puts an object whose token is held ahead of the objects merely ready: a
+// token is held for a moment, and a late object loses it (see wassist.Turn).
+const heldPriority = 10
+
 // finishWaiting ends a reconcile that waits only for its key's budget: a plain requeue
 // at the token's time. The conditions stay as they were and no event is sent. What the
 // reconcile learnt (an id stored, the remote object as last seen) is kept in memory for
@@ -86,7 +90,11 @@ func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcom
 		r.observations.put(s.obj.GetUID(), *s.latest)
 	}
 	res := ctrl.Result{RequeueAfter: o.requeueAfter}
-	if !s.urgent {
+	switch {
+	case o.held:
+		// Its token is held for it: come back on time, before work that is only ready.
+		res.Priority = new(heldPriority)
+	case !s.urgent:
 		res.Priority = new(handler.LowPriority)
 	}
 	if s.latest == nil || s.latest.ID == "" || statusChanged(s.obj, s.beforeUpdate) {

@@ -66,6 +66,8 @@ type outcome struct {
 	// budget: the reconcile waits only for its key's budget. The conditions stay as
 	// they were, nothing is sent, and the object comes back when its token is due.
 	budget bool
+	// held: the budget holds the object's token at requeueAfter.
+	held bool
 	// refused: the API refused this very spec; only a change of it is worth another try.
 	refused bool
 	// requeueAfter brings the object back then; zero waits for a watch event.
@@ -96,7 +98,7 @@ func outcomeOf(err error) outcome {
 	if held, ok := errors.AsType[*wassist.RateLimitedError](err); ok {
 		// The budget said when: at the token it holds for the object, or spread over
 		// the key's backlog (see wassist.Turn).
-		return outcome{budget: true, requeueAfter: max(held.RetryAfter, time.Millisecond)}
+		return outcome{budget: true, held: held.Held, requeueAfter: max(held.RetryAfter, time.Millisecond)}
 	}
 	if _, ok := errors.AsType[*refusedError](err); ok {
 		return outcome{reason: wassistv1alpha1.ReasonInvalidSpec, message: msg, refused: true}

@@ -33,8 +33,11 @@ func TestEveryErrorClassMapsToItsConditionEventAndRequeue(t *testing.T) {
 		{name: "a write conditional on a stale cache", err: &staleError{err: conflict},
 			want: outcome{stale: true, requeueAfter: staleRetry}},
 		{name: "a token held for the object by its key's budget",
-			err:  &wassist.RateLimitedError{Endpoint: "POST /agents/", RetryAfter: 630 * time.Millisecond},
-			want: outcome{budget: true, requeueAfter: 630 * time.Millisecond}},
+			err:  &wassist.RateLimitedError{Endpoint: "POST /agents/", RetryAfter: 630 * time.Millisecond, Held: true},
+			want: outcome{budget: true, held: true, requeueAfter: 630 * time.Millisecond}},
+		{name: "background work sent away by its key's budget, without a token",
+			err:  &wassist.RateLimitedError{Endpoint: "PATCH /agents/{id}/", RetryAfter: 4 * time.Second},
+			want: outcome{budget: true, requeueAfter: 4 * time.Second}},
 		{name: "a waiting reference", err: &WaitingError{Reason: wassistv1alpha1.ReasonHandoffAgentPending, Message: "waiting", Retry: time.Minute},
 			want: outcome{reason: wassistv1alpha1.ReasonHandoffAgentPending, message: "waiting", requeueAfter: time.Minute}},
 		{name: "a Secret that is missing", err: &CredentialsError{Reason: wassistv1alpha1.ReasonSecretNotFound, Message: "Secret \"k\" not found"},
@@ -62,7 +65,7 @@ func TestEveryErrorClassMapsToItsConditionEventAndRequeue(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			got := outcomeOf(c.err)
 			if got.reason != c.want.reason || got.warn != c.want.warn || got.stale != c.want.stale ||
-				got.budget != c.want.budget || got.refused != c.want.refused {
+				got.budget != c.want.budget || got.held != c.want.held || got.refused != c.want.refused {
 				t.Fatalf("outcome %+v, want %+v", got, c.want)
 			}
 			if c.want.message != "" && got.message != c.want.message {
