@@ -58,7 +58,15 @@ func (e *agentExternal) Create(ctx context.Context, marker string, d managed.Des
 // Update PATCHes the remote agent when it differs from the spec, sending every list
 // whole, and then shares and unshares it as spec.sharedWith says.
 func (e *agentExternal) Update(ctx context.Context, obs managed.Observation, d managed.Desired) (managed.Observation, error) {
-	remote, _ := obs.Remote.(*wassist.Agent)
+	remote, ok := obs.Remote.(*wassist.Agent)
+	if !ok || remote == nil {
+		// Every observation of an existing agent carries it; read it rather than guess.
+		observed, err := e.Observe(ctx, obs.ID, d)
+		if err != nil || !observed.Exists {
+			return observed, err
+		}
+		remote = observed.Remote.(*wassist.Agent)
+	}
 	want, _ := d.View.(agentView)
 	if !want.equal(remoteView(remote)) {
 		patched, err := e.api.UpdateAgent(ctx, remote.ID, want.update(remote))
