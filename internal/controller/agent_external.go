@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/tools/events"
@@ -62,8 +63,11 @@ func (e *agentExternal) Update(ctx context.Context, obs managed.Observation, d m
 	if !ok || remote == nil {
 		// Every observation of an existing agent carries it; read it rather than guess.
 		observed, err := e.Observe(ctx, obs.ID, d)
-		if err != nil || !observed.Exists {
+		if err != nil {
 			return observed, err
+		}
+		if !observed.Exists {
+			return observed, fmt.Errorf("remote agent %s vanished before its update", obs.ID)
 		}
 		remote = observed.Remote.(*wassist.Agent)
 	}
