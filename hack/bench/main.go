@@ -67,7 +67,8 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.keys, "keys", 1,
 		"API keys, each in its own Secret; more than one measures how they share the manager at the real budget (see docs/benchmarks.md).")
 	flag.StringVar(&o.keyOrder, "key-order", "grouped",
-		"With --keys: create the agents key by key (grouped: all of the first key's, then the next key's) or in turns (one of each key, then the next).")
+		"With --keys: create the agents key by key (grouped: all of one key's, then the next key's) "+
+			"or in turns (one of each key, then the next).")
 	flag.IntVar(&o.rate, "rate", 6000,
 		"Requests per minute per API key, for the simulator and the manager alike (default 100 with --keys).")
 	flag.DurationVar(&o.syncPeriod, "sync-period", time.Minute,
