@@ -242,6 +242,25 @@ func agentSpecs() {
 			Expect(t.requests(http.MethodPost, "/agents/")).To(BeZero())
 		})
 
+		It("deletes what a create interrupted before the id was stored made, without adopting it first", func() {
+			t := newTenant()
+			agent := t.agent("interrupted-then-deleted")
+			agent.Annotations = map[string]string{wassistv1alpha1.AnnotationPaused: "true",
+				wassistv1alpha1.AnnotationCreatePending: time.Now().UTC().Format(time.RFC3339)}
+			agent.Finalizers = []string{wassistv1alpha1.Finalizer}
+			Expect(k8sClient.Create(ctx, agent)).To(Succeed())
+			sim.SeedAgent(t.key, wassisttest.Agent{Name: "wassist-operator-pending-" + string(agent.UID)})
+			Expect(k8sClient.Delete(ctx, agent)).To(Succeed())
+
+			update(agent, func(a *wassistv1alpha1.WassistAgent) { delete(a.Annotations, wassistv1alpha1.AnnotationPaused) })
+			Eventually(func() bool { return apierrors.IsNotFound(k8sClient.Get(ctx, client.ObjectKeyFromObject(agent), agent)) }).
+				WithTimeout(timeout).Should(BeTrue())
+			Expect(t.remoteAgents()).To(BeEmpty())
+			Expect(t.requests(http.MethodPost, "/agents/")).To(BeZero())
+			Expect(eventReasons(agent)()).To(ContainElement("Deleted"))
+			Expect(eventReasons(agent)()).NotTo(ContainElement("Recovered"))
+		})
+
 		It("stops with CreateAmbiguous when several agents carry its marker", func() {
 			t := newTenant()
 			agent := t.agent("ambiguous")
