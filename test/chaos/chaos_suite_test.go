@@ -53,7 +53,7 @@ import (
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 )
 
-// The size and shape of a run. The defaults are issue 8's numbers; CI runs them.
+// The size and shape of a run. The defaults are those of docs/chaos.md (The storm); CI runs them.
 var (
 	seedFlag        = flag.Int64("chaos.seed", 0, "seed of the run (objects, edits, deletes, kill moments, faults); 0 picks one")
 	agentsFlag      = flag.Int("chaos.agents", 200, "WassistAgents, spread over the three namespaces")

@@ -59,9 +59,9 @@ func schedule(storm time.Duration, restarts, edits, deletes, deployments int) []
 	return events
 }
 
-// injectStormFaults makes the API fail the way issue 8 asks: 5xx and dropped connections
-// on any request, and creates whose answer is lost after the agent was made. The 429
-// bursts come as storm events.
+// injectStormFaults makes the API fail as docs/chaos.md ("The storm") describes: 5xx and
+// dropped connections on any request, and creates whose answer is lost after the agent was
+// made. The 429 bursts come as storm events.
 func injectStormFaults() {
 	sim.inject(wassisttest.Fault{Kind: wassisttest.FaultError, Probability: *errorRateFlag, Status: http.StatusServiceUnavailable})
 	sim.inject(wassisttest.Fault{Kind: wassisttest.FaultDrop, Probability: *dropRateFlag})
