@@ -96,4 +96,6 @@ const (
 	ReasonHandoffAgentPending = "HandoffAgentPending"
 	ReasonAgentNotReady       = "AgentNotReady"
 	ReasonConflict            = "Conflict"
+	// ReasonWaitingForBudget: a new resource waits for its API key's turn (Ready Unknown).
+	ReasonWaitingForBudget = "WaitingForBudget"
 )

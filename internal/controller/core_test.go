@@ -40,6 +40,20 @@ func coreSpecs() {
 		Expect(t.requests(http.MethodPatch, "/agents/{id}/")).To(Equal(2), "the create's PATCH and the change's")
 	})
 
+	It("says Ready=Unknown, WaitingForBudget, without an event, while a new resource waits for its key's budget", func() {
+		t := newTenant()
+		api, err := pool.For(t.key)
+		Expect(err).NotTo(HaveOccurred())
+		api.Budget().BlockFor(3 * time.Second)
+		agent := t.agent("newcomer")
+		Expect(k8sClient.Create(ctx, agent)).To(Succeed())
+		Eventually(readyIgnoringGeneration(agent)).WithTimeout(timeout).WithPolling(50 * time.Millisecond).
+			Should(Equal("Unknown/" + wassistv1alpha1.ReasonWaitingForBudget))
+		Expect(t.requests()).To(BeZero())
+		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal(ready))
+		Expect(eventReasons(agent)()).To(ConsistOf("Created"))
+	})
+
 	It("resumes a create held by its key's budget where it stopped: no extra request, one Created event per agent", func() {
 		t := newTenant()
 		const n = 20 // four times the burst: most creates and PATCHes wait for a token

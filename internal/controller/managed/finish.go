@@ -97,11 +97,22 @@ func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcom
 	case !s.urgent:
 		res.Priority = new(handler.LowPriority)
 	}
-	if s.latest == nil || s.latest.ID == "" || statusChanged(s.obj, s.beforeUpdate) {
+	first := meta.FindStatusCondition(s.obj.GetConditions(), wassistv1alpha1.ConditionReady) == nil
+	if first {
+		// A new resource says what it waits for, once; one with conditions keeps them.
+		for _, typ := range []string{wassistv1alpha1.ConditionReady, wassistv1alpha1.ConditionSynced} {
+			r.setCondition(s.obj, typ, metav1.ConditionUnknown, wassistv1alpha1.ReasonWaitingForBudget, budgetWaitMessage)
+		}
+	}
+	if first || s.latest == nil || s.latest.ID == "" || statusChanged(s.obj, s.beforeUpdate) {
 		return res, r.patchStatus(ctx, s.obj, s.base)
 	}
 	return res, nil
 }
+
+const budgetWaitMessage = "waiting for a turn of its API key's request budget, which every resource using the key " +
+	"shares; nothing has failed, the request goes out when its turn comes"
+
 
 // statusChanged says whether obj's status differs from before's (false when there is no
 // before). Every kind's type has its status in a field named Status, as kubebuilder lays
