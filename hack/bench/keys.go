@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -9,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -146,42 +146,24 @@ func manyKeysAgents(tenants []tenant, n int, order string) []*wassistv1alpha1.Wa
 // measureManyKeys creates every key's agents at once and waits until all are Ready; the
 // requests the simulator saw until then, by key, are the cost of converging.
 func measureManyKeys(ctx context.Context, o options, s *stack, tenants []tenant, n int, res *manyKeysResult) error {
-	metrics0, err := scrapeMetrics(ctx, s.metricsAddr)
+	w, err := startWave(ctx, s, manyKeysAgents(tenants, n, o.keyOrder))
 	if err != nil {
 		return err
 	}
-	busy0, total0 := machineCPU()
-	self0 := cpuSeconds(os.Getpid())
-	start := time.Now()
-	created := make(chan error, 1) // buffered: the creates never wait for the reader
-	var submitted time.Duration
-	var creating sync.WaitGroup
-	creating.Go(func() {
-		err := createAgents(ctx, s.c, manyKeysAgents(tenants, n, o.keyOrder))
-		submitted = time.Since(start)
-		created <- err
-	})
-	series, keyReady, took, err := waitReadyByKey(ctx, s.watched, len(tenants), n, start, o, created)
-	creating.Wait()
-	if err != nil {
-		return err
-	}
-	busy1, total1 := machineCPU()
-	res.MachineBusyPct = round(100*float64(busy1-busy0)/float64(max(total1-total0, 1)), 1)
-	res.BenchCPUS = round(cpuSeconds(os.Getpid())-self0, 2)
-	metrics1, err := scrapeMetrics(ctx, s.metricsAddr)
-	if err != nil {
-		return err
-	}
+	series, keyReady, took, err := waitReadyByKey(ctx, s.watched, len(tenants), n, w.start, o, w.created)
 	agents := len(tenants) * n
-	res.Manager = convergenceMetrics(metrics0, metrics1, agents)
+	figures, finishErr := w.finish(ctx, s, agents)
+	if err = cmp.Or(err, finishErr); err != nil {
+		return err
+	}
+	res.MachineBusyPct, res.BenchCPUS, res.CreateSubmitS, res.Manager =
+		figures.machineBusyPct, figures.benchCPUS, figures.createSubmitS, figures.manager
 	reqs, err := s.sim.Requests(ctx)
 	if err != nil {
 		return err
 	}
 	res.Series = series
 	res.ConvergeS = round(took.Seconds(), 2)
-	res.CreateSubmitS = round(submitted.Seconds(), 2)
 	res.IdealS = idealManyKeys(n, o.rate)
 	res.Ratio = round(res.ConvergeS/res.IdealS, 2)
 	res.ConvergeRequests = len(reqs)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -43,44 +44,79 @@ type sample struct {
 	Ready int     `json:"ready"`
 }
 
+// wave is a batch of agents created at once, and what is measured around it the same way
+// in both modes: the manager's counters, the machine's and the benchmark's CPU, and how
+// long the creates took to submit.
+type wave struct {
+	metrics0      metricSeries
+	busy0, total0 int64
+	self0         float64
+	start         time.Time
+	created       chan error // buffered: the creates never wait for the reader
+	submitted     time.Duration
+	creating      sync.WaitGroup
+}
+
+// startWave creates agents from 16 parallel clients, in the background.
+func startWave(ctx context.Context, s *stack, agents []*wassistv1alpha1.WassistAgent) (*wave, error) {
+	metrics0, err := scrapeMetrics(ctx, s.metricsAddr)
+	if err != nil {
+		return nil, err
+	}
+	w := &wave{metrics0: metrics0, self0: cpuSeconds(os.Getpid()), created: make(chan error, 1)}
+	w.busy0, w.total0 = machineCPU()
+	w.start = time.Now()
+	w.creating.Go(func() {
+		err := createAgents(ctx, s.c, agents)
+		w.submitted = time.Since(w.start)
+		w.created <- err
+	})
+	return w, nil
+}
+
+// waveFigures are the figures of a wave, once every agent was Ready.
+type waveFigures struct {
+	machineBusyPct, benchCPUS, createSubmitS float64
+	manager                                  managerMetrics
+}
+
+// finish waits for the creates to be submitted and reads the figures of the wave of n agents.
+func (w *wave) finish(ctx context.Context, s *stack, n int) (waveFigures, error) {
+	w.creating.Wait()
+	busy1, total1 := machineCPU()
+	f := waveFigures{
+		machineBusyPct: round(100*float64(busy1-w.busy0)/float64(max(total1-w.total0, 1)), 1),
+		benchCPUS:      round(cpuSeconds(os.Getpid())-w.self0, 2),
+		createSubmitS:  round(w.submitted.Seconds(), 2),
+	}
+	metrics1, err := scrapeMetrics(ctx, s.metricsAddr)
+	if err != nil {
+		return f, err
+	}
+	f.manager = convergenceMetrics(w.metrics0, metrics1, n)
+	return f, nil
+}
+
 // measureConvergence creates N agents at once and waits until all are Ready; the requests
 // the simulator saw until then are the cost of converging.
 func measureConvergence(ctx context.Context, o options, s *stack, n int, res *result) error {
-	metrics0, err := scrapeMetrics(ctx, s.metricsAddr)
+	w, err := startWave(ctx, s, newAgents(agentNames("agent", n), batchInitial, secretName))
 	if err != nil {
 		return err
 	}
-	busy0, total0 := machineCPU()
-	self0 := cpuSeconds(os.Getpid())
-	start := time.Now()
-	created := make(chan error, 1) // buffered: the creates never wait for the reader
-	var submitted time.Duration
-	var creating sync.WaitGroup
-	creating.Go(func() {
-		err := createAgents(ctx, s.c, newAgents(agentNames("agent", n), batchInitial, secretName))
-		submitted = time.Since(start)
-		created <- err
-	})
-	series, took, err := waitReady(ctx, s.watched, batchInitial, n, start, o, created)
-	creating.Wait()
-	if err != nil {
+	series, took, err := waitReady(ctx, s.watched, batchInitial, n, w.start, o, w.created)
+	figures, finishErr := w.finish(ctx, s, n)
+	if err = cmp.Or(err, finishErr); err != nil {
 		return err
 	}
-	busy1, total1 := machineCPU()
-	res.MachineBusyPct = round(100*float64(busy1-busy0)/float64(max(total1-total0, 1)), 1)
-	res.BenchCPUS = round(cpuSeconds(os.Getpid())-self0, 2)
-	metrics1, err := scrapeMetrics(ctx, s.metricsAddr)
-	if err != nil {
-		return err
-	}
-	res.Manager = convergenceMetrics(metrics0, metrics1, n)
+	res.MachineBusyPct, res.BenchCPUS, res.CreateSubmitS, res.Manager =
+		figures.machineBusyPct, figures.benchCPUS, figures.createSubmitS, figures.manager
 	reqs, err := s.sim.RequestsFor(ctx, benchKey)
 	if err != nil {
 		return err
 	}
 	res.Series = series
 	res.ConvergeS = round(took.Seconds(), 2)
-	res.CreateSubmitS = round(submitted.Seconds(), 2)
 	// The ideal is the minimum work (a POST and a PATCH per agent) at the budget's rate.
 	res.IdealS = round(float64(2*n)/(float64(o.rate)/60), 2)
 	res.Ratio = round(res.ConvergeS/res.IdealS, 2)
