@@ -112,5 +112,5 @@ func (e *agentExternal) report(remote *wassist.Agent) {
 }
 
 func (e *agentExternal) event(eventType, reason, note string, args ...any) {
-	emit(e.recorder, e.agent, eventType, reason, note, args...)
+	managed.Emit(e.recorder, e.agent, eventType, reason, note, args...)
 }

@@ -9,7 +9,6 @@ import (
 	. "github.com/onsi/gomega"
 
 	corev1 "k8s.io/api/core/v1"
-	eventsv1 "k8s.io/api/events/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -121,15 +120,5 @@ func readyIgnoringGeneration(agent *wassistv1alpha1.WassistAgent) func() string 
 
 // warnings lists the reasons of the Warning events about obj.
 func warnings(obj client.Object) func() []string {
-	return func() []string {
-		list := &eventsv1.EventList{}
-		Expect(k8sClient.List(ctx, list, client.InNamespace(obj.GetNamespace()))).To(Succeed())
-		var reasons []string
-		for _, e := range list.Items {
-			if e.Regarding.Name == obj.GetName() && e.Type == corev1.EventTypeWarning {
-				reasons = append(reasons, e.Reason)
-			}
-		}
-		return reasons
-	}
+	return eventReasonsOfType(obj, corev1.EventTypeWarning)
 }

@@ -134,7 +134,9 @@ func (k *keyring) client(ctx context.Context, obj client.Object, ref wassistv1al
 	deleting bool, noun string) (*wassist.Client, error) {
 	api, keyID, err := apiClient(ctx, k.secrets, k.pool, obj.GetNamespace(), ref)
 	if err == nil {
-		k.keyIDs.Store(obj.GetUID(), keyID)
+		if last, ok := k.keyIDs.Load(obj.GetUID()); !ok || last != keyID {
+			k.keyIDs.Store(obj.GetUID(), keyID) // a write only when the key changed
+		}
 		return api, nil
 	}
 	if _, missing := errors.AsType[*managed.CredentialsError](err); !missing || !deleting {

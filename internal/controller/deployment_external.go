@@ -90,5 +90,5 @@ func (e *deploymentExternal) Create(context.Context, string, managed.Desired) (m
 func (e *deploymentExternal) Delete(context.Context, string) error { return nil }
 
 func (e *deploymentExternal) event(eventType, reason, note string, args ...any) {
-	emit(e.recorder, e.dep, eventType, reason, note, args...)
+	managed.Emit(e.recorder, e.dep, eventType, reason, note, args...)
 }

@@ -53,14 +53,14 @@ func (k *deploymentKind) Desired(ctx context.Context, dep *wassistv1alpha1.Wassi
 
 func (k *deploymentKind) Connect(ctx context.Context, dep *wassistv1alpha1.WassistDeployment,
 	d *managed.Desired) (managed.External, error) {
-	view, ok := deploymentView{}, d != nil
-	if ok {
-		view, ok = d.View.(deploymentView)
+	// The key is the one Desired resolved; a deletion (no Desired) has only its own.
+	var keyRef wassistv1alpha1.SecretKeySelector
+	if d != nil {
+		keyRef = d.View.(deploymentView).keyRef
+	} else if dep.Spec.APIKeySecretRef != nil {
+		keyRef = *dep.Spec.APIKeySecretRef
 	}
-	if !ok && dep.Spec.APIKeySecretRef != nil {
-		view.keyRef = *dep.Spec.APIKeySecretRef
-	}
-	api, err := k.keys.client(ctx, dep, view.keyRef, d == nil, "number")
+	api, err := k.keys.client(ctx, dep, keyRef, d == nil, "number")
 	if err != nil {
 		return nil, err
 	}

@@ -110,13 +110,16 @@ func readyReason(agent *wassistv1alpha1.WassistAgent) func() string {
 }
 
 // eventReasons lists the reasons of the events about obj.
-func eventReasons(obj client.Object) func() []string {
+func eventReasons(obj client.Object) func() []string { return eventReasonsOfType(obj, "") }
+
+// eventReasonsOfType lists the reasons of the events of a type ("" for any) about obj.
+func eventReasonsOfType(obj client.Object, eventType string) func() []string {
 	return func() []string {
 		list := &eventsv1.EventList{}
 		Expect(k8sClient.List(ctx, list, client.InNamespace(obj.GetNamespace()))).To(Succeed())
 		var reasons []string
 		for _, e := range list.Items {
-			if e.Regarding.Name == obj.GetName() {
+			if e.Regarding.Name == obj.GetName() && (eventType == "" || e.Type == eventType) {
 				reasons = append(reasons, e.Reason)
 			}
 		}

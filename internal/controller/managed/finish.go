@@ -113,7 +113,6 @@ func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcom
 const budgetWaitMessage = "waiting for a turn of its API key's request budget, which every resource using the key " +
 	"shares; nothing has failed, the request goes out when its turn comes"
 
-
 // statusChanged says whether obj's status differs from before's (false when there is no
 // before). Every kind's type has its status in a field named Status, as kubebuilder lays
 // it out; comparing the fields spares the marshalling of a merge patch.

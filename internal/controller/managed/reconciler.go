@@ -282,7 +282,13 @@ func (r *Reconciler[O]) remoteName(obj O) string {
 }
 
 func (r *Reconciler[O]) event(obj client.Object, eventType, reason, note string, args ...any) {
-	if r.Recorder != nil {
-		r.Recorder.Eventf(obj, nil, eventType, reason, reason, note, args...)
+	Emit(r.Recorder, obj, eventType, reason, note, args...)
+}
+
+// Emit sends an event about obj, for the core and the kinds alike; the action is the
+// reason, as kubectl shows it.
+func Emit(rec events.EventRecorder, obj client.Object, eventType, reason, note string, args ...any) {
+	if rec != nil {
+		rec.Eventf(obj, nil, eventType, reason, reason, note, args...)
 	}
 }
