@@ -49,9 +49,9 @@ type AgentReference struct {
 type DeletionPolicy string
 
 const (
-	// DeletionPolicyDelete deletes the remote agent with the resource.
+	// DeletionPolicyDelete deletes the remote agent (or unroutes the number) with the resource.
 	DeletionPolicyDelete DeletionPolicy = "Delete"
-	// DeletionPolicyOrphan leaves the remote agent in place when the resource is deleted.
+	// DeletionPolicyOrphan leaves the remote object in place when the resource is deleted.
 	DeletionPolicyOrphan DeletionPolicy = "Orphan"
 )
 
@@ -66,7 +66,8 @@ const (
 	// id is persisted; a reconcile that finds it without an id recovers by marker.
 	AnnotationCreatePending = "wassist.app/create-pending"
 
-	// Finalizer holds a resource until its remote agent is deleted (or orphaned).
+	// Finalizer holds a resource until its remote agent is deleted or its number
+	// unrouted (or either orphaned).
 	Finalizer = "wassist.app/finalizer"
 )
 
@@ -96,6 +97,12 @@ const (
 	ReasonHandoffAgentPending = "HandoffAgentPending"
 	ReasonAgentNotReady       = "AgentNotReady"
 	ReasonConflict            = "Conflict"
+	// ReasonAlreadyManaged: an older resource manages the same remote object; this one
+	// sends nothing until that one is deleted.
+	ReasonAlreadyManaged = "AlreadyManaged"
+	// ReasonIdentityChanged: the agent-id annotation names another agent than the one
+	// the resource manages; the change is refused.
+	ReasonIdentityChanged = "IdentityChanged"
 	// ReasonWaitingForBudget: a new resource waits for its API key's turn (Ready Unknown).
 	ReasonWaitingForBudget = "WaitingForBudget"
 )

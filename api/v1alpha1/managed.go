@@ -86,5 +86,5 @@ func (d *WassistDeployment) GetRemoteID() string { return d.Status.PhoneNumberID
 // SetRemoteID sets status.phoneNumberID.
 func (d *WassistDeployment) SetRemoteID(id string) { d.Status.PhoneNumberID = id }
 
-// GetDeletionPolicy is Orphan: deleting a deployment leaves the number as it is.
-func (d *WassistDeployment) GetDeletionPolicy() DeletionPolicy { return DeletionPolicyOrphan }
+// GetDeletionPolicy returns spec.deletionPolicy.
+func (d *WassistDeployment) GetDeletionPolicy() DeletionPolicy { return d.Spec.DeletionPolicy }

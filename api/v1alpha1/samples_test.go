@@ -109,7 +109,8 @@ var _ = Describe("The samples in config/samples", func() {
 					Expect(field(firstItem(got, "memoryKeys"), "type")).To(Equal("string"))
 				}
 			case "WassistDeployment":
-				Expect(field(got, "spec", "applyToExisting")).To(BeFalse())
+				Expect(field(got, "spec", "applyToExisting")).To(BeTrue())
+				Expect(field(got, "spec", "deletionPolicy")).To(Equal("Delete"))
 			}
 		}
 	})

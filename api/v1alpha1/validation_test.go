@@ -275,7 +275,23 @@ var _ = Describe("Admission of invalid manifests", func() {
 		Entry("an agentRef name over 253 characters", "WassistDeployment",
 			deploymentSpec("agentRef: {name: "+strings.Repeat("a", 254)+"}", byNumber),
 			"spec.agentRef.name: Too long: may not be more than 253"),
+		Entry("an unknown deployment deletion policy", "WassistDeployment",
+			deploymentSpec(byRef, byNumber+"\ndeletionPolicy: Retain"),
+			"spec.deletionPolicy: Unsupported value", `"Delete", "Orphan"`),
 	)
+
+	It("rejects an agent that hands off to itself, and accepts one that hands off to another", func() {
+		self := manifest("WassistAgent", agentSpec(`handoffTools: [{agentRef: {name: sales}, description: d}]`))
+		self.SetGenerateName("")
+		self.SetName("sales")
+		err := k8sClient.Create(ctx, self)
+		Expect(apierrors.IsInvalid(err)).To(BeTrue(), "want an Invalid error, got: %v", err)
+		Expect(err.Error()).To(ContainSubstring("an agent cannot hand off to itself"))
+
+		self.SetName("after-sales")
+		Expect(k8sClient.Create(ctx, self)).To(Succeed())
+		Expect(k8sClient.Delete(ctx, self)).To(Succeed())
+	})
 })
 
 // flowList is a YAML flow list of n entries.

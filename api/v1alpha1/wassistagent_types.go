@@ -122,7 +122,8 @@ type WassistAgentSpec struct {
 	SharedWith []string `json:"sharedWith,omitempty"`
 
 	// deletionPolicy says whether deleting this resource deletes the remote agent
-	// (Delete) or leaves it in place (Orphan).
+	// (Delete) or leaves it in place (Orphan). Either way, an agent another
+	// WassistAgent also names is left in place for it.
 	// +kubebuilder:default=Delete
 	// +optional
 	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
@@ -350,9 +351,9 @@ type WassistAgentStatus struct {
 	// +optional
 	AppliedHash string `json:"appliedHash,omitempty"`
 
-	// sharedWith are the numbers the operator has shared the agent with. Wassist has no
-	// documented way to list sharings, so this is how a number removed from the spec is
-	// known to need an unshare.
+	// sharedWith are the numbers the remote agent was last seen shared with (every agent
+	// read returns its sharings); a share removed or added outside the operator is drift,
+	// repaired like any other.
 	// +listType=set
 	// +optional
 	SharedWith []string `json:"sharedWith,omitempty"`
@@ -368,7 +369,10 @@ type WassistAgentStatus struct {
 
 // WassistAgent is a Wassist WhatsApp agent managed as code: the operator creates it
 // through the Wassist API, keeps it equal to the spec, and deletes it with the resource
-// unless deletionPolicy is Orphan.
+// unless deletionPolicy is Orphan. A remote agent is managed by one WassistAgent at a
+// time: a newer resource that names an agent id already managed waits with
+// AlreadyManaged, sends nothing, and takes over when the owner is deleted.
+// +kubebuilder:validation:XValidation:rule="!has(self.spec.handoffTools) || self.spec.handoffTools.all(h, !has(h.agentRef) || h.agentRef.name != self.metadata.name)",message="an agent cannot hand off to itself"
 type WassistAgent struct {
 	metav1.TypeMeta `json:",inline"`
 

@@ -24,9 +24,9 @@ import (
 // WassistDeploymentSpec says which agent answers on which WhatsApp number.
 //
 // The agent is named by agentRef or agentID (exactly one); the number by phoneNumber,
-// or by whatsappAccountID together with phoneNumberID (exactly one form).
-// Wassist has no documented way to disconnect an agent from a number: deleting a
-// WassistDeployment stops the operator managing the number and leaves the agent live on it.
+// or by whatsappAccountID together with phoneNumberID (exactly one form). A number is
+// managed by one WassistDeployment at a time, however it is written: the oldest claim
+// wins, and a newer one waits with AlreadyManaged until the owner is deleted.
 // +kubebuilder:validation:XValidation:rule="has(self.agentRef) != has(self.agentID)",message="exactly one of agentRef or agentID must be set"
 // +kubebuilder:validation:XValidation:rule="has(self.phoneNumber) != (has(self.whatsappAccountID) || has(self.phoneNumberID))",message="exactly one of phoneNumber or whatsappAccountID with phoneNumberID must be set"
 // +kubebuilder:validation:XValidation:rule="has(self.whatsappAccountID) == has(self.phoneNumberID)",message="whatsappAccountID and phoneNumberID must be set together"
@@ -64,11 +64,22 @@ type WassistDeploymentSpec struct {
 	// +optional
 	PhoneNumberID string `json:"phoneNumberID,omitempty"`
 
-	// applyToExisting moves conversations already running on the number to the agent
-	// (and clears their in-flight session); false leaves them with their current agent.
-	// +kubebuilder:default=false
+	// applyToExisting moves conversations already running on the number to the new
+	// routing (and clears their in-flight session); false leaves running conversations
+	// where they are. It defaults to true, as the Wassist API does when it is not sent.
+	// The same choice applies when the deployment is deleted and the number unrouted.
+	// +kubebuilder:default=true
 	// +optional
-	ApplyToExisting bool `json:"applyToExisting,omitempty"`
+	ApplyToExisting *bool `json:"applyToExisting,omitempty"`
+
+	// deletionPolicy says what deleting this resource does to the number: Delete (the
+	// default) takes the agent off it (POST /phone-numbers/{number}/unsubscribe/, which
+	// clears its routing), Orphan leaves the agent answering on it. When another
+	// WassistDeployment claims the same number, that one takes it over instead and the
+	// number is not unrouted.
+	// +kubebuilder:default=Delete
+	// +optional
+	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
 
 	// apiKeySecretRef names the Secret, in this namespace, holding the Wassist API key.
 	// Optional with agentRef (the agent's Secret is used), required with agentID.
@@ -85,6 +96,12 @@ type WassistDeploymentStatus struct {
 	// phoneNumberID is the Wassist id of the number the agent is deployed on.
 	// +optional
 	PhoneNumberID string `json:"phoneNumberID,omitempty"`
+
+	// phoneNumber is the number the deployment routes, as E.164 digits: the spec's, or
+	// the one a whatsappAccountID/phoneNumberID pair was found to name. It is how two
+	// deployments that write one number differently are known to claim the same one.
+	// +optional
+	PhoneNumber string `json:"phoneNumber,omitempty"`
 
 	// observedGeneration is the metadata.generation the status describes.
 	// +optional
@@ -112,7 +129,7 @@ type WassistDeploymentStatus struct {
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=wdeploy,categories=wassist
 // +kubebuilder:printcolumn:name="Agent",type=string,JSONPath=`.status.agentID`
-// +kubebuilder:printcolumn:name="Number",type=string,JSONPath=`.spec.phoneNumber`
+// +kubebuilder:printcolumn:name="Number",type=string,JSONPath=`.status.phoneNumber`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`

@@ -415,6 +415,11 @@ func (in *WassistDeploymentSpec) DeepCopyInto(out *WassistDeploymentSpec) {
 		*out = new(AgentReference)
 		**out = **in
 	}
+	if in.ApplyToExisting != nil {
+		in, out := &in.ApplyToExisting, &out.ApplyToExisting
+		*out = new(bool)
+		**out = **in
+	}
 	if in.APIKeySecretRef != nil {
 		in, out := &in.APIKeySecretRef, &out.APIKeySecretRef
 		*out = new(SecretKeySelector)

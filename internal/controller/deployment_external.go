@@ -7,6 +7,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/ptr"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
@@ -57,7 +58,7 @@ func (e *deploymentExternal) observation(n numberState, d managed.Desired) manag
 func (e *deploymentExternal) Update(ctx context.Context, obs managed.Observation, d managed.Desired) (managed.Observation, error) {
 	view, _ := d.View.(deploymentView)
 	before, _ := obs.Remote.(numberState)
-	if err := e.target.deploy(ctx, e.api, view.agentID, e.dep.Spec.ApplyToExisting); err != nil {
+	if err := e.target.deploy(ctx, e.api, view.agentID, ptr.Deref(e.dep.Spec.ApplyToExisting, true)); err != nil {
 		return obs, err
 	}
 	if e.dep.Status.AgentID == view.agentID && before.serving != "" {
