@@ -61,6 +61,10 @@ var (
 	restartsFlag    = flag.Int("chaos.restarts", 5, "SIGKILLs (each followed by a restart) of the manager during the storm")
 	editsFlag       = flag.Int("chaos.edits", 0, "spec edits during the storm; 0 means a quarter of the resources")
 	deletesFlag     = flag.Int("chaos.deletes", 0, "agent deletions during the storm; 0 means an eighth of the agents")
+	claimsFlag      = flag.Int("chaos.claims", 0, "second WassistAgents naming an owned agent id; 0 means a twentieth of the agents")
+	replacesFlag    = flag.Int("chaos.replaces", 0, "agent-id annotations removed by a replace; 0 means a twentieth of the agents")
+	pairsFlag       = flag.Int("chaos.handoff-pairs", 4, "pairs of agents handing off to each other, half of them made during the storm")
+	depDeletesFlag  = flag.Int("chaos.deployment-deletes", 0, "deployment deletions during the storm; 0 means a fifth of the deployments")
 	stormFlag       = flag.Duration("chaos.storm", 90*time.Second, "how long the storm lasts; its events are spread over it")
 	rateFlag        = flag.Int("chaos.rate-limit", 300, "requests per minute per key, for the simulator and the manager alike")
 	syncFlag        = flag.Duration("chaos.sync-period", time.Minute, "the manager's --sync-period")
@@ -68,7 +72,7 @@ var (
 	dropRateFlag    = flag.Float64("chaos.drop-rate", 0.05, "probability of a dropped connection on any request during the storm")
 	loseRateFlag    = flag.Float64("chaos.lose-rate", 0.20, "probability that a create's answer is lost after the agent was made")
 	convergeFlag    = flag.Duration("chaos.converge-timeout", 6*time.Minute, "how long the operator may take to heal after the storm")
-	leaderElectFlag = flag.Bool("chaos.leader-elect", false, "run the manager with leader election (each restart then waits for the lease)")
+	leaderElectFlag = flag.Bool("chaos.leader-elect", true, "run two manager replicas with leader election; each SIGKILL hits the leader")
 	managerBinFlag  = flag.String("chaos.manager-bin", "", "test this manager binary instead of one built from ./cmd")
 )
 
@@ -93,7 +97,6 @@ var (
 	rng       *rand.Rand
 	keys      map[string]string // API key by namespace
 	sim       *simulator
-	manager   *process
 	metricsOK string // a token allowed to read /metrics
 )
 
@@ -170,9 +173,7 @@ var _ = BeforeSuite(func() {
 })
 
 var _ = AfterSuite(func() {
-	if manager != nil {
-		manager.Stop()
-	}
+	stopFleet()
 	if cancel != nil {
 		cancel()
 	}
@@ -180,6 +181,28 @@ var _ = AfterSuite(func() {
 		Expect(testEnv.Stop()).To(Succeed())
 	}
 })
+
+// stormPlanFromFlags sizes the storm; a count left at 0 is a share of the resources.
+func stormPlanFromFlags() stormPlan {
+	orShare := func(n, share int) int {
+		if n == 0 {
+			return share
+		}
+		return n
+	}
+	return stormPlan{
+		storm:             *stormFlag,
+		restarts:          *restartsFlag,
+		edits:             orShare(*editsFlag, (*agentsFlag+*deploymentsFlag)/4),
+		deletes:           orShare(*deletesFlag, *agentsFlag/8),
+		deployments:       *deploymentsFlag,
+		claims:            orShare(*claimsFlag, *agentsFlag/20),
+		replaces:          orShare(*replacesFlag, *agentsFlag/20),
+		firstStormPair:    *pairsFlag / 2,
+		stormPairs:        *pairsFlag - *pairsFlag/2,
+		deploymentDeletes: orShare(*depDeletesFlag, *deploymentsFlag/5),
+	}
+}
 
 // newAPIKey makes a long key that cannot occur by accident in anything the operator
 // writes, so that a single hit in the hygiene check is a leak.

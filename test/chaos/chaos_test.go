@@ -49,26 +49,17 @@ var _ = Describe("The operator in a storm of API faults, SIGKILLs, edits and del
 		suiteStart = time.Now()
 		Expect(*deploymentsFlag).To(BeNumerically("<=", *agentsFlag), "each deployment starts on its own agent")
 		Expect(*restartsFlag).To(BeNumerically(">=", 1))
-		By("starting the manager under its ServiceAccount's token")
-		manager = startManager()
-		DeferCleanup(func() {
-			if manager != nil {
-				manager.Stop()
-			}
-		})
+		By(fmt.Sprintf("starting %d manager replicas under their ServiceAccount's token (leader election %t)", replicas(), *leaderElectFlag))
+		startFleet()
+		DeferCleanup(stopFleet)
 	})
 
-	It("takes the storm: the users go on editing and deleting while the API fails and the manager dies", func() {
-		edits, deletes := *editsFlag, *deletesFlag
-		if edits == 0 {
-			edits = (*agentsFlag + *deploymentsFlag) / 4
-		}
-		if deletes == 0 {
-			deletes = *agentsFlag / 8
-		}
-		By(fmt.Sprintf("creating %d agents and %d deployments across %d keys", *agentsFlag, *deploymentsFlag, len(namespaces)))
-		w = newWorld(*agentsFlag, *deploymentsFlag)
-		events := schedule(*stormFlag, *restartsFlag, edits, deletes, *deploymentsFlag)
+	It("takes the storm: the users go on editing, claiming, replacing and deleting while the API fails and the manager dies", func() {
+		plan := stormPlanFromFlags()
+		By(fmt.Sprintf("creating %d agents, %d handoff pairs and %d deployments across %d keys", *agentsFlag, plan.firstStormPair,
+			*deploymentsFlag, len(namespaces)))
+		w = newWorld(*agentsFlag, *deploymentsFlag, plan.firstStormPair)
+		events := schedule(plan)
 
 		By(fmt.Sprintf("failing %.0f%% of requests with 5xx, dropping %.0f%%, losing %.0f%% of create answers; %d events over %s",
 			*errorRateFlag*100, *dropRateFlag*100, *loseRateFlag*100, len(events), *stormFlag))
@@ -76,22 +67,16 @@ var _ = Describe("The operator in a storm of API faults, SIGKILLs, edits and del
 		stormStart = time.Now()
 		for _, e := range events {
 			waitUntil(stormStart.Add(e.at))
-			switch e.kind {
-			case eventKill:
-				restartManager()
+			if e.kind == eventKill {
+				killManager()
 				kills = append(kills, time.Since(stormStart).Round(100*time.Millisecond))
-			case eventBurst:
-				burst429()
-			case eventEditAgent:
-				w.editAgent()
-			case eventEditDeployment:
-				w.editDeployment(*deploymentsFlag)
-			case eventDeleteAgent:
-				w.deleteAgent()
+				continue
 			}
+			w.apply(e)
 		}
 		waitUntil(stormStart.Add(*stormFlag))
 		stormEnd = time.Now()
+		w.recordIdentities()
 		Expect(kills).To(HaveLen(*restartsFlag))
 	})
 
@@ -111,6 +96,23 @@ var _ = Describe("The operator in a storm of API faults, SIGKILLs, edits and del
 		AddReportEntry("healing after the faults were cleared", healed.Sub(cleared).Round(time.Second).String())
 	})
 
+	It("hands the Lease to another replica after each SIGKILL of the leader", func() {
+		if !*leaderElectFlag {
+			Skip("-chaos.leader-elect=false runs one manager")
+		}
+		Eventually(settledTakeovers).WithTimeout(timeout).WithPolling(poll).Should(Succeed())
+		AddReportEntry("leader takeovers after SIGKILL", takeoverFigures())
+	})
+
+	It("took the agent off the numbers of deleted deployments for good, and left the orphaned ones serving", func() {
+		Expect(w).NotTo(BeNil(), "the storm did not run")
+		var problems []problem
+		for _, ns := range namespaces {
+			problems = append(problems, numberTrafficProblems(w, ns, sim.requests(ns))...)
+		}
+		Expect(problems).To(BeEmpty(), "%s:\n  %s", summarize(problems), strings.Join(texts(problems), "\n  "))
+	})
+
 	It("kept every key within its budget: no 429 of the API's own, no 60 s window over the limit", func() {
 		for _, ns := range namespaces {
 			traffic[ns] = trafficOf(sim.requests(ns))
@@ -125,16 +127,26 @@ var _ = Describe("The operator in a storm of API faults, SIGKILLs, edits and del
 	})
 
 	It("never wrote an API key into its log, an event, a status or a metric", func() {
-		By("scraping /metrics with an authorised token, then stopping the manager")
-		Eventually(scrapeMetrics).WithTimeout(timeout).WithPolling(poll).Should(BeTrue(), "the manager serves no /metrics")
-		manager.Stop()
+		By("scraping /metrics of every replica with an authorised token, then stopping them")
+		for _, r := range fleet {
+			Eventually(func() bool { return scrapeMetrics(r) }).WithTimeout(timeout).WithPolling(poll).Should(BeTrue(),
+				"manager replica %d serves no /metrics", r.slot)
+		}
+		stopFleet()
 
 		artifacts := map[string][]byte{}
-		log, err := os.ReadFile(filepath.Join(workDir, "manager.log"))
+		var runs, lines int
+		logs, err := filepath.Glob(filepath.Join(workDir, "manager-*.log"))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(strings.Count(string(log), runSeparator)).To(Equal(managerRuns), "the log should hold every run of the manager")
-		Expect(strings.Count(string(log), "\n")).To(BeNumerically(">", 10*managerRuns), "the manager logged next to nothing")
-		artifacts["manager.log"] = log
+		for _, path := range logs {
+			log, err := os.ReadFile(path)
+			Expect(err).NotTo(HaveOccurred())
+			runs += strings.Count(string(log), runSeparator)
+			lines += strings.Count(string(log), "\n")
+			artifacts[filepath.Base(path)] = log
+		}
+		Expect(runs).To(Equal(managerRuns), "the logs should hold every run of the manager")
+		Expect(lines).To(BeNumerically(">", 10*managerRuns), "the manager logged next to nothing")
 		events := &corev1.EventList{}
 		agents := &wassistv1alpha1.WassistAgentList{}
 		deps := &wassistv1alpha1.WassistDeploymentList{}
@@ -154,12 +166,16 @@ var _ = Describe("The operator in a storm of API faults, SIGKILLs, edits and del
 		Expect(reasons).NotTo(BeEmpty(), "no events to check")
 		metrics, err := filepath.Glob(filepath.Join(workDir, "metrics-*.txt"))
 		Expect(err).NotTo(HaveOccurred())
+		var apiMetrics int
 		for _, path := range metrics {
 			data, err := os.ReadFile(path)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(string(data)).To(ContainSubstring("wassist_api_requests_total"))
+			Expect(string(data)).To(ContainSubstring("# HELP"), "%s is no metrics page", path)
+			// A standby that never led has sent nothing, so it has no request series.
+			apiMetrics += strings.Count(string(data), "wassist_api_requests_total{")
 			artifacts[filepath.Base(path)] = data
 		}
+		Expect(apiMetrics).To(BeNumerically(">", 0), "no scrape holds wassist_api_requests_total")
 
 		var leaks []string
 		for _, ns := range namespaces {
@@ -172,8 +188,8 @@ var _ = Describe("The operator in a storm of API faults, SIGKILLs, edits and del
 			}
 		}
 		Expect(leaks).To(BeEmpty(), "API keys found in what the operator wrote (%d artifacts checked)", len(artifacts))
-		AddReportEntry("hygiene", fmt.Sprintf("%d artifacts (log %d KiB, events and resources of %d namespaces, %d metrics scrapes): no key",
-			len(artifacts), len(log)>>10, len(namespaces), len(metrics)))
+		AddReportEntry("hygiene", fmt.Sprintf("%d artifacts (%d manager logs, events and resources of %d namespaces, %d metrics scrapes): no key",
+			len(artifacts), len(logs), len(namespaces), len(metrics)))
 	})
 
 	var failed bool
@@ -182,7 +198,7 @@ var _ = Describe("The operator in a storm of API faults, SIGKILLs, edits and del
 	AfterAll(func() {
 		if failed {
 			AddReportEntry("kept for inspection", fmt.Sprintf(
-				"%s: manager.log (every run), wassist-sim.log, events, resources and metrics scrapes", workDir))
+				"%s: manager-N.log (every run of replica N), wassist-sim.log, events, resources and metrics scrapes", workDir))
 		}
 		if w == nil {
 			return
@@ -197,13 +213,16 @@ var _ = Describe("The operator in a storm of API faults, SIGKILLs, edits and del
 			seed, *agentsFlag, *deploymentsFlag, len(namespaces), *rateFlag, *syncFlag)
 		fmt.Fprintf(&b, "duration %s: storm %s, healed %s after it\n", time.Since(suiteStart).Round(time.Second),
 			stormEnd.Sub(stormStart).Round(time.Second), sinceOrNot(stormEnd, healed))
-		fmt.Fprintf(&b, "manager: %d runs, SIGKILLed at %v into the storm\n", managerRuns, kills)
+		fmt.Fprintf(&b, "manager: %d replicas, %d runs, SIGKILLed at %v into the storm\n", replicas(), managerRuns, kills)
+		if *leaderElectFlag {
+			fmt.Fprintf(&b, "leader takeovers after SIGKILL: %s\n", takeoverFigures())
+		}
 		fmt.Fprintf(&b, "users: %d agent edits, %d deployment edits, %d agents deleted (%d with deletionPolicy Orphan)\n",
 			w.agentEdits, w.deploymentEdits, len(w.deleted), w.orphaned)
+		fmt.Fprintf(&b, "users: %s; %d annotations removed by replace; %d handoff pairs; %s; %d events found nothing to act on\n",
+			w.claimFigures(), w.replaced, len(w.pairs), w.deploymentDeletionFigures(), w.skipped)
 		fmt.Fprintf(&b, "faults fired: %v\n", sim.faultsFired())
-		fmt.Fprintf(&b, "events: Created %d, Recovered %d (marker adoptions), Updated %d, Deleted %d, Orphaned %d, CreateAmbiguous %d\n",
-			reasons["Created"], reasons["Recovered"], reasons["Updated"], reasons["Deleted"], reasons["Orphaned"],
-			reasons[wassistv1alpha1.ReasonCreateAmbiguous])
+		fmt.Fprintf(&b, "events by reason: %v\n", reasons)
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "key of\trequests\t2xx\t5xx\tdropped\tlost\t429 injected\t429 own\tcreates\tlists\tpatches\tdeletes\tbusiest 60 s\t")
 		for _, ns := range namespaces {

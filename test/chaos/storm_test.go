@@ -3,59 +3,97 @@
 package chaos
 
 import (
-	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"time"
-
-	. "github.com/onsi/gomega"
 
 	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
 )
 
 // stormEvent is one thing that happens to the operator during the storm, at an offset
-// from its start.
+// from its start. n links the events of one story: a claim and its fate, a handoff pair.
 type stormEvent struct {
 	at   time.Duration
 	kind string
+	n    int
 }
 
 const (
-	eventKill           = "kill"
-	eventBurst          = "429-burst"
-	eventEditAgent      = "edit-agent"
-	eventEditDeployment = "edit-deployment"
-	eventDeleteAgent    = "delete-agent"
+	eventKill             = "kill"
+	eventBurst            = "429-burst"
+	eventEditAgent        = "edit-agent"
+	eventEditDeployment   = "edit-deployment"
+	eventDeleteAgent      = "delete-agent"
+	eventClaim            = "claim"
+	eventDeleteClaimant   = "delete-claimant"
+	eventDeleteOwner      = "delete-owner"
+	eventReplace          = "replace-without-id"
+	eventHandoffPair      = "handoff-pair"
+	eventDeleteDeployment = "delete-deployment"
 )
+
+// stormPlan is how many of each event the storm holds.
+type stormPlan struct {
+	storm                                        time.Duration
+	restarts, edits, deletes, deployments        int
+	claims, replaces, stormPairs, firstStormPair int
+	deploymentDeletes                            int
+}
 
 // schedule draws the storm's events from the seed. The kills fall one in each of
 // `restarts` equal slots, so the manager is killed at random moments that still spread
 // over the whole storm, creates and edits alike.
-func schedule(storm time.Duration, restarts, edits, deletes, deployments int) []stormEvent {
-	at := func() time.Duration { return time.Duration(rng.Int64N(int64(storm))) }
+func schedule(p stormPlan) []stormEvent {
+	at := func() time.Duration { return time.Duration(rng.Int64N(int64(p.storm))) }
 	var events []stormEvent
-	slot := storm / time.Duration(restarts)
-	for k := range restarts {
+	slot := p.storm / time.Duration(p.restarts)
+	for k := range p.restarts {
 		offset := slot/5 + time.Duration(rng.Int64N(int64(slot*7/10)))
 		events = append(events, stormEvent{at: time.Duration(k)*slot + offset, kind: eventKill})
 	}
-	for range restarts + 1 {
+	for range p.restarts + 1 {
 		events = append(events, stormEvent{at: at(), kind: eventBurst})
 	}
-	for range edits {
+	for range p.edits {
 		kind := eventEditAgent
-		if deployments > 0 && rng.IntN(5) == 0 {
+		if p.deployments > 0 && rng.IntN(5) == 0 {
 			kind = eventEditDeployment
 		}
 		events = append(events, stormEvent{at: at(), kind: kind})
 	}
-	for range deletes {
+	for range p.deletes {
 		events = append(events, stormEvent{at: at(), kind: eventDeleteAgent})
 	}
+	events = append(events, claimEvents(p)...)
+	for range p.replaces {
+		events = append(events, stormEvent{at: at(), kind: eventReplace})
+	}
+	for n := range p.stormPairs {
+		events = append(events, stormEvent{at: at(), kind: eventHandoffPair, n: p.firstStormPair + n})
+	}
+	for range p.deploymentDeletes {
+		events = append(events, stormEvent{at: at(), kind: eventDeleteDeployment})
+	}
 	slices.SortStableFunc(events, func(a, b stormEvent) int { return int(a.at - b.at) })
+	return events
+}
+
+// claimEvents draws the duplicate claims and their fates: a third keep both resources, a
+// third delete the newer one, a third the owner. A claim falls in the storm's second to
+// fifth tenth, once many agents have an id to claim, and its fate at least a tenth later.
+func claimEvents(p stormPlan) []stormEvent {
+	var events []stormEvent
+	for n := range p.claims {
+		claimAt := p.storm/10 + time.Duration(rng.Int64N(int64(p.storm*4/10)))
+		events = append(events, stormEvent{at: claimAt, kind: eventClaim, n: n})
+		fateAt := claimAt + p.storm/10 + time.Duration(rng.Int64N(int64(p.storm-claimAt-p.storm/10)))
+		switch rng.IntN(3) {
+		case 1:
+			events = append(events, stormEvent{at: fateAt, kind: eventDeleteClaimant, n: n})
+		case 2:
+			events = append(events, stormEvent{at: fateAt, kind: eventDeleteOwner, n: n})
+		}
+	}
 	return events
 }
 
@@ -86,61 +124,4 @@ func waitUntil(t time.Time) {
 	case <-timer.C:
 	case <-ctx.Done():
 	}
-}
-
-// manager runs: the addresses stay the same across restarts, as a pod's would.
-var (
-	metricsAddr, probeAddr, kubeconfig string
-	managerRuns                        int
-	metricsScrapes                     int
-)
-
-func managerBin() string {
-	if *managerBinFlag != "" {
-		return *managerBinFlag
-	}
-	return filepath.Join(binDir, "manager")
-}
-
-// startManager runs the manager as config/default would in a pod: as its ServiceAccount,
-// with secured metrics.
-func startManager() *process {
-	if kubeconfig == "" {
-		kubeconfig = kubeconfigFor(managerAccount, operatorNS)
-		metricsAddr, probeAddr = freeAddr(), freeAddr()
-	}
-	args := []string{
-		"--kubeconfig=" + kubeconfig,
-		"--metrics-bind-address=" + metricsAddr,
-		"--health-probe-bind-address=" + probeAddr,
-		"--wassist-api-url=http://" + sim.addr + "/api/v1/",
-		"--rate-limit=" + strconv.Itoa(*rateFlag),
-		"--sync-period=" + syncFlag.String(),
-	}
-	if *leaderElectFlag {
-		args = append(args, "--leader-elect", "--leader-election-namespace="+operatorNS)
-	}
-	managerRuns++
-	return start(managerBin(), "manager.log", args...)
-}
-
-// scrapeMetrics saves the manager's /metrics, read as a Prometheus would, for the hygiene
-// check; it reports whether the manager answered.
-func scrapeMetrics() bool {
-	code, body, err := httpDo(http.MethodGet, "https://"+metricsAddr+"/metrics", metricsOK, nil)
-	if err != nil || code != http.StatusOK {
-		return false
-	}
-	metricsScrapes++
-	path := filepath.Join(workDir, fmt.Sprintf("metrics-%02d.txt", metricsScrapes))
-	Expect(os.WriteFile(path, body, 0o600)).To(Succeed())
-	return true
-}
-
-// restartManager kills the manager with SIGKILL, after saving its metrics if it serves
-// them yet, and starts a new one.
-func restartManager() {
-	scrapeMetrics()
-	manager.Kill()
-	manager = startManager()
 }
