@@ -164,7 +164,7 @@ func (s *Server) ConnectNumber(key, number, agentID string) bool {
 		switch {
 		case n == nil:
 		case agentID == "":
-			n.ActiveAgent, n.DefaultRouting = nil, nil
+			disconnect(n)
 			done = true
 		case t.hasAgent(agentID):
 			connect(n, agentID)

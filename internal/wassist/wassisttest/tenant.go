@@ -130,3 +130,11 @@ func connect(n *PhoneNumber, agentID string) {
 	n.DefaultRouting = new(routingAgent)
 	n.DefaultWebhook = nil
 }
+
+// disconnect clears a number's routing, which is what unsubscribe does. The agent's
+// phoneNumbers and the account's bot are read from ActiveAgent, so both drop the number too.
+func disconnect(n *PhoneNumber) {
+	n.ActiveAgent = nil
+	n.DefaultRouting = nil
+	n.DefaultWebhook = nil
+}
