@@ -1,10 +1,12 @@
 package wassist_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -247,6 +249,73 @@ func TestPhoneNumbersInBothListShapes(t *testing.T) {
 				t.Fatalf("connect to an unknown agent: %v", err)
 			}
 		})
+	}
+}
+
+// Unsubscribe sends applyToExisting either way (the API defaults it to true) and answers
+// with the number, now routed nowhere; the metrics name the route, not the number.
+func TestUnsubscribeNumberPostsApplyToExistingAndDecodesTheNumber(t *testing.T) {
+	sim, _ := wassisttest.NewHTTPTest(wassisttest.Options{APIKeys: []string{testKey}, RateLimit: -1})
+	var mu sync.Mutex
+	var sent []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		sent = append(sent, r.Method+" "+r.URL.Path+" "+string(body))
+		mu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		sim.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	reg := prometheus.NewRegistry()
+	c, err := wassist.New(testKey, wassist.Options{BaseURL: srv.URL + "/api/v1", Metrics: wassist.NewMetrics(reg)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc := sim.SeedAccount(testKey, wassisttest.Account{Name: "Daily Grind Ltd",
+		PhoneNumbers: []wassisttest.AccountPhoneNumber{{Number: "447700900100"}}})
+	agent := sim.SeedAgent(testKey, wassisttest.Agent{Name: "a"})
+	ctx := context.Background()
+
+	for _, apply := range []bool{false, true} {
+		if !sim.ConnectNumber(testKey, "447700900100", agent.ID) {
+			t.Fatal("could not route the number")
+		}
+		n, err := c.UnsubscribeNumber(ctx, "447700900100", apply)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.ID != acc.PhoneNumbers[0].ID || n.Number != "447700900100" || n.WhatsAppBusinessAccount.ID != acc.ID ||
+			n.ActiveAgent.ID != "" || n.DefaultRouting != "" {
+			t.Fatalf("applyToExisting=%v: answered %+v", apply, n)
+		}
+	}
+	want := []string{
+		`POST /api/v1/phone-numbers/447700900100/unsubscribe/ {"applyToExisting":false}`,
+		`POST /api/v1/phone-numbers/447700900100/unsubscribe/ {"applyToExisting":true}`,
+	}
+	if strings.Join(sent, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("sent:\n%s\nwant:\n%s", strings.Join(sent, "\n"), strings.Join(want, "\n"))
+	}
+	if n, _ := sim.PhoneNumber(testKey, "447700900100"); n.ActiveAgent != nil || n.DefaultRouting != nil {
+		t.Fatalf("the API still routes the number: %+v", n)
+	}
+	if _, err := c.UnsubscribeNumber(ctx, "447700900999", true); !wassist.IsNotFound(err) ||
+		!strings.Contains(err.Error(), "POST /phone-numbers/{number}/unsubscribe/") {
+		t.Fatalf("unknown number: %v", err)
+	}
+
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var metrics strings.Builder
+	for _, mf := range families {
+		_, _ = expfmt.MetricFamilyToText(&metrics, mf)
+	}
+	text := metrics.String()
+	if !strings.Contains(text, `route="/phone-numbers/{number}/unsubscribe/"`) || strings.Contains(text, "447700900") {
+		t.Fatalf("metrics must label the route by template, never by number:\n%s", text)
 	}
 }
 

@@ -20,6 +20,7 @@ func FuzzDecodeAnswer(f *testing.F) {
 		`{"count":2,"next":"https://backend.wassist.app/api/v1/agents/?limit=1&offset=1","previous":null,"results":[{"id":"a","name":"x"}]}`,
 		`[{"id":"7f6e","number":"447700900100","activeAgent":{"id":"a","name":"n"},"whatsappBusinessAccount":"w"}]`,
 		`{"id":"a","name":"n","tools":[{"id":"t","name":"x","apiSchema":{"url":"u"},"creditCost":0,"active":true}],"llmModel":null}`,
+		`{"id":"a","owner":null,"sharings":[{"phoneNumber":"+447700900123","whatsappName":""}],"ownerActive":true}`,
 		`{"results":null}`,
 		`[`, `null`, `"text"`, `{"error":{"message":1}}`, `{"a":{"b":[{"c":["d"]}]}}`,
 	}

@@ -9,6 +9,7 @@ const (
 	routePhoneNumbers = "/phone-numbers/"
 	routePhoneNumber  = "/phone-numbers/{number}/"
 	routeConnectAgent = "/phone-numbers/{number}/connect-agent/"
+	routeUnsubscribe  = "/phone-numbers/{number}/unsubscribe/"
 )
 
 // ListPhoneNumbers returns the key's WhatsApp numbers (a bare array on the wire; an
@@ -33,4 +34,19 @@ func (c *Client) ConnectAgent(ctx context.Context, number, agentID string, apply
 	}{agentID, applyToExisting}
 	return out, c.do(ctx, call{method: http.MethodPost, route: routeConnectAgent,
 		path: pathOf("phone-numbers", number, "connect-agent"), body: body}, out)
+}
+
+// UnsubscribeNumber clears the number's routing entirely (defaultRouting null): it drops
+// both the agent and any webhook. This is how an agent is taken off a number; connecting
+// another agent would only replace it. With applyToExisting, conversations already running
+// on the number lose their agent too.
+func (c *Client) UnsubscribeNumber(ctx context.Context, number string, applyToExisting bool) (*PhoneNumber, error) {
+	out := &PhoneNumber{}
+	// The field is always sent: the API's default is true, so leaving it out on false
+	// would move the running conversations after all.
+	body := struct {
+		ApplyToExisting bool `json:"applyToExisting"`
+	}{applyToExisting}
+	return out, c.do(ctx, call{method: http.MethodPost, route: routeUnsubscribe,
+		path: pathOf("phone-numbers", number, "unsubscribe"), body: body}, out)
 }

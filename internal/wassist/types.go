@@ -36,6 +36,17 @@ type Agent struct {
 	ImageGenerateTools json.RawMessage    `json:"imageGenerateTools,omitempty"`
 	MCPConfigs         json.RawMessage    `json:"mcpConfigs,omitempty"`
 	Organization       json.RawMessage    `json:"organization,omitempty"`
+	Owner              *AgentUser         `json:"owner"`
+	Sharings           []AgentUser        `json:"sharings"`
+	OwnerActive        bool               `json:"ownerActive"`
+}
+
+// AgentUser is a WhatsApp user as an agent names its owner and the users it is shared with.
+// Sharings come back on every agent GET and list, so they can be read back rather than only
+// remembered by whoever shared. Both fields are read-only.
+type AgentUser struct {
+	PhoneNumber  string `json:"phoneNumber"`
+	WhatsappName string `json:"whatsappName"`
 }
 
 // AgentTool is an API tool. ID is assigned by the API; sending it back updates the

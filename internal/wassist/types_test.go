@@ -48,3 +48,25 @@ func TestRefAcceptsAnIDAnObjectOrNull(t *testing.T) {
 		t.Fatalf("got %+v", n)
 	}
 }
+
+func TestAgentDecodesOwnerAndSharingsPresentNullOrAbsent(t *testing.T) {
+	var full Agent
+	body := `{"id":"a","owner":{"phoneNumber":"+447700900001","whatsappName":"Ann"},"ownerActive":true,` +
+		`"sharings":[{"phoneNumber":"+447700900123","whatsappName":""},{"phoneNumber":"+447700900124","whatsappName":"Bo"}]}`
+	if err := json.Unmarshal([]byte(body), &full); err != nil {
+		t.Fatal(err)
+	}
+	if full.Owner == nil || full.Owner.PhoneNumber != "+447700900001" || full.Owner.WhatsappName != "Ann" || !full.OwnerActive ||
+		len(full.Sharings) != 2 || full.Sharings[1] != (AgentUser{PhoneNumber: "+447700900124", WhatsappName: "Bo"}) {
+		t.Fatalf("got owner %+v ownerActive %v sharings %+v", full.Owner, full.OwnerActive, full.Sharings)
+	}
+	for _, body := range []string{`{"id":"a","owner":null,"sharings":null,"ownerActive":null}`, `{"id":"a"}`} {
+		var a Agent
+		if err := json.Unmarshal([]byte(body), &a); err != nil {
+			t.Fatalf("%s: %v", body, err)
+		}
+		if a.Owner != nil || a.Sharings != nil || a.OwnerActive {
+			t.Fatalf("%s: got owner %+v ownerActive %v sharings %+v", body, a.Owner, a.OwnerActive, a.Sharings)
+		}
+	}
+}

@@ -29,6 +29,9 @@ type Agent struct {
 	PaywallConfig      *PaywallConfig     `json:"paywallConfig"`
 	CreditSettings     *CreditSettings    `json:"creditSettings"`
 	Organization       *Organization      `json:"organization"`
+	Owner              *AgentUser         `json:"owner"`
+	Sharings           []AgentUser        `json:"sharings"`
+	OwnerActive        bool               `json:"ownerActive"`
 	PhoneNumbers       []AgentPhoneNumber `json:"phoneNumbers"`
 	TotalMessages      int                `json:"totalMessages"`
 	TotalSessions      int                `json:"totalSessions"`
@@ -101,6 +104,14 @@ type Organization struct {
 	IsPersonal bool   `json:"isPersonal"`
 }
 
+// AgentUser is a WhatsApp user an agent names: its owner, or a user it is shared with.
+// Owner, Sharings and OwnerActive are computed on every read (sharings from share and
+// unshare), so writes and seeds cannot set them.
+type AgentUser struct {
+	PhoneNumber  string `json:"phoneNumber"`
+	WhatsappName string `json:"whatsappName"`
+}
+
 // AgentPhoneNumber is a number currently routed to the agent. WhatsappBusinessAccountID is
 // Meta's WABA id and WabaID the Wassist account uuid (the API notes leave this ambiguous).
 type AgentPhoneNumber struct {
@@ -135,6 +146,7 @@ func fillEmpty(a *Agent) {
 	a.HandoffTools = emptyIfNil(a.HandoffTools)
 	a.MCPConfigs = emptyIfNil(a.MCPConfigs)
 	a.PhoneNumbers = emptyIfNil(a.PhoneNumbers)
+	a.Sharings = emptyIfNil(a.Sharings)
 	if len(a.ProfilePicture) == 0 {
 		a.ProfilePicture = json.RawMessage("null")
 	}

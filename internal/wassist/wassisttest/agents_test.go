@@ -24,9 +24,10 @@ func TestCreateAgentReturnsTheAgentWithEveryOtherFieldEmpty(t *testing.T) {
 		"icebreakers":[],"profilePicture":null,"llmModel":null,"reasoningEffort":null,"tools":[],"documents":[],
 		"memoryKeys":[],"wakeUpConfigs":[],"outboundTriggers":[],"websiteTools":[],"imageGenerateTools":[],
 		"handoffTools":[],"mcpConfigs":[],"paywallConfig":null,"creditSettings":null,"organization":%s,
+		"owner":{"phoneNumber":"+447700900000","whatsappName":"Simulated owner %s"},"sharings":[],"ownerActive":true,
 		"phoneNumbers":[],"totalMessages":0,"totalSessions":0,
 		"connectUrl":"https://wa.me/447000000000?text=/connect:%s","createdAt":"2026-01-02T03:04:05Z"}`,
-		id, mustJSON(t, org), id)
+		id, mustJSON(t, org), wassisttest.KeyID(keyA), id)
 	expectEqualJSON(t, r.body, want)
 	expectEqualJSON(t, m.do(http.MethodGet, "/agents/"+id+"/", keyA, nil).body, want)
 }

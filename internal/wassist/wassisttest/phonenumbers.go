@@ -78,3 +78,24 @@ func connectAgent(c *call) response {
 	connect(n, agentID)
 	return jsonResponse(http.StatusOK, copyNumber(n))
 }
+
+// unsubscribeNumber clears the number's routing: no agent, no webhook, defaultRouting null.
+// The body may be empty or {}; applyToExisting is checked for type only, as in connectAgent.
+func unsubscribeNumber(c *call) response {
+	n, missing := c.phoneNumber()
+	if missing != nil {
+		return *missing
+	}
+	body, bad := c.object()
+	if bad != nil {
+		return *bad
+	}
+	errs := fieldErrs{}
+	var applyToExisting bool
+	errs.boolean(body, "applyToExisting", &applyToExisting)
+	if len(errs) > 0 {
+		return validationFailed(errs)
+	}
+	disconnect(n)
+	return jsonResponse(http.StatusOK, copyNumber(n))
+}

@@ -67,3 +67,67 @@ func TestConnectAgentValidatesItsBody(t *testing.T) {
 		t.Fatalf("a rejected connect routed the number to %s", *n.ActiveAgent)
 	}
 }
+
+func TestUnsubscribeClearsTheRoutingEverywhereItShows(t *testing.T) {
+	m := newSim(t, wassisttest.Options{RateLimit: -1})
+	acc := m.s.SeedAccount(keyA, wassisttest.DemoAccount())
+	agent := str(t, m.createAgent(keyA, "Coffee"), "id")
+	for _, num := range []string{"447700900100", "447700900101"} {
+		expectStatus(t, m.do(http.MethodPost, "/phone-numbers/"+num+"/connect-agent/", keyA, map[string]any{"agentId": agent}), http.StatusOK)
+	}
+	path := "/phone-numbers/447700900100/"
+	meta := str(t, m.do(http.MethodGet, path, keyA, nil).object(t), "whatsappPhoneNumberId")
+
+	r := m.do(http.MethodPost, path+"unsubscribe/", keyA, map[string]any{"applyToExisting": false})
+	want := `{"id":"` + acc.PhoneNumbers[0].ID + `","number":"447700900100","whatsappPhoneNumberId":"` + meta + `",` +
+		`"whatsappBusinessAccount":"` + acc.ID + `","activeAgent":null,"defaultRouting":null,"defaultWebhook":null,"isSandbox":false}`
+	expectJSON(t, r, http.StatusOK, want)
+	expectJSON(t, m.do(http.MethodGet, path, keyA, nil), http.StatusOK, want)
+
+	numbers := list(t, m.do(http.MethodGet, "/agents/"+agent+"/", keyA, nil).object(t), "phoneNumbers")
+	if len(numbers) != 1 || obj(t, numbers[0])["phoneNumber"] != "447700900101" {
+		t.Fatalf("the agent still lists %v, want only 447700900101", numbers)
+	}
+	account := m.do(http.MethodGet, "/whatsapp-accounts/"+acc.ID+"/", keyA, nil).object(t)
+	bots := list(t, account, "phoneNumbers")
+	if obj(t, bots[0])["bot"] != nil || obj(t, obj(t, bots[1])["bot"])["id"] != agent {
+		t.Fatalf("account numbers after unsubscribe: %s", mustJSON(t, bots))
+	}
+
+	// The body is optional, and unsubscribing a number with no routing is not an error.
+	for _, body := range []any{`{}`, nil, `{"applyToExisting":true}`} {
+		r := m.do(http.MethodPost, "/phone-numbers/447700900101/unsubscribe/", keyA, body)
+		expectStatus(t, r, http.StatusOK)
+		if got := r.object(t); got["activeAgent"] != nil || got["defaultRouting"] != nil {
+			t.Fatalf("body %v: answered %s", body, r.body)
+		}
+	}
+	if n := len(list(t, m.do(http.MethodGet, "/agents/"+agent+"/", keyA, nil).object(t), "phoneNumbers")); n != 0 {
+		t.Fatalf("the agent still lists %d numbers", n)
+	}
+}
+
+func TestUnsubscribeValidatesItsBody(t *testing.T) {
+	m := newSim(t, wassisttest.Options{RateLimit: -1})
+	m.s.SeedAccount(keyA, wassisttest.DemoAccount())
+	agent := str(t, m.createAgent(keyA, "Coffee"), "id")
+	if !m.s.ConnectNumber(keyA, "447700900100", agent) {
+		t.Fatal("could not route the number")
+	}
+	cases := []struct{ name, body, want string }{
+		{"a list", `[]`, `{"non_field_errors":["Invalid data. Expected a dictionary, but got list."]}`},
+		{"a string", `"applyToExisting"`, `{"non_field_errors":["Invalid data. Expected a dictionary, but got str."]}`},
+		{"null", `null`, `{"non_field_errors":["No data provided"]}`},
+		{"applyToExisting a string", `{"applyToExisting":"true"}`, `{"applyToExisting":["Must be a valid boolean."]}`},
+		{"applyToExisting a number", `{"applyToExisting":1}`, `{"applyToExisting":["Must be a valid boolean."]}`},
+		{"applyToExisting null", `{"applyToExisting":null}`, `{"applyToExisting":["This field may not be null."]}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			expectJSON(t, m.do(http.MethodPost, "/phone-numbers/447700900100/unsubscribe/", keyA, tc.body), http.StatusBadRequest, tc.want)
+		})
+	}
+	if n, _ := m.s.PhoneNumber(keyA, "447700900100"); n.ActiveAgent == nil || *n.ActiveAgent != agent {
+		t.Fatalf("a rejected unsubscribe changed the routing: %+v", n)
+	}
+}

@@ -118,6 +118,7 @@ func (s *Server) SeedAgent(key string, a Agent) Agent {
 func storable(a Agent) Agent {
 	a = cloneAgent(a)
 	a.Organization, a.PhoneNumbers, a.ConnectURL = nil, nil, ""
+	a.Owner, a.Sharings, a.OwnerActive = nil, nil, false
 	for i := range a.Tools {
 		if len(a.Tools[i].APISchema) == 0 || string(a.Tools[i].APISchema) == "null" {
 			a.Tools[i].APISchema = json.RawMessage("{}")
@@ -164,7 +165,7 @@ func (s *Server) ConnectNumber(key, number, agentID string) bool {
 		switch {
 		case n == nil:
 		case agentID == "":
-			n.ActiveAgent, n.DefaultRouting = nil, nil
+			disconnect(n)
 			done = true
 		case t.hasAgent(agentID):
 			connect(n, agentID)

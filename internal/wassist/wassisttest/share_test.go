@@ -2,6 +2,7 @@
 package wassisttest_test
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"testing"
@@ -42,4 +43,59 @@ func TestShareAndUnshareTakeAUserPhoneNumber(t *testing.T) {
 			expectJSON(t, m.do(http.MethodPost, unshare, keyA, tc.body), http.StatusBadRequest, tc.want)
 		})
 	}
+}
+
+func TestSharingsAreServedOnEveryAgentReadAndCannotBeWritten(t *testing.T) {
+	m := newSim(t, wassisttest.Options{RateLimit: -1})
+	id := str(t, m.createAgent(keyA, "Coffee"), "id")
+	other := str(t, m.createAgent(keyA, "Tea"), "id")
+	path := "/agents/" + id + "/"
+	for _, phone := range []string{"+447700900123", "447700900124"} {
+		expectStatus(t, m.do(http.MethodPost, path+"share/", keyA, map[string]any{"userPhoneNumber": phone}), http.StatusOK)
+	}
+	both := `[{"phoneNumber":"+447700900123","whatsappName":""},{"phoneNumber":"+447700900124","whatsappName":""}]`
+	sharings := func(what string, a map[string]any, want string) {
+		t.Helper()
+		if a["ownerActive"] != true || obj(t, a["owner"])["phoneNumber"] != "+447700900000" {
+			t.Fatalf("%s: owner %v, ownerActive %v", what, a["owner"], a["ownerActive"])
+		}
+		if got := mustJSON(t, a["sharings"]); got != want {
+			t.Fatalf("%s: sharings %s, want %s", what, got, want)
+		}
+	}
+
+	sharings("GET", m.do(http.MethodGet, path, keyA, nil).object(t), both)
+	results := list(t, m.do(http.MethodGet, "/agents/", keyA, nil).object(t), "results")
+	if len(results) != 2 || obj(t, results[1])["id"] != other {
+		t.Fatalf("listed %v", results)
+	}
+	sharings("list", obj(t, results[0]), both)
+	sharings("list, the agent not shared", obj(t, results[1]), `[]`)
+	sharings("Server.Agents", obj(t, asWire(t, m.s.Agents(keyA)[0])), both)
+	sharings("SimClient.Agents", obj(t, asWire(t, must(m.client().Agents(context.Background(), keyA))[0])), both)
+
+	// Read-only, as the other computed fields: a body that carries them changes nothing.
+	readOnly := map[string]any{
+		"name":        "Coffee",
+		"sharings":    []any{map[string]any{"phoneNumber": "+447700900999", "whatsappName": "Eve"}},
+		"owner":       map[string]any{"phoneNumber": "+447700900998", "whatsappName": "Mallory"},
+		"ownerActive": false,
+	}
+	for _, method := range []string{http.MethodPatch, http.MethodPut} {
+		r := m.do(method, path, keyA, readOnly)
+		expectStatus(t, r, http.StatusOK)
+		sharings(method, r.object(t), both)
+	}
+	sharings("GET after the writes", m.do(http.MethodGet, path, keyA, nil).object(t), both)
+
+	expectStatus(t, m.do(http.MethodPost, path+"unshare/", keyA, map[string]any{"userPhoneNumber": "447700900123"}), http.StatusOK)
+	sharings("GET after one unshare", m.do(http.MethodGet, path, keyA, nil).object(t), `[{"phoneNumber":"+447700900124","whatsappName":""}]`)
+	expectStatus(t, m.do(http.MethodPost, path+"unshare/", keyA, map[string]any{"userPhoneNumber": "+447700900124"}), http.StatusOK)
+	sharings("list after both unshares", obj(t, list(t, m.do(http.MethodGet, "/agents/", keyA, nil).object(t), "results")[0]), `[]`)
+}
+
+// asWire is v as a client would decode it from the wire.
+func asWire(t *testing.T, v any) any {
+	t.Helper()
+	return reply{body: []byte(mustJSON(t, v))}.value(t)
 }

@@ -1,7 +1,9 @@
 package wassisttest
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -11,6 +13,7 @@ type tenant struct {
 	key   string
 	keyID string
 	org   Organization
+	owner AgentUser // the WhatsApp user every agent of the key names as its owner
 
 	agents    []*agentRecord // creation order, which is also list order
 	agentByID map[string]*agentRecord
@@ -39,6 +42,7 @@ func newTenant(key string) *tenant {
 		key:         key,
 		keyID:       id,
 		org:         Organization{ID: newUUID(), Name: "Simulated organisation " + id},
+		owner:       ownerFor(id),
 		agentByID:   map[string]*agentRecord{},
 		accountByID: map[string]*accountRecord{},
 		numbers:     map[string]*PhoneNumber{},
@@ -80,6 +84,8 @@ func (t *tenant) render(rec *agentRecord) Agent {
 	a.Organization = &org
 	a.ConnectURL = connectURLPrefix + a.ID
 	a.PhoneNumbers = t.agentNumbers(a.ID)
+	owner := t.owner
+	a.Owner, a.OwnerActive, a.Sharings = &owner, true, rec.sharings()
 	for i := range a.HandoffTools {
 		h := &a.HandoffTools[i]
 		h.ParentAgentID = a.ID
@@ -113,6 +119,23 @@ func (t *tenant) agentNumbers(agentID string) []AgentPhoneNumber {
 	return out
 }
 
+// ownerFor is a key's owner: fixed per key so runs compare, and in Ofcom's drama range
+// (+447700900000-999) so it is never a real person's number.
+func ownerFor(keyID string) AgentUser {
+	n, _ := strconv.ParseUint(keyID[:4], 16, 32)
+	return AgentUser{PhoneNumber: fmt.Sprintf("+447700900%03d", n%1000), WhatsappName: "Simulated owner " + keyID}
+}
+
+// sharings lists the users the agent is shared with, in the order they were shared. The
+// simulator has no WhatsApp profiles to take a name from, so whatsappName is empty.
+func (rec *agentRecord) sharings() []AgentUser {
+	out := make([]AgentUser, 0, len(rec.sharedWith))
+	for _, phone := range rec.sharedWith {
+		out = append(out, AgentUser{PhoneNumber: phone})
+	}
+	return out
+}
+
 // share records that userPhone may use the agent; unshare forgets it. Both are idempotent.
 func (rec *agentRecord) setShared(userPhone string, shared bool) {
 	i := slices.Index(rec.sharedWith, userPhone)
@@ -128,5 +151,13 @@ func (rec *agentRecord) setShared(userPhone string, shared bool) {
 func connect(n *PhoneNumber, agentID string) {
 	n.ActiveAgent = new(agentID)
 	n.DefaultRouting = new(routingAgent)
+	n.DefaultWebhook = nil
+}
+
+// disconnect clears a number's routing, which is what unsubscribe does. The agent's
+// phoneNumbers and the account's bot are read from ActiveAgent, so both drop the number too.
+func disconnect(n *PhoneNumber) {
+	n.ActiveAgent = nil
+	n.DefaultRouting = nil
 	n.DefaultWebhook = nil
 }
