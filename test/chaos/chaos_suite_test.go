@@ -58,7 +58,7 @@ var (
 	seedFlag        = flag.Int64("chaos.seed", 0, "seed of the run (objects, edits, deletes, kill moments, faults); 0 picks one")
 	agentsFlag      = flag.Int("chaos.agents", 200, "WassistAgents, spread over the three namespaces")
 	deploymentsFlag = flag.Int("chaos.deployments", 50, "WassistDeployments, each on its own number")
-	restartsFlag    = flag.Int("chaos.restarts", 5, "SIGKILLs (each followed by a restart) of the manager during the storm")
+	restartsFlag    = flag.Int("chaos.restarts", 0, "SIGKILLs of the manager (of the leader) in the storm; 0: 3, or 5 without leader election")
 	editsFlag       = flag.Int("chaos.edits", 0, "spec edits during the storm; 0 means a quarter of the resources")
 	deletesFlag     = flag.Int("chaos.deletes", 0, "agent deletions during the storm; 0 means an eighth of the agents")
 	claimsFlag      = flag.Int("chaos.claims", 0, "second WassistAgents naming an owned agent id; 0 means a twentieth of the agents")
@@ -190,9 +190,15 @@ func stormPlanFromFlags() stormPlan {
 		}
 		return n
 	}
+	// Each kill of a leader leaves the storm without one until its Lease expires (about
+	// 17 s), so leader election gets fewer kills than a lone manager restarted at once.
+	kills := 5
+	if *leaderElectFlag {
+		kills = 3
+	}
 	return stormPlan{
 		storm:             *stormFlag,
-		restarts:          *restartsFlag,
+		restarts:          orShare(*restartsFlag, kills),
 		edits:             orShare(*editsFlag, (*agentsFlag+*deploymentsFlag)/4),
 		deletes:           orShare(*deletesFlag, *agentsFlag/8),
 		deployments:       *deploymentsFlag,
