@@ -66,6 +66,7 @@ type creditsView struct {
 // resolvedRefs are the values the spec names indirectly.
 type resolvedRefs struct {
 	handoffIDs     map[string]string // WassistAgent name -> its agent id
+	pending        []string          // the handoff targets without an agent id yet
 	creditPassword string
 }
 
@@ -94,9 +95,12 @@ func desiredView(agent *wassistv1alpha1.WassistAgent, refs resolvedRefs) agentVi
 			text(m.InitialValue), text(m.WhenToUpdate)})
 	}
 	for _, h := range spec.HandoffTools {
-		child := h.AgentID
+		child, known := h.AgentID, true
 		if h.AgentRef != nil {
-			child = refs.handoffIDs[h.AgentRef.Name]
+			child, known = refs.handoffIDs[h.AgentRef.Name]
+		}
+		if !known {
+			continue // pending: added once the target has an id
 		}
 		v.Handoffs = append(v.Handoffs, handoffView{child, text(h.Description), isActive(h.Active)})
 	}

@@ -57,7 +57,7 @@ func (e *agentExternal) Create(ctx context.Context, marker string, d managed.Des
 }
 
 // Update PATCHes the remote agent when it differs from the spec, sending every list
-// whole, and then shares and unshares it as spec.sharedWith says.
+// whole, and then shares and unshares it so that its sharings equal spec.sharedWith.
 func (e *agentExternal) Update(ctx context.Context, obs managed.Observation, d managed.Desired) (managed.Observation, error) {
 	remote, ok := obs.Remote.(*wassist.Agent)
 	if !ok || remote == nil {
@@ -83,7 +83,7 @@ func (e *agentExternal) Update(ctx context.Context, obs managed.Observation, d m
 		remote = patched
 	}
 	e.report(remote)
-	if err := e.reconcileSharing(ctx); err != nil {
+	if err := e.reconcileSharing(ctx, remote); err != nil {
 		return agentObservation(e.agent, remote, d), err
 	}
 	return agentObservation(e.agent, remote, d), nil
@@ -97,13 +97,14 @@ func (e *agentExternal) Delete(ctx context.Context, id string) error {
 func agentObservation(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, d managed.Desired) managed.Observation {
 	want, ok := d.View.(agentView)
 	return managed.Observation{ID: remote.ID, Exists: true, Remote: remote,
-		UpToDate: ok && want.equal(remoteView(remote)) && sharedAsSpecified(agent)}
+		UpToDate: ok && want.equal(remoteView(remote)) && sharedAsSpecified(agent, remote)}
 }
 
 // report writes what the remote agent says of itself on the status.
 func (e *agentExternal) report(remote *wassist.Agent) {
 	st := &e.agent.Status
 	st.ConnectURL = remote.ConnectURL
+	st.SharedWith = remoteSharings(remote)
 	st.PhoneNumbers = nil
 	for _, n := range remote.PhoneNumbers {
 		st.PhoneNumbers = append(st.PhoneNumbers, wassistv1alpha1.AgentPhoneNumber{

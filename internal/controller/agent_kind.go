@@ -29,9 +29,23 @@ var _ managed.Kind[*wassistv1alpha1.WassistAgent] = (*agentKind)(nil)
 // ExternalName is empty: the operator creates agents and keeps their ids.
 func (k *agentKind) ExternalName(*wassistv1alpha1.WassistAgent) string { return "" }
 
+// Claims are the agent ids the resource names: the annotation's, and the one it has
+// seen exist (the two differ only while a changed annotation is refused).
+func (k *agentKind) Claims(agent *wassistv1alpha1.WassistAgent) []string {
+	var claims []string
+	for _, id := range []string{agent.Annotations[wassistv1alpha1.AnnotationAgentID], agent.Status.AgentID} {
+		if id != "" && !slices.Contains(claims, "agent:"+id) {
+			claims = append(claims, "agent:"+id)
+		}
+	}
+	return claims
+}
+
 // Desired resolves the spec's references and returns the agent it asks for. The hash
 // also names the agent's Ready deployments, so that when one comes, goes or changes, the
-// agent is read again and its status.phoneNumbers follows.
+// agent is read again and its status.phoneNumbers follows. Handoffs to agents without an
+// id yet are left out and waited for after the rest is applied: the agent is created
+// first, so that agents handing off to each other all get ids.
 func (k *agentKind) Desired(ctx context.Context, agent *wassistv1alpha1.WassistAgent) (managed.Desired, error) {
 	refs, err := k.resolveRefs(ctx, agent)
 	if err != nil {
@@ -42,7 +56,13 @@ func (k *agentKind) Desired(ctx context.Context, agent *wassistv1alpha1.WassistA
 		return managed.Desired{}, err
 	}
 	view := desiredView(agent, refs)
-	return managed.Desired{Hash: view.hash(deployments), View: view}, nil
+	d := managed.Desired{Hash: view.hash(deployments), View: view}
+	if len(refs.pending) > 0 {
+		d.Wait = &managed.WaitingError{Reason: wassistv1alpha1.ReasonHandoffAgentPending, Retry: time.Minute,
+			Message: "the agent is live without its handoff to " + strings.Join(refs.pending, ", ") +
+				", which has no agent id yet (WassistAgent in this namespace); the handoff is added once it has one"}
+	}
+	return d, nil
 }
 
 // Connect returns the external client of the agent's key.
@@ -54,8 +74,8 @@ func (k *agentKind) Connect(ctx context.Context, agent *wassistv1alpha1.WassistA
 	return &agentExternal{api: api, agent: agent, recorder: k.recorder}, nil
 }
 
-// resolveRefs reads what the spec names indirectly: handoff agents' ids (waiting, with
-// a reason, for those not created yet) and the credit grant password.
+// resolveRefs reads what the spec names indirectly: handoff agents' ids (pending for
+// those not created yet) and the credit grant password.
 func (k *agentKind) resolveRefs(ctx context.Context, agent *wassistv1alpha1.WassistAgent) (resolvedRefs, error) {
 	refs := resolvedRefs{handoffIDs: map[string]string{}}
 	for _, h := range agent.Spec.HandoffTools {
@@ -68,9 +88,8 @@ func (k *agentKind) resolveRefs(ctx context.Context, agent *wassistv1alpha1.Wass
 			return refs, err
 		}
 		if err != nil || child.Status.AgentID == "" {
-			return refs, &managed.WaitingError{Reason: wassistv1alpha1.ReasonHandoffAgentPending,
-				Message: "waiting for WassistAgent " + h.AgentRef.Name + " (a handoff target) to have an agent id",
-				Retry:   time.Minute}
+			refs.pending = append(refs.pending, h.AgentRef.Name)
+			continue
 		}
 		refs.handoffIDs[h.AgentRef.Name] = child.Status.AgentID
 	}

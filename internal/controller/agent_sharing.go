@@ -3,43 +3,66 @@ package controller
 import (
 	"context"
 	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
-// reconcileSharing shares the agent with the numbers added to spec.sharedWith and
-// unshares those removed. Wassist has no way to list sharings, so status.sharedWith
-// records what the operator did; it is updated after each call so that a failure
-// midway repeats nothing.
-func (e *agentExternal) reconcileSharing(ctx context.Context) error {
-	st := &e.agent.Status
+// Sharings are read from the agent itself (every read and list of an agent returns
+// them), so a share added or removed outside the operator is drift like any other, and
+// the bulk drift check finds it at no extra cost.
+
+// reconcileSharing shares the agent with the numbers of spec.sharedWith it is not shared
+// with, and unshares the others, as remote says it is shared now. remote and
+// status.sharedWith follow each call, so that a failure midway, or a wait for the
+// budget, repeats nothing.
+func (e *agentExternal) reconcileSharing(ctx context.Context, remote *wassist.Agent) error {
+	defer func() { e.agent.Status.SharedWith = remoteSharings(remote) }()
 	for _, n := range e.agent.Spec.SharedWith {
-		if slices.Contains(st.SharedWith, n) {
+		if slices.Contains(remoteSharings(remote), n) {
 			continue
 		}
-		if err := e.api.ShareAgent(ctx, st.AgentID, n); err != nil {
+		if err := e.api.ShareAgent(ctx, remote.ID, n); err != nil {
 			return err
 		}
-		st.SharedWith = append(st.SharedWith, n)
+		remote.Sharings = append(remote.Sharings, wassist.AgentUser{PhoneNumber: n})
 		e.event(corev1.EventTypeNormal, "Shared", "Shared the agent with %s", n)
 	}
-	for _, n := range slices.Clone(st.SharedWith) {
+	for _, n := range remoteSharings(remote) {
 		if slices.Contains(e.agent.Spec.SharedWith, n) {
 			continue
 		}
-		if err := e.api.UnshareAgent(ctx, st.AgentID, n); err != nil {
+		if err := e.api.UnshareAgent(ctx, remote.ID, n); err != nil {
 			return err
 		}
-		st.SharedWith = slices.DeleteFunc(st.SharedWith, func(x string) bool { return x == n })
+		remote.Sharings = slices.DeleteFunc(remote.Sharings, func(u wassist.AgentUser) bool { return sharingNumber(u) == n })
 		e.event(corev1.EventTypeNormal, "Unshared", "Stopped sharing the agent with %s", n)
 	}
 	return nil
 }
 
-// sharedAsSpecified says whether status.sharedWith already equals spec.sharedWith.
-func sharedAsSpecified(agent *wassistv1alpha1.WassistAgent) bool {
-	return len(agent.Spec.SharedWith) == len(agent.Status.SharedWith) &&
-		!slices.ContainsFunc(agent.Spec.SharedWith, func(n string) bool { return !slices.Contains(agent.Status.SharedWith, n) })
+// remoteSharings are the numbers the remote agent is shared with, written as the spec
+// writes them (E.164 digits without "+"), sorted.
+func remoteSharings(remote *wassist.Agent) []string {
+	var out []string
+	for _, u := range remote.Sharings {
+		if n := sharingNumber(u); n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func sharingNumber(u wassist.AgentUser) string {
+	return strings.TrimPrefix(strings.TrimSpace(u.PhoneNumber), "+")
+}
+
+// sharedAsSpecified says whether the remote agent is shared with exactly spec.sharedWith.
+func sharedAsSpecified(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent) bool {
+	want := slices.Sorted(slices.Values(agent.Spec.SharedWith))
+	return slices.Equal(slices.Compact(want), remoteSharings(remote))
 }

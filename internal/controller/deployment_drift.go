@@ -97,7 +97,8 @@ func numberStates(ctx context.Context, c *wassist.Client, group []*wassistv1alph
 			return nil, err
 		}
 		for _, n := range numbers {
-			serving[deploymentTarget{phoneNumber: n.Number}.String()] = numberState{serving: n.ActiveAgent.ID, numberID: n.ID}
+			serving[deploymentTarget{phoneNumber: n.Number}.String()] = numberState{serving: n.ActiveAgent.ID, numberID: n.ID,
+				number: n.Number}
 		}
 	}
 	if byAccount {
@@ -107,11 +108,7 @@ func numberStates(ctx context.Context, c *wassist.Client, group []*wassistv1alph
 		}
 		for _, a := range accounts {
 			for _, n := range a.PhoneNumbers {
-				state := numberState{numberID: n.ID}
-				if n.Bot != nil {
-					state.serving = n.Bot.ID
-				}
-				serving[deploymentTarget{accountID: a.ID, numID: n.ID}.String()] = state
+				serving[deploymentTarget{accountID: a.ID, numID: n.ID}.String()] = accountNumberState(n)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -28,6 +29,7 @@ var _ managed.External = (*deploymentExternal)(nil)
 type numberState struct {
 	serving  string // the agent answering on it ("" for none)
 	numberID string
+	number   string // E.164 digits
 }
 
 // errNumbersNotCreated: a number is bought in WhatsApp, never created by the operator.
@@ -36,20 +38,25 @@ var errNumbersNotCreated = errors.New("WhatsApp numbers are not created by the o
 // Observe reads who serves the number. An unknown number is a spec the API cannot
 // satisfy: it waits, slowly, for a spec change or for the number to be added.
 func (e *deploymentExternal) Observe(ctx context.Context, id string, d managed.Desired) (managed.Observation, error) {
-	serving, numberID, err := e.target.observe(ctx, e.api)
+	n, err := e.target.observe(ctx, e.api)
 	if err != nil {
 		return managed.Observation{}, err
 	}
-	return e.observation(numberState{serving, numberID}, d), nil
+	return e.observation(n, d), nil
 }
 
+// observation compares the number with the desired state, and records its digits: they
+// are one of the names the deployment claims the number by.
 func (e *deploymentExternal) observation(n numberState, d managed.Desired) managed.Observation {
 	view, _ := d.View.(deploymentView)
+	if n.number != "" {
+		e.dep.Status.PhoneNumber = n.number
+	}
 	upToDate := n.serving == view.agentID && view.agentID != ""
 	if upToDate {
 		e.dep.Status.AgentID, e.dep.Status.PhoneNumberID = view.agentID, n.numberID
 	}
-	return managed.Observation{ID: e.target.String(), Exists: true, UpToDate: upToDate, Remote: n}
+	return managed.Observation{ID: e.target.id(), Exists: true, UpToDate: upToDate, Remote: n}
 }
 
 // Update deploys the agent on the number and verifies it by reading the number back:
@@ -58,7 +65,7 @@ func (e *deploymentExternal) observation(n numberState, d managed.Desired) manag
 func (e *deploymentExternal) Update(ctx context.Context, obs managed.Observation, d managed.Desired) (managed.Observation, error) {
 	view, _ := d.View.(deploymentView)
 	before, _ := obs.Remote.(numberState)
-	if err := e.target.deploy(ctx, e.api, view.agentID, ptr.Deref(e.dep.Spec.ApplyToExisting, true)); err != nil {
+	if err := e.target.deploy(ctx, e.api, view.agentID, e.applyToExisting()); err != nil {
 		return obs, err
 	}
 	if e.dep.Status.AgentID == view.agentID && before.serving != "" {
@@ -67,13 +74,13 @@ func (e *deploymentExternal) Update(ctx context.Context, obs managed.Observation
 	} else {
 		e.event(corev1.EventTypeNormal, "Deployed", "Deployed agent %s on %s", view.agentID, e.target)
 	}
-	serving, numberID, err := e.target.observe(ctx, e.api)
+	n, err := e.target.observe(ctx, e.api)
 	if err != nil {
 		return managed.Observation{}, err
 	}
-	after := e.observation(numberState{serving, numberID}, d)
+	after := e.observation(n, d)
 	if !after.UpToDate {
-		return after, fmt.Errorf("after deploying agent %s, %s still serves %q", view.agentID, e.target, serving)
+		return after, fmt.Errorf("after deploying agent %s, %s still serves %q", view.agentID, e.target, n.serving)
 	}
 	return after, nil
 }
@@ -86,9 +93,32 @@ func (e *deploymentExternal) Create(context.Context, string, managed.Desired) (m
 	return managed.Observation{}, errNumbersNotCreated
 }
 
-// Delete leaves the number as it is: deleting a WassistDeployment stops the operator
-// managing the number (see docs/design.md).
-func (e *deploymentExternal) Delete(context.Context, string) error { return nil }
+// Delete takes the agent off the number (docs/design.md, rule 7): the number is
+// unrouted through its digits, which an account-form target is resolved to. A deployment
+// that never routed the number leaves it alone: what it serves is someone else's.
+func (e *deploymentExternal) Delete(ctx context.Context, _ string) error {
+	if e.dep.Status.AgentID == "" {
+		return nil
+	}
+	number := cmp.Or(e.dep.Spec.PhoneNumber, e.dep.Status.PhoneNumber)
+	if number == "" {
+		n, err := e.target.observe(ctx, e.api)
+		if _, unknown := errors.AsType[*managed.WaitingError](err); unknown {
+			return nil // the number is gone from its account: nothing routes it any more
+		}
+		if err != nil {
+			return err
+		}
+		number = n.number
+	}
+	return unroute(ctx, e.api, number, e.applyToExisting())
+}
+
+// applyToExisting is the spec's choice for the conversations running on the number; the
+// API's default is true.
+func (e *deploymentExternal) applyToExisting() bool {
+	return ptr.Deref(e.dep.Spec.ApplyToExisting, true)
+}
 
 func (e *deploymentExternal) event(eventType, reason, note string, args ...any) {
 	managed.Emit(e.recorder, e.dep, eventType, reason, note, args...)

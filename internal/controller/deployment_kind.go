@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -34,17 +33,31 @@ type deploymentView struct {
 }
 
 func (k *deploymentKind) ExternalName(dep *wassistv1alpha1.WassistDeployment) string {
-	return targetOf(dep).String()
+	return targetOf(dep).id()
 }
 
-// Desired resolves the agent to deploy and the API key, and fails with Conflict unless
-// this deployment holds the claim on its number.
+// Claims name the number in both of its forms: its digits (the spec's, or those its
+// account's number id was seen to stand for, for the spec last observed), and its
+// account's number id. Two deployments that write one number differently claim it alike.
+func (k *deploymentKind) Claims(dep *wassistv1alpha1.WassistDeployment) []string {
+	var claims []string
+	number := dep.Spec.PhoneNumber
+	if number == "" && dep.Status.ObservedGeneration == dep.Generation {
+		number = dep.Status.PhoneNumber
+	}
+	if number != "" {
+		claims = append(claims, "number:"+number)
+	}
+	if t := targetOf(dep); t.accountID != "" {
+		claims = append(claims, "account-number:"+t.accountID+"/"+t.numID)
+	}
+	return claims
+}
+
+// Desired resolves the agent to deploy and the API key.
 func (k *deploymentKind) Desired(ctx context.Context, dep *wassistv1alpha1.WassistDeployment) (managed.Desired, error) {
 	view, err := k.resolveAgent(ctx, dep)
 	if err != nil {
-		return managed.Desired{}, err
-	}
-	if err := k.claimTarget(ctx, dep); err != nil {
 		return managed.Desired{}, err
 	}
 	sum := sha256.Sum256([]byte(targetOf(dep).String() + "=" + view.agentID))
@@ -53,18 +66,32 @@ func (k *deploymentKind) Desired(ctx context.Context, dep *wassistv1alpha1.Wassi
 
 func (k *deploymentKind) Connect(ctx context.Context, dep *wassistv1alpha1.WassistDeployment,
 	d *managed.Desired) (managed.External, error) {
-	// The key is the one Desired resolved; a deletion (no Desired) has only its own.
+	// The key is the one Desired resolved; a deletion (no Desired) reads it again.
 	var keyRef wassistv1alpha1.SecretKeySelector
 	if d != nil {
 		keyRef = d.View.(deploymentView).keyRef
-	} else if dep.Spec.APIKeySecretRef != nil {
-		keyRef = *dep.Spec.APIKeySecretRef
+	} else {
+		keyRef = k.keyRef(ctx, dep)
 	}
 	api, err := k.keys.client(ctx, dep, keyRef, d == nil, "number")
 	if err != nil {
 		return nil, err
 	}
 	return &deploymentExternal{api: api, dep: dep, target: targetOf(dep), recorder: k.recorder}, nil
+}
+
+// keyRef is the deployment's own API key Secret, or its agent's while that agent is in
+// the cache (a deployment deleted after its agent falls back to the key it last used).
+func (k *deploymentKind) keyRef(ctx context.Context, dep *wassistv1alpha1.WassistDeployment) wassistv1alpha1.SecretKeySelector {
+	if dep.Spec.APIKeySecretRef != nil {
+		return *dep.Spec.APIKeySecretRef
+	}
+	agent := &wassistv1alpha1.WassistAgent{}
+	if dep.Spec.AgentRef == nil ||
+		k.cache.Get(ctx, client.ObjectKey{Namespace: dep.Namespace, Name: dep.Spec.AgentRef.Name}, agent) != nil {
+		return wassistv1alpha1.SecretKeySelector{}
+	}
+	return agent.Spec.APIKeySecretRef
 }
 
 // resolveAgent returns the agent id to deploy and the Secret of the API key: the
@@ -93,33 +120,4 @@ func (k *deploymentKind) resolveAgent(ctx context.Context, dep *wassistv1alpha1.
 	}
 	view.agentID = agent.Status.AgentID
 	return view, nil
-}
-
-// claimTarget fails with Conflict unless this deployment is the oldest of those in the
-// cluster that claim its number: the loser sends nothing, so two claims never flap.
-func (k *deploymentKind) claimTarget(ctx context.Context, dep *wassistv1alpha1.WassistDeployment) error {
-	claims := &wassistv1alpha1.WassistDeploymentList{}
-	if err := k.cache.List(ctx, claims, client.MatchingFields{deploymentTargetIndex: targetOf(dep).String()}); err != nil {
-		return err
-	}
-	winner := dep
-	for i := range claims.Items {
-		c := &claims.Items[i]
-		if c.DeletionTimestamp.IsZero() && olderThan(c, winner) {
-			winner = c
-		}
-	}
-	if winner.UID == dep.UID {
-		return nil
-	}
-	return &managed.WaitingError{Reason: wassistv1alpha1.ReasonConflict,
-		Message: fmt.Sprintf("%s is claimed by the older WassistDeployment %s/%s; this one sends nothing until that one is deleted",
-			targetOf(dep), winner.Namespace, winner.Name)}
-}
-
-func olderThan(a, b *wassistv1alpha1.WassistDeployment) bool {
-	if !a.CreationTimestamp.Equal(&b.CreationTimestamp) {
-		return a.CreationTimestamp.Before(&b.CreationTimestamp)
-	}
-	return a.Namespace+"/"+a.Name < b.Namespace+"/"+b.Name
 }

@@ -5,19 +5,14 @@ import (
 	"fmt"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
-// Indexes of WassistDeployments: by the number they claim (cluster-wide, for conflicts)
-// and by the WassistAgent they deploy.
-const (
-	deploymentTargetIndex = "wassist.app/deployment-target"
-	deploymentAgentIndex  = "wassist.app/deployment-agent"
-)
+// deploymentAgentIndex indexes WassistDeployments by the WassistAgent they deploy.
+const deploymentAgentIndex = "wassist.app/deployment-agent"
 
 // deploymentTarget is a WhatsApp number in either of the two forms the API deploys to.
 type deploymentTarget struct {
@@ -29,44 +24,52 @@ func targetOf(dep *wassistv1alpha1.WassistDeployment) deploymentTarget {
 	return deploymentTarget{dep.Spec.PhoneNumber, dep.Spec.WhatsAppAccountID, dep.Spec.PhoneNumberID}
 }
 
-// String names the target in messages and in the conflict index.
-func (t deploymentTarget) String() string {
+// id names the number as the spec writes it: its digits, or its id in its account.
+func (t deploymentTarget) id() string {
 	if t.phoneNumber != "" {
-		return "number " + t.phoneNumber
+		return t.phoneNumber
 	}
-	return fmt.Sprintf("number %s of WhatsApp account %s", t.numID, t.accountID)
+	return fmt.Sprintf("%s of WhatsApp account %s", t.numID, t.accountID)
 }
 
-// observe returns the agent serving the number ("" for none) and the number's id. An
-// unknown number is a spec the API cannot satisfy: it waits, slowly, for a spec change
-// or for the number to be added to the account.
-func (t deploymentTarget) observe(ctx context.Context, api *wassist.Client) (serving, numberID string, err error) {
+// String names the target in messages.
+func (t deploymentTarget) String() string { return "number " + t.id() }
+
+// observe returns what the number serves. An unknown number is a spec the API cannot
+// satisfy: it waits, slowly, for a spec change or for the number to be added to the
+// account.
+func (t deploymentTarget) observe(ctx context.Context, api *wassist.Client) (numberState, error) {
 	if t.phoneNumber != "" {
 		n, err := api.GetPhoneNumber(ctx, t.phoneNumber)
 		if wassist.IsNotFound(err) {
-			return "", "", t.unknown()
+			return numberState{}, t.unknown()
 		}
 		if err != nil {
-			return "", "", err
+			return numberState{}, err
 		}
-		return n.ActiveAgent.ID, n.ID, nil
+		return numberState{serving: n.ActiveAgent.ID, numberID: n.ID, number: n.Number}, nil
 	}
 	acct, err := api.GetWhatsAppAccount(ctx, t.accountID)
 	if wassist.IsNotFound(err) {
-		return "", "", t.unknown()
+		return numberState{}, t.unknown()
 	}
 	if err != nil {
-		return "", "", err
+		return numberState{}, err
 	}
 	for _, n := range acct.PhoneNumbers {
 		if n.ID == t.numID {
-			if n.Bot == nil {
-				return "", n.ID, nil
-			}
-			return n.Bot.ID, n.ID, nil
+			return accountNumberState(n), nil
 		}
 	}
-	return "", "", t.unknown()
+	return numberState{}, t.unknown()
+}
+
+func accountNumberState(n wassist.AccountPhoneNumber) numberState {
+	state := numberState{numberID: n.ID, number: n.Number}
+	if n.Bot != nil {
+		state.serving = n.Bot.ID
+	}
+	return state
 }
 
 func (t deploymentTarget) unknown() error {
@@ -83,12 +86,10 @@ func (t deploymentTarget) deploy(ctx context.Context, api *wassist.Client, agent
 	return api.DeployAgent(ctx, t.accountID, agentID, t.numID)
 }
 
-func deploymentTargets(obj client.Object) []string {
-	dep, ok := obj.(*wassistv1alpha1.WassistDeployment)
-	if !ok {
-		return nil
-	}
-	return []string{targetOf(dep).String()}
+// unroute takes whatever serves the number off it: the agent, and any webhook.
+func unroute(ctx context.Context, api *wassist.Client, number string, applyToExisting bool) error {
+	_, err := api.UnsubscribeNumber(ctx, number, applyToExisting)
+	return err
 }
 
 func deploymentAgentNames(obj client.Object) []string {
@@ -97,26 +98,4 @@ func deploymentAgentNames(obj client.Object) []string {
 		return nil
 	}
 	return []string{dep.Spec.AgentRef.Name}
-}
-
-// sameTargetClaims maps a deployment to the other deployments, in any namespace, that
-// claim its number, so that the next oldest takes over when it goes.
-func sameTargetClaims(c client.Reader) func(context.Context, client.Object) []reconcile.Request {
-	return func(ctx context.Context, obj client.Object) []reconcile.Request {
-		dep, ok := obj.(*wassistv1alpha1.WassistDeployment)
-		if !ok {
-			return nil
-		}
-		claims := &wassistv1alpha1.WassistDeploymentList{}
-		if err := c.List(ctx, claims, client.MatchingFields{deploymentTargetIndex: targetOf(dep).String()}); err != nil {
-			return nil
-		}
-		var reqs []reconcile.Request
-		for i := range claims.Items {
-			if claims.Items[i].UID != dep.UID {
-				reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&claims.Items[i])})
-			}
-		}
-		return reqs
-	}
 }

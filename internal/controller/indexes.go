@@ -10,9 +10,10 @@ import (
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 )
 
-// SetupIndexes registers the cache indexes both controllers read through: agents by the
-// Secrets they read and the agents they hand off to, deployments by their number and
-// their agent. It runs once per manager, before the controllers are set up.
+// SetupIndexes registers the cache indexes the kinds read through (the core registers
+// its claim index itself): agents by the Secrets they read and the agents they hand off
+// to, deployments by their agent. It runs once per manager, before the controllers are
+// set up.
 func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 	idx := mgr.GetFieldIndexer()
 	for _, i := range []struct {
@@ -22,7 +23,6 @@ func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 	}{
 		{&wassistv1alpha1.WassistAgent{}, secretRefIndex, agentSecretNames},
 		{&wassistv1alpha1.WassistAgent{}, handoffRefIndex, handoffRefNames},
-		{&wassistv1alpha1.WassistDeployment{}, deploymentTargetIndex, deploymentTargets},
 		{&wassistv1alpha1.WassistDeployment{}, deploymentAgentIndex, deploymentAgentNames},
 	} {
 		if err := idx.IndexField(ctx, i.obj, i.name, i.value); err != nil {

@@ -64,6 +64,12 @@ func Setup(ctx context.Context, mgr ctrl.Manager, o Options) (*Operator, error) 
 	}
 	kind := newAgentKind(mgr, w)
 	agents, deployments := newAgentReconciler(mgr, w, kind), newDeploymentReconciler(mgr, w)
+	if err := agents.IndexClaims(ctx, mgr); err != nil {
+		return nil, err
+	}
+	if err := deployments.IndexClaims(ctx, mgr); err != nil {
+		return nil, err
+	}
 	op := &Operator{}
 	if o.BulkDriftCheck {
 		drift, err := newDriftObserver(mgr.GetClient(), w.keys, o.SyncPeriod, o.Registry)

@@ -319,22 +319,26 @@ func agentSpecs() {
 	})
 
 	Context("references", func() {
-		It("waits for a handoff target's id, then sends it", func() {
+		It("creates an agent before its handoff target has an id, and adds the handoff once it has one", func() {
 			t := newTenant()
 			parent := t.agent("front-desk")
 			parent.Spec.HandoffTools = []wassistv1alpha1.AgentHandoffTool{{AgentRef: &wassistv1alpha1.AgentReference{Name: "support"},
 				Description: "complaints"}}
 			Expect(k8sClient.Create(ctx, parent)).To(Succeed())
 			Eventually(readyReason(parent)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonHandoffAgentPending))
-			Expect(t.requests()).To(BeZero())
+			Expect(parent.Status.AgentID).NotTo(BeEmpty(), "created without waiting")
+			r, _ := sim.Agent(t.key, parent.Status.AgentID)
+			Expect(r.HandoffTools).To(BeEmpty())
+			before := t.requests()
+			poke(parent)
+			Consistently(t.requests).WithTimeout(time.Second).Should(Equal(before), "a wait already applied costs no call")
 
 			child := t.agent("support")
 			Expect(k8sClient.Create(ctx, child)).To(Succeed())
 			Eventually(readyReason(child)).WithTimeout(timeout).Should(Equal(ready))
 			Eventually(readyReason(parent)).WithTimeout(timeout).Should(Equal(ready))
 
-			r, ok := sim.Agent(t.key, parent.Status.AgentID)
-			Expect(ok).To(BeTrue())
+			r, _ = sim.Agent(t.key, parent.Status.AgentID)
 			Expect(r.HandoffTools).To(HaveLen(1))
 			Expect(r.HandoffTools[0].ChildAgentID).To(Equal(child.Status.AgentID))
 		})

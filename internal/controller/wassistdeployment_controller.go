@@ -28,16 +28,12 @@ import (
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 )
 
-// +kubebuilder:rbac:groups=wassist.app,resources=wassistdeployments,verbs=get;list;watch
+// +kubebuilder:rbac:groups=wassist.app,resources=wassistdeployments,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups=wassist.app,resources=wassistdeployments/status,verbs=patch
 
 // deploymentReconciler keeps a WhatsApp number served by the agent each
-// WassistDeployment names: the managed core with the deployment's kind.
-//
-// Wassist has no documented way to disconnect an agent from a number, so deleting a
-// WassistDeployment only stops the operator managing the number: the agent stays live
-// on it (and the agent's status.phoneNumbers keeps showing it). There is therefore no
-// finalizer.
+// WassistDeployment names: the managed core with the deployment's kind. Its finalizer
+// holds a deleted deployment until the number is unrouted (deletionPolicy Delete).
 type deploymentReconciler = managed.Reconciler[*wassistv1alpha1.WassistDeployment]
 
 func newDeploymentReconciler(mgr ctrl.Manager, w *wiring) *deploymentReconciler {
@@ -47,7 +43,10 @@ func newDeploymentReconciler(mgr ctrl.Manager, w *wiring) *deploymentReconciler 
 		Recorder:     w.recorder,
 		Kind:         &deploymentKind{cache: mgr.GetClient(), keys: w.keys, recorder: w.recorder},
 		New:          func() *wassistv1alpha1.WassistDeployment { return &wassistv1alpha1.WassistDeployment{} },
+		NewList:      deploymentList,
 		Noun:         "number",
+		Finalizer:    wassistv1alpha1.Finalizer,
+		Deleted:      managed.EventText{Reason: "Unrouted", Note: "Took the agent off number %s: its routing is cleared"},
 		ReadyMessage: "the number is served by the agent",
 		Drift:        w.drift, Workers: w.workers,
 	}
@@ -76,7 +75,5 @@ func setupDeploymentController(mgr ctrl.Manager, r *deploymentReconciler) error 
 		Watches(&wassistv1alpha1.WassistAgent{}, handler.EnqueueRequestsFromMapFunc(
 			objectsIndexedBy(mgr.GetClient(), deploymentAgentIndex, deploymentList)),
 			builder.WithPredicates(agentIdentityChanged())).
-		// A claim that goes away hands the number to the next oldest claim.
-		Watches(&wassistv1alpha1.WassistDeployment{}, handler.EnqueueRequestsFromMapFunc(sameTargetClaims(mgr.GetClient()))).
 		Complete(r)
 }

@@ -20,6 +20,8 @@ import (
 const (
 	routeNumber  = "/phone-numbers/{number}/"
 	routeConnect = "/phone-numbers/{number}/connect-agent/"
+	// routeUnsubscribe clears a number's routing.
+	routeUnsubscribe = "/phone-numbers/{number}/unsubscribe/"
 )
 
 // numbers are the tenant's two WhatsApp numbers. A number is unique in the world, and
@@ -180,9 +182,9 @@ func deploymentSpecs() {
 			WithTimeout(timeout).Should(BeTrue())
 		newer := t.deployment("aa-newer", "second", mainNumber)
 		Expect(k8sClient.Create(ctx, newer)).To(Succeed())
-		Eventually(deploymentReady(newer)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonConflict))
+		Eventually(deploymentReady(newer)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonAlreadyManaged))
 		c := meta.FindStatusCondition(newer.Status.Conditions, wassistv1alpha1.ConditionReady)
-		Expect(c.Message).To(ContainSubstring(t.ns + "/zz-older"))
+		Expect(c.Message).To(ContainSubstring("the older WassistDeployment zz-older"))
 
 		// Several sync periods pass: nobody deploys again, the number stays with the older.
 		for range 3 {
@@ -194,6 +196,68 @@ func deploymentSpecs() {
 		Expect(k8sClient.Delete(ctx, older)).To(Succeed())
 		Eventually(t.serving(mainNumber)).WithTimeout(timeout).Should(Equal(second.Status.AgentID))
 		Eventually(deploymentReady(newer)).WithTimeout(timeout).Should(Equal(ready))
+		Expect(t.requests(http.MethodPost, routeUnsubscribe)).To(BeZero(), "handed over, not unrouted and connected again")
+		Expect(eventReasons(older)()).To(ContainElement("HandedOver"))
+	})
+
+	It("takes the agent off the number when deleted, and leaves it there with deletionPolicy Orphan", func() {
+		t := newTenant()
+		acct, mainNumber := t.withAccount()
+		_, secondNumber := t.numbers()
+		agent := readyAgent(t, "concierge")
+		byNumber := t.deployment("by-number", "concierge", mainNumber)
+		orphaned := t.deployment("orphaned", "concierge", "")
+		orphaned.Spec.WhatsAppAccountID, orphaned.Spec.PhoneNumberID = acct.ID, acct.PhoneNumbers[1].ID
+		orphaned.Spec.DeletionPolicy = wassistv1alpha1.DeletionPolicyOrphan
+		for _, d := range []*wassistv1alpha1.WassistDeployment{byNumber, orphaned} {
+			Expect(k8sClient.Create(ctx, d)).To(Succeed())
+			Eventually(deploymentReady(d)).WithTimeout(timeout).Should(Equal(ready))
+			Expect(d.Finalizers).To(ContainElement(wassistv1alpha1.Finalizer))
+		}
+		Expect(orphaned.Status.PhoneNumber).To(Equal(secondNumber), "the account's number resolved to its digits")
+
+		for _, d := range []*wassistv1alpha1.WassistDeployment{byNumber, orphaned} {
+			Expect(k8sClient.Delete(ctx, d)).To(Succeed())
+			Eventually(func() error { return k8sClient.Get(ctx, client.ObjectKeyFromObject(d), d) }).WithTimeout(timeout).ShouldNot(Succeed())
+		}
+		n, _ := sim.PhoneNumber(t.key, mainNumber)
+		Expect(n.ActiveAgent).To(BeNil())
+		Expect(n.DefaultRouting).To(BeNil())
+		Expect(eventReasons(byNumber)()).To(ContainElement("Unrouted"))
+		Expect(t.serving(secondNumber)()).To(Equal(agent.Status.AgentID), "Orphan leaves the agent on the number")
+		Expect(t.requests(http.MethodPost, routeUnsubscribe)).To(Equal(1))
+	})
+
+	It("unroutes a number named by its account through the digits it resolves to", func() {
+		t := newTenant()
+		acct, mainNumber := t.withAccount()
+		readyAgent(t, "concierge")
+		dep := t.deployment("by-account", "concierge", "")
+		dep.Spec.WhatsAppAccountID, dep.Spec.PhoneNumberID = acct.ID, acct.PhoneNumbers[0].ID
+		Expect(k8sClient.Create(ctx, dep)).To(Succeed())
+		Eventually(deploymentReady(dep)).WithTimeout(timeout).Should(Equal(ready))
+		Expect(k8sClient.Delete(ctx, dep)).To(Succeed())
+		Eventually(t.serving(mainNumber)).WithTimeout(timeout).Should(BeEmpty())
+		reqs := sim.RequestsFor(t.key)
+		Expect(reqs[len(reqs)-1].Path).To(HaveSuffix("/phone-numbers/" + mainNumber + "/unsubscribe/"))
+	})
+
+	It("knows one number written two ways as one: the newer deployment waits with AlreadyManaged", func() {
+		t := newTenant()
+		acct, mainNumber := t.withAccount()
+		first := readyAgent(t, "first")
+		readyAgent(t, "second")
+		byAccount := t.deployment("by-account", "first", "")
+		byAccount.Spec.WhatsAppAccountID, byAccount.Spec.PhoneNumberID = acct.ID, acct.PhoneNumbers[0].ID
+		Expect(k8sClient.Create(ctx, byAccount)).To(Succeed())
+		Eventually(deploymentReady(byAccount)).WithTimeout(timeout).Should(Equal(ready))
+		nextSecond(byAccount)
+
+		byNumber := t.deployment("by-number", "second", mainNumber)
+		Expect(k8sClient.Create(ctx, byNumber)).To(Succeed())
+		Eventually(deploymentReady(byNumber)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonAlreadyManaged))
+		Expect(t.serving(mainNumber)()).To(Equal(first.Status.AgentID))
+		Expect(t.requests(http.MethodPost, routeConnect)).To(BeZero(), "the newer one sent nothing")
 	})
 
 	It("reports 429s and 5xx with their reasons and still becomes Ready, within the key's budget", func() {

@@ -68,11 +68,27 @@ func (r *Reconciler[O]) observeOrCreate(ctx context.Context, s *scope[O], ext Ex
 	}
 	// Deleted behind the operator's back: re-create it (docs/design.md, rule 4).
 	r.event(s.obj, corev1.EventTypeWarning, "RemoteDeleted", "Remote %s %s was deleted outside the operator; re-creating it", r.Noun, id)
-	if err := r.patchMetadata(ctx, s.obj, func(o O) { delete(o.GetAnnotations(), r.IDAnnotation) }); err != nil {
+	if err := r.forgetID(ctx, s); err != nil {
 		return obs, err
 	}
-	s.obj.SetRemoteID("")
 	return r.createCrashSafe(ctx, s, ext)
+}
+
+// forgetID forgets the id of a remote object deleted behind the operator's back: first
+// the annotation, then the status, each persisted, so that the id the re-create stores
+// is never taken for a user's change of it (docs/design.md, rule 9). A crash between
+// the two leaves the old id in the status, which restores the annotation and finds the
+// object gone again.
+func (r *Reconciler[O]) forgetID(ctx context.Context, s *scope[O]) error {
+	if err := r.patchMetadata(ctx, s.obj, func(o O) { delete(o.GetAnnotations(), r.IDAnnotation) }); err != nil {
+		return err
+	}
+	s.obj.SetRemoteID("")
+	if err := r.patchStatus(ctx, s.obj, s.base); err != nil {
+		return err
+	}
+	s.base = s.obj.DeepCopyObject().(O)
+	return nil
 }
 
 // observe takes what the bulk check or a held reconcile saw of id, or reads it.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -72,6 +73,9 @@ const (
 	inSync
 	// refused: the API refused this very spec already; no API call until it changes.
 	refused
+	// stillWaiting: the remote object was made equal to this very spec, which still
+	// waits for something (Desired.Wait); no API call until either changes.
+	stillWaiting
 )
 
 // gate is the one answer to "is anything due?" (docs/design.md, rule 1): an object whose
@@ -90,10 +94,16 @@ func (r *Reconciler[O]) gate(s *scope[O]) verdict {
 	if ready != nil && ready.Reason == wassistv1alpha1.ReasonInvalidSpec {
 		return refused
 	}
-	if ready == nil || ready.Status != "True" || !r.identityKept(s) || !r.Drift.fresh(obj) {
+	if ready == nil || !r.identityKept(s) || !r.Drift.fresh(obj) {
 		return due
 	}
-	return inSync
+	switch {
+	case ready.Status == metav1.ConditionTrue:
+		return inSync
+	case s.desired.Wait != nil && ready.Reason == s.desired.Wait.Reason:
+		return stillWaiting
+	}
+	return due
 }
 
 // identityKept says the object still names the remote object it was synced with, and

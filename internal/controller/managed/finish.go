@@ -35,15 +35,16 @@ func (r *Reconciler[O]) finish(ctx context.Context, s *scope[O], err error) (ctr
 		obj.SetObservedGeneration(gen)
 	}
 	res := ctrl.Result{}
+	if s.confirmed {
+		// The remote object equals the resolved spec, even when the spec still waits.
+		obj.SetLastSyncTime(&metav1.Time{Time: time.Now()})
+		obj.SetAppliedHash(s.desired.Hash)
+	}
 	switch {
 	case s.paused:
 		r.setCondition(obj, wassistv1alpha1.ConditionSynced, metav1.ConditionFalse, wassistv1alpha1.ReasonPaused,
 			"the "+wassistv1alpha1.AnnotationPaused+" annotation stops all API traffic for this resource")
 	case o.reason == "":
-		if s.confirmed {
-			obj.SetLastSyncTime(&metav1.Time{Time: time.Now()})
-			obj.SetAppliedHash(s.desired.Hash)
-		}
 		r.setCondition(obj, wassistv1alpha1.ConditionReady, metav1.ConditionTrue, wassistv1alpha1.ReasonAvailable, r.ReadyMessage)
 		r.setCondition(obj, wassistv1alpha1.ConditionSynced, metav1.ConditionTrue, wassistv1alpha1.ReasonReconcileSuccess, "")
 		res = r.Drift.next(obj)
@@ -69,6 +70,8 @@ func (r *Reconciler[O]) finish(ctx context.Context, s *scope[O], err error) (ctr
 // the next reconcile looks again.
 func (r *Reconciler[O]) remember(s *scope[O], o outcome) {
 	switch {
+	case s.confirmed:
+		// Applied, and waiting for what Desired.Wait says: the hash stands.
 	case o.refused && s.resolved:
 		s.obj.SetAppliedHash(s.desired.Hash)
 	case !o.refused:

@@ -39,6 +39,11 @@ type Kind[O Object] interface {
 	// ExternalName is the remote object's id when the spec names it (a WhatsApp
 	// number); empty when the operator creates the remote object and keeps its id.
 	ExternalName(obj O) string
+	// Claims names the remote object obj manages, in every form it may be written
+	// (docs/design.md, rule 8): two objects that share a name claim the same remote
+	// object, and only the older of them manages it. Empty before there is anything to
+	// claim (an agent not created yet).
+	Claims(obj O) []string
 	// Desired resolves the spec's references from the cache, without an API call, and
 	// returns the remote state the spec asks for with its hash.
 	Desired(ctx context.Context, obj O) (Desired, error)
@@ -70,6 +75,10 @@ type Desired struct {
 	Hash string
 	// View is the kind's own resolved spec, handed back to its External.
 	View any
+	// Wait, when set, is what the object still waits for once the remote object equals
+	// View (a handoff target without an id yet): the reconcile applies View and then
+	// ends with Wait, so that references may form cycles. View leaves out what waits.
+	Wait *WaitingError
 }
 
 // Observation is what is known of a remote object.

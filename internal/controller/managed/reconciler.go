@@ -2,6 +2,7 @@ package managed
 
 import (
 	"context"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/tools/events"
@@ -23,8 +24,9 @@ type Reconciler[O Object] struct {
 	Recorder events.EventRecorder
 	// Kind is the kind's part: its desired state and how to reach the API.
 	Kind Kind[O]
-	// New returns an empty object of the kind.
-	New func() O
+	// New returns an empty object of the kind; NewList an empty list of them.
+	New     func() O
+	NewList func() client.ObjectList
 	// Noun names the remote object in events and messages ("agent").
 	Noun string
 	// Finalizer holds the resource until its remote object is deleted or orphaned;
@@ -35,6 +37,9 @@ type Reconciler[O Object] struct {
 	IDAnnotation string
 	// ReadyMessage is the message of Ready=True.
 	ReadyMessage string
+	// Deleted is the event of a remote object deleted with its resource; its note
+	// formats the object's id.
+	Deleted EventText
 	// Drift is how drift is found.
 	Drift DriftMode
 	// Workers is how many objects are reconciled at once (default 1). Every worker
@@ -44,6 +49,9 @@ type Reconciler[O Object] struct {
 	observations observations
 	drifted      chan event.TypedGenericEvent[client.Object]
 }
+
+// EventText is the reason and note of an event.
+type EventText struct{ Reason, Note string }
 
 // scope is one reconcile's state.
 type scope[O Object] struct {
@@ -105,10 +113,16 @@ func IsPaused(obj client.Object) bool {
 	return obj.GetAnnotations()[wassistv1alpha1.AnnotationPaused] == "true"
 }
 
-// reconcileNormal: finalizer → desired → anything due? → connect → observe | create →
-// update. An object never created gets its finalizer with its create-pending marker,
-// in the create's first patch.
+// reconcileNormal: identity → ownership → finalizer → desired → anything due? →
+// connect → observe | create → update. An object never created gets its finalizer with
+// its create-pending marker, in the create's first patch.
 func (r *Reconciler[O]) reconcileNormal(ctx context.Context, s *scope[O]) error {
+	if err := r.keepIdentity(ctx, s.obj); err != nil {
+		return err
+	}
+	if err := r.checkOwnership(ctx, s.obj); err != nil {
+		return err
+	}
 	if r.Finalizer != "" && !r.neverCreated(s.obj) {
 		if err := r.ensureFinalizer(ctx, s.obj); err != nil {
 			return err
@@ -124,6 +138,8 @@ func (r *Reconciler[O]) reconcileNormal(ctx context.Context, s *scope[O]) error 
 		return nil
 	case v == refused:
 		return refusedAgain(s.obj)
+	case v == stillWaiting:
+		return s.desired.Wait
 	}
 	s.urgent = s.obj.GetAppliedHash() != s.desired.Hash || s.obj.GetLastSyncTime() == nil
 	ctx = withTurn(ctx, s)
@@ -131,9 +147,17 @@ func (r *Reconciler[O]) reconcileNormal(ctx context.Context, s *scope[O]) error 
 	if err != nil {
 		return err
 	}
+	claims := r.Kind.Claims(s.obj)
 	obs, err := r.observeOrCreate(ctx, s, ext)
 	if err != nil {
 		return err
+	}
+	if !slices.Equal(claims, r.Kind.Claims(s.obj)) {
+		// The observation named the remote object in another form (the number an
+		// account's number id stands for): its owner may be another object.
+		if err := r.checkOwnership(ctx, s.obj); err != nil {
+			return err
+		}
 	}
 	if !obs.UpToDate {
 		s.beforeUpdate = s.obj.DeepCopyObject().(O)
@@ -144,6 +168,9 @@ func (r *Reconciler[O]) reconcileNormal(ctx context.Context, s *scope[O]) error 
 		}
 	}
 	s.confirmed = true
+	if s.desired.Wait != nil {
+		return s.desired.Wait
+	}
 	return nil
 }
 
@@ -210,13 +237,23 @@ func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error 
 		s.deleted = true
 		return nil
 	}
-	if obj.GetDeletionPolicy() != wassistv1alpha1.DeletionPolicyOrphan {
+	other, claimed, err := r.claimedByOther(ctx, obj)
+	switch {
+	case err != nil:
+		return err
+	case claimed:
+		// Never touch what another resource manages, or is about to take over.
+		r.event(obj, corev1.EventTypeNormal, "HandedOver", "Left remote %s %s in place: %s claims it too and manages it now",
+			r.Noun, r.deleteTarget(obj), r.describe(obj, other, false))
+	case obj.GetDeletionPolicy() != wassistv1alpha1.DeletionPolicyOrphan:
 		s.urgent = true
 		if err := r.deleteRemote(withTurn(ctx, s), s); err != nil {
 			return err
 		}
-	} else if id := r.remoteName(obj); id != "" {
-		r.event(obj, corev1.EventTypeNormal, "Orphaned", "Left remote %s %s in place (deletionPolicy: Orphan)", r.Noun, id)
+	default:
+		if id := r.deleteTarget(obj); id != "" {
+			r.event(obj, corev1.EventTypeNormal, "Orphaned", "Left remote %s %s in place (deletionPolicy: Orphan)", r.Noun, id)
+		}
 	}
 	if err := r.patchMetadata(ctx, obj, func(o O) { controllerutil.RemoveFinalizer(o, r.Finalizer) }); err != nil {
 		return err
@@ -228,7 +265,7 @@ func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error 
 // deleteRemote deletes the remote object, or what an interrupted create may have made:
 // looked up by marker, deleted, never stored nor announced as recovered.
 func (r *Reconciler[O]) deleteRemote(ctx context.Context, s *scope[O]) error {
-	id := r.remoteName(s.obj)
+	id := r.deleteTarget(s.obj)
 	if id == "" && !createPending(s.obj) {
 		return nil // nothing was ever created
 	}
@@ -244,8 +281,18 @@ func (r *Reconciler[O]) deleteRemote(ctx context.Context, s *scope[O]) error {
 	if err := ext.Delete(ctx, id); err != nil && !wassist.IsNotFound(err) {
 		return err
 	}
-	r.event(s.obj, corev1.EventTypeNormal, "Deleted", "Deleted remote %s %s", r.Noun, id)
+	r.event(s.obj, corev1.EventTypeNormal, r.Deleted.Reason, r.Deleted.Note, id)
 	return nil
+}
+
+// deleteTarget is the remote object a deletion acts on: the one the operator has seen
+// exist as this object's when an id annotation was changed since (a change refused with
+// IdentityChanged), else the one the object names.
+func (r *Reconciler[O]) deleteTarget(obj O) string {
+	if r.Kind.ExternalName(obj) == "" && obj.GetRemoteID() != "" && !createPending(obj) {
+		return obj.GetRemoteID()
+	}
+	return r.remoteName(obj)
 }
 
 // findCreated returns the id of what an interrupted create made ("" for nothing), as a

@@ -29,6 +29,8 @@ func (r *Reconciler[O]) Builder(mgr ctrl.Manager, name string) *builder.Builder 
 		// spec, deletion and other annotation changes (adopt, pause) do.
 		For(r.New(), builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, UserAnnotationChanged(r.IDAnnotation)))).
 		WatchesRawSource(source.TypedChannel(r.drifted, lowPriority())).
+		// An object that stops claiming a remote object hands it to the next claimant.
+		Watches(r.New(), r.claimantsHandler()).
 		WithOptions(controllerOptions(r.Workers)).
 		Named(name)
 }

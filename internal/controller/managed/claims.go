@@ -1,0 +1,168 @@
+package managed
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/util/workqueue"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+)
+
+// Exclusive ownership (docs/design.md, rule 8): a remote object is managed by at most one
+// resource of its kind in the cluster. Every resource claims the names its Kind gives
+// (Kind.Claims); of the live resources that share a claim, the oldest owns the remote
+// object. The others send nothing, and their deletion never touches the remote object;
+// when the owner goes, the next oldest takes over. Claims are found through a cache
+// index, never by listing every object.
+
+// claimIndex indexes the objects of a kind by the names of the remote objects they claim.
+const claimIndex = "wassist.app/claims"
+
+// IndexClaims registers the claim index of the kind; it runs before the controller starts.
+func (r *Reconciler[O]) IndexClaims(ctx context.Context, mgr ctrl.Manager) error {
+	return mgr.GetFieldIndexer().IndexField(ctx, r.New(), claimIndex, func(obj client.Object) []string {
+		o, ok := obj.(O)
+		if !ok {
+			return nil
+		}
+		return r.Kind.Claims(o)
+	})
+}
+
+// claimants returns the objects, in any namespace, that claim any of names.
+func (r *Reconciler[O]) claimants(ctx context.Context, names []string) ([]O, error) {
+	var out []O
+	seen := map[string]bool{}
+	for _, name := range names {
+		list := r.NewList()
+		if err := r.List(ctx, list, client.MatchingFields{claimIndex: name}); err != nil {
+			return nil, err
+		}
+		err := meta.EachListItem(list, func(item runtime.Object) error {
+			if o, ok := item.(O); ok && !seen[string(o.GetUID())] {
+				seen[string(o.GetUID())] = true
+				out = append(out, o)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// owner returns the live object, obj itself included, that owns what obj claims: the
+// oldest, ties broken by namespace/name. An object being deleted no longer claims.
+func (r *Reconciler[O]) owner(ctx context.Context, obj O) (O, error) {
+	others, err := r.claimants(ctx, r.Kind.Claims(obj))
+	if err != nil {
+		return obj, err
+	}
+	winner := obj
+	for _, c := range others {
+		if c.GetUID() != obj.GetUID() && c.GetDeletionTimestamp().IsZero() && olderThan(c, winner) {
+			winner = c
+		}
+	}
+	return winner, nil
+}
+
+// claimedByOther returns a live object other than obj that claims what obj claims, if any.
+func (r *Reconciler[O]) claimedByOther(ctx context.Context, obj O) (O, bool, error) {
+	var none O
+	others, err := r.claimants(ctx, r.Kind.Claims(obj))
+	if err != nil {
+		return none, false, err
+	}
+	for _, c := range others {
+		if c.GetUID() != obj.GetUID() && c.GetDeletionTimestamp().IsZero() {
+			return c, true, nil
+		}
+	}
+	return none, false, nil
+}
+
+func olderThan(a, b client.Object) bool {
+	ta, tb := a.GetCreationTimestamp(), b.GetCreationTimestamp()
+	if !ta.Equal(&tb) {
+		return ta.Before(&tb)
+	}
+	return a.GetNamespace()+"/"+a.GetName() < b.GetNamespace()+"/"+b.GetName()
+}
+
+// checkOwnership fails with AlreadyManaged unless obj owns what it claims.
+func (r *Reconciler[O]) checkOwnership(ctx context.Context, obj O) error {
+	if len(r.Kind.Claims(obj)) == 0 {
+		return nil
+	}
+	winner, err := r.owner(ctx, obj)
+	if err != nil || winner.GetUID() == obj.GetUID() {
+		return err
+	}
+	return &WaitingError{Reason: wassistv1alpha1.ReasonAlreadyManaged, Message: fmt.Sprintf(
+		"the remote %s %s is already managed by %s; this resource sends nothing, and its deletion leaves the %s alone, "+
+			"until that one is deleted", r.Noun, r.remoteName(obj), r.describe(obj, winner, true), r.Noun)}
+}
+
+// describe names other as seen from obj: by name in obj's namespace, and without naming
+// anything of another namespace, which obj's users may not be allowed to see.
+func (r *Reconciler[O]) describe(obj, other O, older bool) string {
+	kind := "resource"
+	if gvk, err := apiutil.GVKForObject(other, r.Scheme()); err == nil {
+		kind = gvk.Kind
+	}
+	the, a := "", "a "
+	if older {
+		the, a = "the older ", "an older "
+	}
+	if other.GetNamespace() == obj.GetNamespace() {
+		return the + kind + " " + other.GetName()
+	}
+	return a + kind + " in another namespace"
+}
+
+// claimantsHandler wakes the other claimants of an object when it stops claiming
+// something (deleted, being deleted, or its claims changed), so the next oldest takes
+// over; nothing else about an object concerns its co-claimants.
+func (r *Reconciler[O]) claimantsHandler() handler.TypedEventHandler[client.Object, reconcile.Request] {
+	enqueue := func(ctx context.Context, q workqueue.TypedRateLimitingInterface[reconcile.Request], obj client.Object, names []string) {
+		others, err := r.claimants(ctx, names)
+		if err != nil {
+			return
+		}
+		for _, c := range others {
+			if c.GetUID() != obj.GetUID() {
+				q.Add(reconcile.Request{NamespacedName: client.ObjectKeyFromObject(c)})
+			}
+		}
+	}
+	claims := func(obj client.Object) []string {
+		if o, ok := obj.(O); ok {
+			return r.Kind.Claims(o)
+		}
+		return nil
+	}
+	return handler.TypedFuncs[client.Object, reconcile.Request]{
+		UpdateFunc: func(ctx context.Context, e event.TypedUpdateEvent[client.Object], q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			before, after := claims(e.ObjectOld), claims(e.ObjectNew)
+			startsDeleting := e.ObjectOld.GetDeletionTimestamp().IsZero() && !e.ObjectNew.GetDeletionTimestamp().IsZero()
+			if startsDeleting || !slices.Equal(before, after) {
+				enqueue(ctx, q, e.ObjectNew, append(before, after...))
+			}
+		},
+		DeleteFunc: func(ctx context.Context, e event.TypedDeleteEvent[client.Object], q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			enqueue(ctx, q, e.Object, claims(e.Object))
+		},
+	}
+}
