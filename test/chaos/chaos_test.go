@@ -219,7 +219,7 @@ var _ = Describe("The operator in a storm of API faults, SIGKILLs, edits and del
 		}
 		fmt.Fprintf(&b, "users: %d agent edits, %d deployment edits, %d agents deleted (%d with deletionPolicy Orphan)\n",
 			w.agentEdits, w.deploymentEdits, len(w.deleted), w.orphaned)
-		fmt.Fprintf(&b, "users: %s; %d annotations removed by replace; %d handoff pairs; %s; %d events found nothing to act on\n",
+		fmt.Fprintf(&b, "users: %s; %d annotations removed by replace; %d handoff pairs; %s; found nothing to act on: %v\n",
 			w.claimFigures(), w.replaced, len(w.pairs), w.deploymentDeletionFigures(), w.skipped)
 		fmt.Fprintf(&b, "faults fired: %v\n", sim.faultsFired())
 		fmt.Fprintf(&b, "events by reason: %v\n", reasons)

@@ -53,7 +53,7 @@ func (w *world) claimAgent(n int) {
 	}
 	i, ok := pick(len(candidates))
 	if !ok {
-		w.skipped++
+		w.skipped[eventClaim]++
 		return
 	}
 	owner := candidates[i]
@@ -118,7 +118,7 @@ func (w *world) replaceAgent() {
 	candidates := w.ownedAgents()
 	i, ok := pick(len(candidates))
 	if !ok {
-		w.skipped++
+		w.skipped[eventReplace]++
 		return
 	}
 	key := client.ObjectKeyFromObject(&candidates[i])

@@ -79,12 +79,13 @@ func schedule(p stormPlan) []stormEvent {
 }
 
 // claimEvents draws the duplicate claims and their fates: a third keep both resources, a
-// third delete the newer one, a third the owner. A claim falls in the storm's second to
-// fifth tenth, once many agents have an id to claim, and its fate at least a tenth later.
+// third delete the newer one, a third the owner. A claim falls in the storm's fourth to
+// sixth tenth, once the agents a claim may pick (not the deployments' targets, which the
+// create wave reaches first) have ids, and its fate at least a tenth later.
 func claimEvents(p stormPlan) []stormEvent {
 	var events []stormEvent
 	for n := range p.claims {
-		claimAt := p.storm/10 + time.Duration(rng.Int64N(int64(p.storm*4/10)))
+		claimAt := p.storm*3/10 + time.Duration(rng.Int64N(int64(p.storm*3/10)))
 		events = append(events, stormEvent{at: claimAt, kind: eventClaim, n: n})
 		fateAt := claimAt + p.storm/10 + time.Duration(rng.Int64N(int64(p.storm-claimAt-p.storm/10)))
 		switch rng.IntN(3) {

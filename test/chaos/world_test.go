@@ -40,7 +40,8 @@ type world struct {
 	deployments        []client.ObjectKey // deployments not deleted
 	deletedDeployments []deletedDeployment
 
-	agentEdits, deploymentEdits, orphaned, replaced, skipped int
+	agentEdits, deploymentEdits, orphaned, replaced int
+	skipped                                         map[string]int // events that found nothing to act on, by kind
 }
 
 // deletedAgent is an agent as it was when a user deleted it.
@@ -76,7 +77,7 @@ func deploymentName(j int) string { return fmt.Sprintf("deploy-%03d", j) }
 // deletionPolicy Orphan, and a quarter of the deployments.
 func newWorld(agents, deployments, pairs int) *world {
 	w := &world{pinned: map[string][]string{}, protected: map[client.ObjectKey]bool{}, deleted: map[types.UID]deletedAgent{},
-		claims: map[int]*claim{}, identity: map[client.ObjectKey]string{}}
+		claims: map[int]*claim{}, identity: map[client.ObjectKey]string{}, skipped: map[string]int{}}
 	for i := range agents {
 		ns := namespaces[i%len(namespaces)]
 		pinned := i < deployments
@@ -218,7 +219,7 @@ func (w *world) deleteAgent() {
 	}
 	i, ok := pick(len(candidates))
 	if !ok {
-		w.skipped++
+		w.skipped[eventDeleteAgent]++
 		return
 	}
 	w.delete(w.live[candidates[i]], false)
@@ -255,7 +256,7 @@ func (w *world) recordDeletion(a *wassistv1alpha1.WassistAgent, yielded bool) {
 func (w *world) deleteDeployment() {
 	i, ok := pick(len(w.deployments))
 	if !ok {
-		w.skipped++
+		w.skipped[eventDeleteDeployment]++
 		return
 	}
 	key := w.deployments[i]
