@@ -191,7 +191,7 @@ func stormPlanFromFlags() stormPlan {
 		return n
 	}
 	// Each kill of a leader leaves the storm without one until its Lease expires (about
-	// 17 s), so leader election gets fewer kills than a lone manager restarted at once.
+	// 15–19 s), so leader election gets fewer kills than a lone manager restarted at once.
 	kills := 5
 	if *leaderElectFlag {
 		kills = 3
