@@ -102,6 +102,19 @@ var _ = Describe("The operator, installed from config/default", Ordered, func() 
 			WithTimeout(timeout).WithPolling(poll).Should(Equal("Welcome back! The usual?"))
 	})
 
+	It("takes the agent off the number when the sample deployment is deleted (its finalizer, under the manager's RBAC)", func() {
+		dep := &wassistv1alpha1.WassistDeployment{ObjectMeta: metav1.ObjectMeta{Name: "concierge-main-number", Namespace: samplesNS}}
+		Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(dep), dep)).To(Succeed())
+		Expect(dep.Finalizers).To(ContainElement(wassistv1alpha1.Finalizer))
+		Expect(k8sClient.Delete(ctx, dep)).To(Succeed())
+		Eventually(func() bool { return apierrors.IsNotFound(k8sClient.Get(ctx, client.ObjectKeyFromObject(dep), dep)) }).
+			WithTimeout(timeout).Should(BeTrue())
+		numbers, err := simulator().PhoneNumbers(ctx, apiKey)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(numbers).To(ContainElement(And(
+			HaveField("Number", dep.Spec.PhoneNumber), HaveField("ActiveAgent", BeNil()), HaveField("DefaultRouting", BeNil()))))
+	})
+
 	It("deletes the remote agent with its resource", func() {
 		agent := &wassistv1alpha1.WassistAgent{
 			ObjectMeta: metav1.ObjectMeta{Name: "short-lived", Namespace: samplesNS},
