@@ -197,8 +197,11 @@ func stormPlanFromFlags() stormPlan {
 		kills = 3
 	}
 	return stormPlan{
-		storm:             *stormFlag,
-		restarts:          orShare(*restartsFlag, kills),
+		storm:    *stormFlag,
+		restarts: orShare(*restartsFlag, kills),
+		// One more burst than kills, as many as a lone manager's five kills get: fewer
+		// kills of a leader are no reason for fewer 429s.
+		bursts:            orShare(*restartsFlag, 5) + 1,
 		edits:             orShare(*editsFlag, (*agentsFlag+*deploymentsFlag)/4),
 		deletes:           orShare(*deletesFlag, *agentsFlag/8),
 		deployments:       *deploymentsFlag,

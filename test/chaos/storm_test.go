@@ -34,10 +34,10 @@ const (
 
 // stormPlan is how many of each event the storm holds.
 type stormPlan struct {
-	storm                                        time.Duration
-	restarts, edits, deletes, deployments        int
-	claims, replaces, stormPairs, firstStormPair int
-	deploymentDeletes                            int
+	storm                                         time.Duration
+	restarts, bursts, edits, deletes, deployments int
+	claims, replaces, stormPairs, firstStormPair  int
+	deploymentDeletes                             int
 }
 
 // schedule draws the storm's events from the seed. The kills fall one in each of
@@ -51,7 +51,7 @@ func schedule(p stormPlan) []stormEvent {
 		offset := slot/5 + time.Duration(rng.Int64N(int64(slot*7/10)))
 		events = append(events, stormEvent{at: time.Duration(k)*slot + offset, kind: eventKill})
 	}
-	for range p.restarts + 1 {
+	for range p.bursts {
 		events = append(events, stormEvent{at: at(), kind: eventBurst})
 	}
 	for range p.edits {
