@@ -23,14 +23,17 @@ type claim struct {
 	fate            string // "" while both live, else the event that deleted one of them
 }
 
-// ownedAgents lists the live agents whose remote agent is settled: they have an id, and
-// their annotation says the same.
-func (w *world) ownedAgents() []wassistv1alpha1.WassistAgent {
+// ownedAgents lists the live agents whose annotation holds the id of their remote agent,
+// in creation order. settled asks for the status to say the same; else an id stored
+// only in the annotation so far will do (the status follows with a later reconcile, and
+// a copied manifest carries only the annotation).
+func (w *world) ownedAgents(settled bool) []wassistv1alpha1.WassistAgent {
 	list := &wassistv1alpha1.WassistAgentList{}
 	Expect(k8sClient.List(ctx, list)).To(Succeed())
 	byKey := map[client.ObjectKey]wassistv1alpha1.WassistAgent{}
 	for _, a := range list.Items {
-		if id := a.Status.AgentID; id != "" && a.DeletionTimestamp.IsZero() && a.Annotations[wassistv1alpha1.AnnotationAgentID] == id {
+		id, status := a.Annotations[wassistv1alpha1.AnnotationAgentID], a.Status.AgentID
+		if id != "" && a.DeletionTimestamp.IsZero() && (status == id || (!settled && status == "")) {
 			byKey[client.ObjectKeyFromObject(&a)] = a
 		}
 	}
@@ -46,7 +49,7 @@ func (w *world) ownedAgents() []wassistv1alpha1.WassistAgent {
 // claimAgent makes the n-th claim, on a random unprotected agent with an id.
 func (w *world) claimAgent(n int) {
 	var candidates []wassistv1alpha1.WassistAgent
-	for _, a := range w.ownedAgents() {
+	for _, a := range w.ownedAgents(false) {
 		if !w.protected[client.ObjectKeyFromObject(&a)] {
 			candidates = append(candidates, a)
 		}
@@ -57,18 +60,19 @@ func (w *world) claimAgent(n int) {
 		return
 	}
 	owner := candidates[i]
+	id := owner.Annotations[wassistv1alpha1.AnnotationAgentID]
 	// "claim-" sorts after "agent-": should the two share a creation second, the owner
 	// still wins the tie on its name.
 	name := fmt.Sprintf("claim-%03d", n)
 	c := chaosAgent(name, owner.Namespace, fmt.Sprintf("Chaos claim %03d", n), fmt.Sprintf("You are %s. Version 0.", name))
-	c.Annotations = map[string]string{wassistv1alpha1.AnnotationAgentID: owner.Status.AgentID}
+	c.Annotations = map[string]string{wassistv1alpha1.AnnotationAgentID: id}
 	// Delete, the default, is the policy whose misuse would take the owner's agent away.
 	c.Spec.DeletionPolicy = wassistv1alpha1.DeletionPolicyDelete
 	Expect(k8sClient.Create(ctx, c)).To(Succeed(), "creating claimant %s/%s", c.Namespace, c.Name)
 	ownerKey := client.ObjectKeyFromObject(&owner)
 	w.protected[ownerKey] = true
-	w.identity[ownerKey] = owner.Status.AgentID
-	w.claims[n] = &claim{owner: ownerKey, claimant: client.ObjectKeyFromObject(c), id: owner.Status.AgentID}
+	w.identity[ownerKey] = id
+	w.claims[n] = &claim{owner: ownerKey, claimant: client.ObjectKeyFromObject(c), id: id}
 }
 
 // deleteClaimant deletes the newer resource of the n-th claim: the remote agent stays
@@ -115,7 +119,8 @@ func (w *world) keptClaimants() map[client.ObjectKey]*claim {
 // of the whole object, as `kubectl replace` with a manifest that lacks it does. The agent
 // must get its annotation back from its status and keep its remote agent.
 func (w *world) replaceAgent() {
-	candidates := w.ownedAgents()
+	// The status must hold the id: it is what the annotation is restored from.
+	candidates := w.ownedAgents(true)
 	i, ok := pick(len(candidates))
 	if !ok {
 		w.skipped[eventReplace]++
@@ -134,13 +139,13 @@ func (w *world) replaceAgent() {
 	w.replaced++
 }
 
-// recordIdentities notes, when the storm ends, the id of every live agent that has one:
-// nothing after the storm may change it.
+// recordIdentities notes, when the storm ends, the id of every live agent that has one,
+// if only in its annotation so far: nothing after the storm may change it.
 func (w *world) recordIdentities() {
-	for _, a := range w.ownedAgents() {
+	for _, a := range w.ownedAgents(false) {
 		key := client.ObjectKeyFromObject(&a)
 		if _, ok := w.identity[key]; !ok {
-			w.identity[key] = a.Status.AgentID
+			w.identity[key] = a.Annotations[wassistv1alpha1.AnnotationAgentID]
 		}
 	}
 }
