@@ -18,7 +18,7 @@ import (
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 )
 
-// Exclusive ownership (docs/design.md, rule 8): a remote object is managed by at most one
+// Exclusive ownership (docs/design.md, rule 9): a remote object is managed by at most one
 // resource of its kind in the cluster. Every resource claims the names its Kind gives
 // (Kind.Claims); of the live resources that share a claim, the oldest owns the remote
 // object. The others send nothing, and their deletion never touches the remote object;

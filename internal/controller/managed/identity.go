@@ -10,7 +10,7 @@ import (
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 )
 
-// keepIdentity makes a known id outlive its annotation (docs/design.md, rule 9). Once
+// keepIdentity makes a known id outlive its annotation (docs/design.md, rule 10). Once
 // the operator has seen an object's remote object exist (its status holds the id), the
 // id annotation is how it is found again; an annotation lost (a kubectl replace, an apply
 // that drops it) is restored from the status, never answered with a create. An
