@@ -96,7 +96,6 @@ const (
 	ReasonRemoteNotFound      = "RemoteNotFound"
 	ReasonHandoffAgentPending = "HandoffAgentPending"
 	ReasonAgentNotReady       = "AgentNotReady"
-	ReasonConflict            = "Conflict"
 	// ReasonAlreadyManaged: an older resource manages the same remote object; this one
 	// sends nothing until that one is deleted.
 	ReasonAlreadyManaged = "AlreadyManaged"

@@ -29,7 +29,7 @@ func nextSecond(obj metav1.Object) {
 }
 
 // ownershipSpecs: a remote object has one owner, an id is never forgotten, and
-// references may form cycles (docs/design.md, rules 8 and 9).
+// references may form cycles (docs/design.md, rules 9 to 11).
 func ownershipSpecs() {
 	It("lets only the oldest resource naming an agent id manage it; a newer one sends nothing and takes over when it goes", func() {
 		t := newTenant()

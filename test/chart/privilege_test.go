@@ -48,9 +48,10 @@ var managerGrants = map[grant]string{
 	{"ClusterRole/manager-role", "events.k8s.io", "events", "create,patch"}: "an event for every remote write and every problem the user must act on; patch aggregates repeats.",
 	{"ClusterRole/manager-role", "wassist.app", "wassistagents", "get,list,patch,watch"}: "the agent controller's cache; patch writes the finalizer and the " +
 		"agent-id and create-pending annotations of the crash-safe create.",
-	{"ClusterRole/manager-role", "wassist.app", "wassistagents/status", "patch"}:        "the one status patch per reconcile.",
-	{"ClusterRole/manager-role", "wassist.app", "wassistdeployments", "get,list,watch"}: "the deployment controller's cache; it writes nothing but status.",
-	{"ClusterRole/manager-role", "wassist.app", "wassistdeployments/status", "patch"}:   "the one status patch per reconcile.",
+	{"ClusterRole/manager-role", "wassist.app", "wassistagents/status", "patch"}: "the one status patch per reconcile.",
+	{"ClusterRole/manager-role", "wassist.app", "wassistdeployments", "get,list,patch,watch"}: "the deployment controller's cache, " +
+		"and the metadata patches that add and remove its finalizer.",
+	{"ClusterRole/manager-role", "wassist.app", "wassistdeployments/status", "patch"}: "the one status patch per reconcile.",
 	{"Role/leader-election-role", "coordination.k8s.io", "leases", "create,delete,get,list,patch,update,watch"}: "leader election, " +
 		"in the operator's own namespace only (a Role): one Lease, taken, renewed and released on shutdown.",
 	{"Role/leader-election-role", "", "events", "create,patch"}:                          "the events leader election records on its Lease, in the operator's own namespace only.",

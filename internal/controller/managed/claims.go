@@ -18,7 +18,7 @@ import (
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 )
 
-// Exclusive ownership (docs/design.md, rule 8): a remote object is managed by at most one
+// Exclusive ownership (docs/design.md, rule 9): a remote object is managed by at most one
 // resource of its kind in the cluster. Every resource claims the names its Kind gives
 // (Kind.Claims); of the live resources that share a claim, the oldest owns the remote
 // object. The others send nothing, and their deletion never touches the remote object;
@@ -136,7 +136,8 @@ func (r *Reconciler[O]) describe(obj, other O, older bool) string {
 // something (deleted, being deleted, or its claims changed), so the next oldest takes
 // over; nothing else about an object concerns its co-claimants.
 func (r *Reconciler[O]) claimantsHandler() handler.TypedEventHandler[client.Object, reconcile.Request] {
-	enqueue := func(ctx context.Context, q workqueue.TypedRateLimitingInterface[reconcile.Request], obj client.Object, names []string) {
+	type queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
+	enqueue := func(ctx context.Context, q queue, obj client.Object, names []string) {
 		others, err := r.claimants(ctx, names)
 		if err != nil {
 			return
@@ -154,14 +155,14 @@ func (r *Reconciler[O]) claimantsHandler() handler.TypedEventHandler[client.Obje
 		return nil
 	}
 	return handler.TypedFuncs[client.Object, reconcile.Request]{
-		UpdateFunc: func(ctx context.Context, e event.TypedUpdateEvent[client.Object], q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+		UpdateFunc: func(ctx context.Context, e event.TypedUpdateEvent[client.Object], q queue) {
 			before, after := claims(e.ObjectOld), claims(e.ObjectNew)
 			startsDeleting := e.ObjectOld.GetDeletionTimestamp().IsZero() && !e.ObjectNew.GetDeletionTimestamp().IsZero()
 			if startsDeleting || !slices.Equal(before, after) {
 				enqueue(ctx, q, e.ObjectNew, append(before, after...))
 			}
 		},
-		DeleteFunc: func(ctx context.Context, e event.TypedDeleteEvent[client.Object], q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+		DeleteFunc: func(ctx context.Context, e event.TypedDeleteEvent[client.Object], q queue) {
 			enqueue(ctx, q, e.Object, claims(e.Object))
 		},
 	}

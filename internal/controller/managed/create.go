@@ -76,7 +76,7 @@ func (r *Reconciler[O]) observeOrCreate(ctx context.Context, s *scope[O], ext Ex
 
 // forgetID forgets the id of a remote object deleted behind the operator's back: first
 // the annotation, then the status, each persisted, so that the id the re-create stores
-// is never taken for a user's change of it (docs/design.md, rule 9). A crash between
+// is never taken for a user's change of it (docs/design.md, rule 10). A crash between
 // the two leaves the old id in the status, which restores the annotation and finds the
 // object gone again.
 func (r *Reconciler[O]) forgetID(ctx context.Context, s *scope[O]) error {

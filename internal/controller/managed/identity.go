@@ -10,7 +10,7 @@ import (
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 )
 
-// keepIdentity makes a known id outlive its annotation (docs/design.md, rule 9). Once
+// keepIdentity makes a known id outlive its annotation (docs/design.md, rule 10). Once
 // the operator has seen an object's remote object exist (its status holds the id), the
 // id annotation is how it is found again; an annotation lost (a kubectl replace, an apply
 // that drops it) is restored from the status, never answered with a create. An
@@ -27,20 +27,18 @@ func (r *Reconciler[O]) keepIdentity(ctx context.Context, obj O) error {
 	if err := r.current(ctx, obj); err != nil {
 		return err
 	}
-	switch {
-	case named == "":
-		if err := r.patchMetadata(ctx, obj, func(o O) { setAnnotation(o, r.IDAnnotation, known) }); err != nil {
-			return err
-		}
-		r.event(obj, corev1.EventTypeNormal, "IdentityRestored",
-			"Restored the %s annotation from the status: this resource manages remote %s %s", r.IDAnnotation, r.Noun, known)
-		return nil
-	default:
+	if named != "" {
 		return &WaitingError{Reason: wassistv1alpha1.ReasonIdentityChanged, Message: "the " + r.IDAnnotation +
 			" annotation names " + r.Noun + " " + named + ", but this resource manages " + r.Noun + " " + known +
 			" (status); set the annotation back to " + known + ". To manage " + named + " instead, delete this resource " +
 			"with deletionPolicy Orphan and create one that names it"}
 	}
+	if err := r.patchMetadata(ctx, obj, func(o O) { setAnnotation(o, r.IDAnnotation, known) }); err != nil {
+		return err
+	}
+	r.event(obj, corev1.EventTypeNormal, "IdentityRestored",
+		"Restored the %s annotation from the status: this resource manages remote %s %s", r.IDAnnotation, r.Noun, known)
+	return nil
 }
 
 // current fails with a staleError unless the cache shows obj as it is: the cache may

@@ -40,7 +40,7 @@ type Kind[O Object] interface {
 	// number); empty when the operator creates the remote object and keeps its id.
 	ExternalName(obj O) string
 	// Claims names the remote object obj manages, in every form it may be written
-	// (docs/design.md, rule 8): two objects that share a name claim the same remote
+	// (docs/design.md, rule 9): two objects that share a name claim the same remote
 	// object, and only the older of them manages it. Empty before there is anything to
 	// claim (an agent not created yet).
 	Claims(obj O) []string
@@ -77,7 +77,8 @@ type Desired struct {
 	View any
 	// Wait, when set, is what the object still waits for once the remote object equals
 	// View (a handoff target without an id yet): the reconcile applies View and then
-	// ends with Wait, so that references may form cycles. View leaves out what waits.
+	// ends with Wait, so that references may form cycles (docs/design.md, rule 11). View
+	// leaves out what waits.
 	Wait *WaitingError
 }
 

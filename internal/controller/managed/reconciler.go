@@ -113,20 +113,10 @@ func IsPaused(obj client.Object) bool {
 	return obj.GetAnnotations()[wassistv1alpha1.AnnotationPaused] == "true"
 }
 
-// reconcileNormal: identity → ownership → finalizer → desired → anything due? →
-// connect → observe | create → update. An object never created gets its finalizer with
-// its create-pending marker, in the create's first patch.
+// reconcileNormal: admit → desired → anything due? → sync.
 func (r *Reconciler[O]) reconcileNormal(ctx context.Context, s *scope[O]) error {
-	if err := r.keepIdentity(ctx, s.obj); err != nil {
+	if err := r.admit(ctx, s.obj); err != nil {
 		return err
-	}
-	if err := r.checkOwnership(ctx, s.obj); err != nil {
-		return err
-	}
-	if r.Finalizer != "" && !r.neverCreated(s.obj) {
-		if err := r.ensureFinalizer(ctx, s.obj); err != nil {
-			return err
-		}
 	}
 	if obs, ok := r.observations.take(s.obj.GetUID()); ok {
 		s.recheck, s.observed, s.latest = true, obs, obs
@@ -141,6 +131,27 @@ func (r *Reconciler[O]) reconcileNormal(ctx context.Context, s *scope[O]) error 
 	case v == stillWaiting:
 		return s.desired.Wait
 	}
+	return r.sync(ctx, s)
+}
+
+// admit settles what the object may do before anything is resolved or sent: its
+// identity, its ownership, its finalizer. An object never created gets its finalizer
+// with its create-pending marker, in the create's first patch.
+func (r *Reconciler[O]) admit(ctx context.Context, obj O) error {
+	if err := r.keepIdentity(ctx, obj); err != nil {
+		return err
+	}
+	if err := r.checkOwnership(ctx, obj); err != nil {
+		return err
+	}
+	if r.Finalizer == "" || r.neverCreated(obj) {
+		return nil
+	}
+	return r.ensureFinalizer(ctx, obj)
+}
+
+// sync: connect → observe | create → update, and then the spec's wait, if any.
+func (r *Reconciler[O]) sync(ctx context.Context, s *scope[O]) error {
 	s.urgent = s.obj.GetAppliedHash() != s.desired.Hash || s.obj.GetLastSyncTime() == nil
 	ctx = withTurn(ctx, s)
 	ext, err := r.Kind.Connect(ctx, s.obj, &s.desired)
