@@ -228,6 +228,20 @@ func deploymentSpecs() {
 		Expect(t.requests(http.MethodPost, routeUnsubscribe)).To(Equal(1))
 	})
 
+	It("finishes its deletion when Wassist no longer knows the number (404)", func() {
+		t := newTenant()
+		_, mainNumber := t.withAccount()
+		readyAgent(t, "concierge")
+		dep := t.deployment("gone-number", "concierge", mainNumber)
+		Expect(k8sClient.Create(ctx, dep)).To(Succeed())
+		Eventually(deploymentReady(dep)).WithTimeout(timeout).Should(Equal(ready))
+		sim.InjectFault(wassisttest.Fault{Kind: wassisttest.FaultError, Key: t.key, Method: http.MethodPost, Route: routeUnsubscribe,
+			Status: http.StatusNotFound, Count: 1})
+		Expect(k8sClient.Delete(ctx, dep)).To(Succeed())
+		Eventually(func() error { return k8sClient.Get(ctx, client.ObjectKeyFromObject(dep), dep) }).WithTimeout(timeout).ShouldNot(Succeed())
+		Expect(t.requests(http.MethodPost, routeUnsubscribe)).To(Equal(1), "a 404 is done, not retried")
+	})
+
 	It("unroutes a number named by its account through the digits it resolves to", func() {
 		t := newTenant()
 		acct, mainNumber := t.withAccount()

@@ -86,8 +86,10 @@ const heldPriority = 10
 // finishWaiting ends a reconcile that waits only for its key's budget: a plain requeue
 // at the token's time. The conditions stay as they were and no event is sent. What the
 // reconcile learnt (an id stored, the remote object as last seen) is kept in memory for
-// the next one, and the status is written only when the kind's Update recorded a write
-// there: a wait then costs the API server nothing.
+// the next one, and the status is written only when it says something new: a first
+// wait, an id stored (which another process, after a crash or a change of leader, would
+// otherwise take for an adoption), or a write the kind's Update recorded there. Any
+// other wait costs the API server nothing.
 func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcome) (ctrl.Result, error) {
 	if s.latest != nil && s.latest.ID != "" {
 		r.observations.put(s.obj.GetUID(), *s.latest)
@@ -107,7 +109,8 @@ func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcom
 			r.setCondition(s.obj, typ, metav1.ConditionUnknown, wassistv1alpha1.ReasonWaitingForBudget, budgetWaitMessage)
 		}
 	}
-	if first || s.latest == nil || s.latest.ID == "" || statusChanged(s.obj, s.beforeUpdate) {
+	idStored := s.obj.GetRemoteID() != s.base.GetRemoteID()
+	if first || idStored || s.latest == nil || s.latest.ID == "" || statusChanged(s.obj, s.beforeUpdate) {
 		return res, r.patchStatus(ctx, s.obj, s.base)
 	}
 	return res, nil
