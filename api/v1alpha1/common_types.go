@@ -99,6 +99,9 @@ const (
 	// ReasonAlreadyManaged: an older resource manages the same remote object; this one
 	// sends nothing until that one is deleted.
 	ReasonAlreadyManaged = "AlreadyManaged"
+	// ReasonHandingOver: a deleted resource waits for the next resource that names its
+	// remote object to take it over, instead of deleting it.
+	ReasonHandingOver = "HandingOver"
 	// ReasonIdentityChanged: the agent-id annotation names another agent than the one
 	// the resource manages; the change is refused.
 	ReasonIdentityChanged = "IdentityChanged"

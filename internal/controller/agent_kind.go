@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -29,16 +30,25 @@ var _ managed.Kind[*wassistv1alpha1.WassistAgent] = (*agentKind)(nil)
 // ExternalName is empty: the operator creates agents and keeps their ids.
 func (k *agentKind) ExternalName(*wassistv1alpha1.WassistAgent) string { return "" }
 
-// Claims are the agent ids the resource names: the annotation's, and the one it has
-// seen exist (the two differ only while a changed annotation is refused).
+// Claims is the agent id the resource stands for: the one it has seen exist, else the
+// annotation's. An annotation changed to another id is refused, and claims nothing.
 func (k *agentKind) Claims(agent *wassistv1alpha1.WassistAgent) []string {
-	var claims []string
-	for _, id := range []string{agent.Annotations[wassistv1alpha1.AnnotationAgentID], agent.Status.AgentID} {
-		if id != "" && !slices.Contains(claims, "agent:"+id) {
-			claims = append(claims, "agent:"+id)
-		}
+	if id := agentIDOf(agent); id != "" {
+		return []string{"agent:" + id}
 	}
-	return claims
+	return nil
+}
+
+// Holds: the resource has seen its agent exist, and names it still.
+func (k *agentKind) Holds(agent *wassistv1alpha1.WassistAgent) bool {
+	id := agent.Status.AgentID
+	return id != "" && id == agent.Annotations[wassistv1alpha1.AnnotationAgentID]
+}
+
+// agentIDOf is the id of the agent a WassistAgent stands for: its status's, else its
+// annotation's (a status not restored from a backup, or not written yet after a create).
+func agentIDOf(agent *wassistv1alpha1.WassistAgent) string {
+	return cmp.Or(agent.Status.AgentID, agent.Annotations[wassistv1alpha1.AnnotationAgentID])
 }
 
 // Desired resolves the spec's references and returns the agent it asks for. The hash
@@ -59,8 +69,8 @@ func (k *agentKind) Desired(ctx context.Context, agent *wassistv1alpha1.WassistA
 	d := managed.Desired{Hash: view.hash(deployments), View: view}
 	if len(refs.pending) > 0 {
 		d.Wait = &managed.WaitingError{Reason: wassistv1alpha1.ReasonHandoffAgentPending, Retry: time.Minute,
-			Message: "the agent is live without its handoff to " + strings.Join(refs.pending, ", ") +
-				", which has no agent id yet (WassistAgent in this namespace); the handoff is added once it has one"}
+			Message: "the agent is live without its handoffs to the WassistAgents " + strings.Join(refs.pending, ", ") +
+				" of this namespace, which have no agent id yet; each handoff is added once its target has one"}
 	}
 	return d, nil
 }
@@ -87,11 +97,11 @@ func (k *agentKind) resolveRefs(ctx context.Context, agent *wassistv1alpha1.Wass
 		if err != nil && !apierrors.IsNotFound(err) {
 			return refs, err
 		}
-		if err != nil || child.Status.AgentID == "" {
+		if err != nil || agentIDOf(child) == "" {
 			refs.pending = append(refs.pending, h.AgentRef.Name)
 			continue
 		}
-		refs.handoffIDs[h.AgentRef.Name] = child.Status.AgentID
+		refs.handoffIDs[h.AgentRef.Name] = agentIDOf(child)
 	}
 	if cs := agent.Spec.CreditSettings; cs != nil && cs.CreditGrantPasswordSecretRef != nil {
 		password, err := k.secrets.Value(ctx, agent.Namespace, *cs.CreditGrantPasswordSecretRef)

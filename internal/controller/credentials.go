@@ -52,6 +52,11 @@ func NewSecretReader(cache, api client.Reader) *SecretReader {
 // Value reads one key of a Secret in namespace (only there: a reference has no
 // namespace of its own). Its errors say which Secret and key, never the value.
 func (r *SecretReader) Value(ctx context.Context, namespace string, ref wassistv1alpha1.SecretKeySelector) (string, error) {
+	if ref.Name == "" {
+		// A deployment whose agent's WassistAgent is gone has no Secret left to name.
+		return "", &managed.CredentialsError{Reason: wassistv1alpha1.ReasonSecretNotFound,
+			Message: "no Secret is named for the API key (the WassistAgent it would come from is gone)"}
+	}
 	key := ref.Key
 	if key == "" {
 		key = "apiKey"

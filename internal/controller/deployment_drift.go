@@ -52,8 +52,7 @@ func (o *DriftObserver) checkDeployments(ctx context.Context, keys *passKeys) er
 // compareDeployment hands the core what the list says of d's number when another agent
 // serves it; a number missing from the list is read again by the reconcile.
 func (o *DriftObserver) compareDeployment(d *wassistv1alpha1.WassistDeployment, numbers map[string]numberState) {
-	t := targetOf(d).String()
-	n, listed := numbers[t]
+	n, listed := numbers[targetOf(d).String()]
 	if listed && n.serving == d.Status.AgentID {
 		o.checks.WithLabelValues("equal").Inc()
 		return
@@ -61,7 +60,7 @@ func (o *DriftObserver) compareDeployment(d *wassistv1alpha1.WassistDeployment, 
 	o.checks.WithLabelValues("drifted").Inc()
 	var obs *managed.Observation
 	if listed {
-		obs = &managed.Observation{ID: t, Exists: true, Remote: n}
+		obs = &managed.Observation{ID: targetOf(d).id(), Exists: true, Remote: n}
 	}
 	o.deployments.Observed(d.DeepCopy(), obs)
 }

@@ -45,16 +45,21 @@ func (e *deploymentExternal) Observe(ctx context.Context, id string, d managed.D
 	return e.observation(n, d), nil
 }
 
-// observation compares the number with the desired state, and records its digits: they
-// are one of the names the deployment claims the number by.
+// observation compares the number with the desired state, and records which number it
+// is: its digits are one of the names the deployment claims it by. A number other than
+// the one the status described (the spec moved) was never routed by this deployment.
 func (e *deploymentExternal) observation(n numberState, d managed.Desired) managed.Observation {
 	view, _ := d.View.(deploymentView)
-	if n.number != "" {
-		e.dep.Status.PhoneNumber = n.number
+	st := &e.dep.Status
+	if n.numberID != "" {
+		if st.PhoneNumberID != n.numberID {
+			st.AgentID = ""
+		}
+		st.PhoneNumber, st.PhoneNumberID = n.number, n.numberID
 	}
 	upToDate := n.serving == view.agentID && view.agentID != ""
 	if upToDate {
-		e.dep.Status.AgentID, e.dep.Status.PhoneNumberID = view.agentID, n.numberID
+		st.AgentID = view.agentID
 	}
 	return managed.Observation{ID: e.target.id(), Exists: true, UpToDate: upToDate, Remote: n}
 }
@@ -95,10 +100,11 @@ func (e *deploymentExternal) Create(context.Context, string, managed.Desired) (m
 
 // Delete takes the agent off the number (docs/design.md, rule 7): the number is
 // unrouted through its digits, which an account-form target is resolved to. A deployment
-// that never routed the number leaves it alone: what it serves is someone else's.
+// that never routed the number its spec names leaves it alone: what it serves is
+// someone else's.
 func (e *deploymentExternal) Delete(ctx context.Context, _ string) error {
-	if e.dep.Status.AgentID == "" {
-		return nil
+	if !routedTarget(e.dep) {
+		return managed.ErrNothingToDelete
 	}
 	number := cmp.Or(e.dep.Spec.PhoneNumber, e.dep.Status.PhoneNumber)
 	if number == "" {

@@ -37,12 +37,12 @@ func (k *deploymentKind) ExternalName(dep *wassistv1alpha1.WassistDeployment) st
 }
 
 // Claims name the number in both of its forms: its digits (the spec's, or those its
-// account's number id was seen to stand for, for the spec last observed), and its
-// account's number id. Two deployments that write one number differently claim it alike.
+// account's number id was seen to stand for), and its account's number id. Two
+// deployments that write one number differently claim it alike.
 func (k *deploymentKind) Claims(dep *wassistv1alpha1.WassistDeployment) []string {
 	var claims []string
 	number := dep.Spec.PhoneNumber
-	if number == "" && dep.Status.ObservedGeneration == dep.Generation {
+	if number == "" && statusNamesTarget(dep) {
 		number = dep.Status.PhoneNumber
 	}
 	if number != "" {
@@ -52,6 +52,24 @@ func (k *deploymentKind) Claims(dep *wassistv1alpha1.WassistDeployment) []string
 		claims = append(claims, "account-number:"+t.accountID+"/"+t.numID)
 	}
 	return claims
+}
+
+// Holds: the deployment routed the number its spec names.
+func (k *deploymentKind) Holds(dep *wassistv1alpha1.WassistDeployment) bool { return routedTarget(dep) }
+
+// statusNamesTarget says whether the status describes the number the spec names now,
+// and not one named before an edit.
+func statusNamesTarget(dep *wassistv1alpha1.WassistDeployment) bool {
+	if dep.Spec.PhoneNumber != "" {
+		return dep.Status.PhoneNumber == dep.Spec.PhoneNumber
+	}
+	return dep.Status.PhoneNumberID == dep.Spec.PhoneNumberID
+}
+
+// routedTarget says whether the deployment routed the number its spec names: only then
+// is taking the agent off it the deployment's to do.
+func routedTarget(dep *wassistv1alpha1.WassistDeployment) bool {
+	return dep.Status.AgentID != "" && statusNamesTarget(dep)
 }
 
 // Desired resolves the agent to deploy and the API key.
@@ -66,11 +84,15 @@ func (k *deploymentKind) Desired(ctx context.Context, dep *wassistv1alpha1.Wassi
 
 func (k *deploymentKind) Connect(ctx context.Context, dep *wassistv1alpha1.WassistDeployment,
 	d *managed.Desired) (managed.External, error) {
-	// The key is the one Desired resolved; a deletion (no Desired) reads it again.
+	// The key is the one Desired resolved; a deletion (no Desired) reads it again, and
+	// needs none when the deployment has nothing to unroute.
 	var keyRef wassistv1alpha1.SecretKeySelector
-	if d != nil {
+	switch {
+	case d != nil:
 		keyRef = d.View.(deploymentView).keyRef
-	} else {
+	case !routedTarget(dep):
+		return &deploymentExternal{dep: dep, target: targetOf(dep), recorder: k.recorder}, nil
+	default:
 		keyRef = k.keyRef(ctx, dep)
 	}
 	api, err := k.keys.client(ctx, dep, keyRef, d == nil, "number")

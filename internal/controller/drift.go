@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 
@@ -79,7 +81,7 @@ func groupByKey(ctx context.Context, keys *passKeys, items []wassistv1alpha1.Was
 	clients := map[string]*wassist.Client{}
 	for i := range items {
 		a := &items[i]
-		if a.Status.AgentID == "" || !a.DeletionTimestamp.IsZero() || managed.IsPaused(a) {
+		if a.Status.AgentID == "" || !a.DeletionTimestamp.IsZero() || managed.IsPaused(a) || alreadyManaged(a.Status.Conditions) {
 			continue
 		}
 		keyID, c, ok := keys.resolve(ctx, a.Namespace, a.Spec.APIKeySecretRef)
@@ -89,6 +91,13 @@ func groupByKey(ctx context.Context, keys *passKeys, items []wassistv1alpha1.Was
 		byKey[keyID], clients[keyID] = append(byKey[keyID], a), c
 	}
 	return byKey, clients
+}
+
+// alreadyManaged: another resource manages the remote object; this one sends nothing,
+// and there is nothing to compare it with.
+func alreadyManaged(conds []metav1.Condition) bool {
+	ready := meta.FindStatusCondition(conds, wassistv1alpha1.ConditionReady)
+	return ready != nil && ready.Reason == wassistv1alpha1.ReasonAlreadyManaged
 }
 
 // passKeys resolves API keys during one pass, reading each Secret once however many

@@ -42,7 +42,7 @@ func ownershipSpecs() {
 		staging.Spec.SystemPrompt = "You are the staging barista."
 		Expect(k8sClient.Create(ctx, staging)).To(Succeed())
 		Eventually(readyReason(staging)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonAlreadyManaged))
-		Expect(readyMessage(staging)).To(ContainSubstring("the older WassistAgent production"))
+		Expect(readyMessage(staging)).To(ContainSubstring("already managed by WassistAgent production"))
 		Expect(t.requests()).To(Equal(before), "the newer resource sent nothing")
 		Expect(staging.Finalizers).To(BeEmpty(), "nothing of its own to hold")
 
@@ -58,7 +58,7 @@ func ownershipSpecs() {
 		elsewhere := other.naming("elsewhere", id)
 		Expect(k8sClient.Create(ctx, elsewhere)).To(Succeed())
 		Eventually(readyReason(elsewhere)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonAlreadyManaged))
-		Expect(readyMessage(elsewhere)).To(And(ContainSubstring("an older WassistAgent in another namespace"),
+		Expect(readyMessage(elsewhere)).To(And(ContainSubstring("already managed by a WassistAgent in another namespace"),
 			Not(ContainSubstring(t.ns)), Not(ContainSubstring("production"))))
 		Expect(k8sClient.Delete(ctx, elsewhere)).To(Succeed())
 
@@ -70,10 +70,28 @@ func ownershipSpecs() {
 		Expect(k8sClient.Delete(ctx, production)).To(Succeed())
 		Eventually(readyReason(successor)).WithTimeout(timeout).Should(Equal(ready))
 		Expect(successor.Status.AgentID).To(Equal(id))
-		Expect(eventReasons(production)()).To(ContainElement("HandedOver"))
+		Eventually(eventReasons(production)).WithTimeout(timeout).Should(ContainElement("HandedOver"))
 		Expect(t.requests(http.MethodDelete, "/agents/{id}/")).To(BeZero())
 		r, _ := sim.Agent(t.key, id)
 		Expect(r.SystemPrompt).To(Equal("You are the successor barista."))
+	})
+
+	It("keeps a held agent from an older resource that starts naming it later", func() {
+		t := newTenant()
+		older := t.naming("older", "00000000-0000-4000-8000-000000000000") // names an agent that does not exist
+		Expect(k8sClient.Create(ctx, older)).To(Succeed())
+		Eventually(readyReason(older)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonRemoteNotFound))
+		nextSecond(older)
+		holder := readyAgent(t, "holder")
+		before := t.requests()
+
+		update(older, func(a *wassistv1alpha1.WassistAgent) {
+			a.Annotations[wassistv1alpha1.AnnotationAgentID] = holder.Status.AgentID
+		})
+		Eventually(readyReason(older)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonAlreadyManaged))
+		Expect(readyMessage(older)).To(ContainSubstring("already managed by WassistAgent holder"))
+		Expect(readyReason(holder)()).To(Equal(ready))
+		Expect(t.requests()).To(Equal(before), "the older resource sent nothing")
 	})
 
 	It("restores an agent-id annotation removed by a replace from the status, instead of creating a second agent", func() {

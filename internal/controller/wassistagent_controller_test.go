@@ -330,8 +330,10 @@ func agentSpecs() {
 			r, _ := sim.Agent(t.key, parent.Status.AgentID)
 			Expect(r.HandoffTools).To(BeEmpty())
 			before := t.requests()
-			poke(parent)
-			Consistently(t.requests).WithTimeout(time.Second).Should(Equal(before), "a wait already applied costs no call")
+			for range 2 { // the second proves the first kept what was applied
+				poke(parent)
+				Consistently(t.requests).WithTimeout(time.Second).Should(Equal(before), "a wait already applied costs no call")
+			}
 
 			child := t.agent("support")
 			Expect(k8sClient.Create(ctx, child)).To(Succeed())

@@ -76,6 +76,28 @@ func deploymentReady(dep *wassistv1alpha1.WassistDeployment) func() string {
 	}
 }
 
+// readsBetween counts the reads of one number between the last request to route from
+// and the next one to route to.
+func readsBetween(t tenant, from, to string) int {
+	reqs := sim.RequestsFor(t.key)
+	start := -1
+	for i, r := range reqs {
+		if r.Route == from {
+			start = i
+		}
+	}
+	n := 0
+	for _, r := range reqs[start+1:] {
+		if r.Route == to {
+			break
+		}
+		if r.Method == http.MethodGet && r.Route == routeNumber {
+			n++
+		}
+	}
+	return n
+}
+
 func readyAgent(t tenant, name string) *wassistv1alpha1.WassistAgent {
 	agent := t.agent(name)
 	Expect(k8sClient.Create(ctx, agent)).To(Succeed())
@@ -158,6 +180,7 @@ func deploymentSpecs() {
 		Eventually(t.serving(mainNumber)).WithTimeout(timeout).Should(Equal(agent.Status.AgentID))
 		Eventually(eventReasons(dep)).Should(ContainElement("Redeployed"))
 		Expect(t.requests(http.MethodGet, "/phone-numbers/")-listsBefore).To(Equal(1), "one list of the key's numbers")
+		Expect(readsBetween(t, "/phone-numbers/", routeConnect)).To(BeZero(), "the list's word taken: no read before the deploy")
 
 		oldID := agent.Status.AgentID
 		Expect(sim.RemoveAgent(t.key, oldID)).To(BeTrue())
@@ -184,7 +207,7 @@ func deploymentSpecs() {
 		Expect(k8sClient.Create(ctx, newer)).To(Succeed())
 		Eventually(deploymentReady(newer)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonAlreadyManaged))
 		c := meta.FindStatusCondition(newer.Status.Conditions, wassistv1alpha1.ConditionReady)
-		Expect(c.Message).To(ContainSubstring("the older WassistDeployment zz-older"))
+		Expect(c.Message).To(ContainSubstring("already managed by WassistDeployment zz-older"))
 
 		// Several sync periods pass: nobody deploys again, the number stays with the older.
 		for range 3 {
@@ -197,7 +220,7 @@ func deploymentSpecs() {
 		Eventually(t.serving(mainNumber)).WithTimeout(timeout).Should(Equal(second.Status.AgentID))
 		Eventually(deploymentReady(newer)).WithTimeout(timeout).Should(Equal(ready))
 		Expect(t.requests(http.MethodPost, routeUnsubscribe)).To(BeZero(), "handed over, not unrouted and connected again")
-		Expect(eventReasons(older)()).To(ContainElement("HandedOver"))
+		Eventually(eventReasons(older)).WithTimeout(timeout).Should(ContainElement("HandedOver"))
 	})
 
 	It("takes the agent off the number when deleted, and leaves it there with deletionPolicy Orphan", func() {
@@ -226,6 +249,22 @@ func deploymentSpecs() {
 		Expect(eventReasons(byNumber)()).To(ContainElement("Unrouted"))
 		Expect(t.serving(secondNumber)()).To(Equal(agent.Status.AgentID), "Orphan leaves the agent on the number")
 		Expect(t.requests(http.MethodPost, routeUnsubscribe)).To(Equal(1))
+	})
+
+	It("finishes its deletion after its WassistAgent is gone, with the key it last used", func() {
+		t := newTenant()
+		_, mainNumber := t.withAccount()
+		agent := readyAgent(t, "short-lived")
+		update(agent, func(a *wassistv1alpha1.WassistAgent) { a.Spec.DeletionPolicy = wassistv1alpha1.DeletionPolicyOrphan })
+		dep := t.deployment("outlives-its-agent", "short-lived", mainNumber)
+		Expect(k8sClient.Create(ctx, dep)).To(Succeed())
+		Eventually(deploymentReady(dep)).WithTimeout(timeout).Should(Equal(ready))
+		Expect(k8sClient.Delete(ctx, agent)).To(Succeed())
+		Eventually(func() error { return k8sClient.Get(ctx, client.ObjectKeyFromObject(agent), agent) }).WithTimeout(timeout).ShouldNot(Succeed())
+
+		Expect(k8sClient.Delete(ctx, dep)).To(Succeed())
+		Eventually(func() error { return k8sClient.Get(ctx, client.ObjectKeyFromObject(dep), dep) }).WithTimeout(timeout).ShouldNot(Succeed())
+		Expect(t.serving(mainNumber)()).To(BeEmpty())
 	})
 
 	It("finishes its deletion when Wassist no longer knows the number (404)", func() {

@@ -11,6 +11,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -20,8 +21,8 @@ import (
 
 // Exclusive ownership (docs/design.md, rule 9): a remote object is managed by at most one
 // resource of its kind in the cluster. Every resource claims the names its Kind gives
-// (Kind.Claims); of the live resources that share a claim, the oldest owns the remote
-// object. The others send nothing, and their deletion never touches the remote object;
+// (Kind.Claims); of the live resources that share a claim, the one that already holds
+// the remote object owns it, else the oldest. The others send nothing, and their deletion never touches the remote object;
 // when the owner goes, the next oldest takes over. Claims are found through a cache
 // index, never by listing every object.
 
@@ -62,43 +63,62 @@ func (r *Reconciler[O]) claimants(ctx context.Context, names []string) ([]O, err
 	return out, nil
 }
 
-// owner returns the live object, obj itself included, that owns what obj claims: the
-// oldest, ties broken by namespace/name. An object being deleted no longer claims.
+// owner returns the live object, obj itself included, that owns what obj claims: a
+// holder before a newcomer, then the oldest, ties broken by namespace/name. An object
+// being deleted no longer claims.
 func (r *Reconciler[O]) owner(ctx context.Context, obj O) (O, error) {
-	others, err := r.claimants(ctx, r.Kind.Claims(obj))
-	if err != nil {
-		return obj, err
-	}
-	winner := obj
-	for _, c := range others {
-		if c.GetUID() != obj.GetUID() && c.GetDeletionTimestamp().IsZero() && olderThan(c, winner) {
+	others, err := r.otherClaimants(ctx, obj)
+	return r.first(append(others, obj)), err
+}
+
+// first is the claimant that goes before the others (claimants is not empty).
+func (r *Reconciler[O]) first(claimants []O) O {
+	winner := claimants[0]
+	for _, c := range claimants[1:] {
+		if r.outranks(c, winner) {
 			winner = c
 		}
 	}
-	return winner, nil
+	return winner
 }
 
-// claimedByOther returns a live object other than obj that claims what obj claims, if any.
-func (r *Reconciler[O]) claimedByOther(ctx context.Context, obj O) (O, bool, error) {
-	var none O
-	others, err := r.claimants(ctx, r.Kind.Claims(obj))
+// otherClaimants are the live objects other than obj that claim what obj claims.
+func (r *Reconciler[O]) otherClaimants(ctx context.Context, obj O) ([]O, error) {
+	all, err := r.claimants(ctx, r.Kind.Claims(obj))
 	if err != nil {
-		return none, false, err
+		return nil, err
 	}
-	for _, c := range others {
+	var others []O
+	for _, c := range all {
 		if c.GetUID() != obj.GetUID() && c.GetDeletionTimestamp().IsZero() {
-			return c, true, nil
+			others = append(others, c)
 		}
 	}
-	return none, false, nil
+	return others, nil
 }
 
-func olderThan(a, b client.Object) bool {
+// outranks says whether a's claim goes before b's.
+func (r *Reconciler[O]) outranks(a, b O) bool {
+	if ha, hb := r.Kind.Holds(a), r.Kind.Holds(b); ha != hb {
+		return ha
+	}
 	ta, tb := a.GetCreationTimestamp(), b.GetCreationTimestamp()
 	if !ta.Equal(&tb) {
 		return ta.Before(&tb)
 	}
 	return a.GetNamespace()+"/"+a.GetName() < b.GetNamespace()+"/"+b.GetName()
+}
+
+// successor returns the claimant that takes over from obj, being deleted, and whether it
+// is ready to: it holds the finalizer, which it adds once it owns the remote object.
+// Until then obj waits rather than delete what the successor is about to manage.
+func (r *Reconciler[O]) successor(ctx context.Context, obj O) (next O, found, ready bool, err error) {
+	others, err := r.otherClaimants(ctx, obj)
+	if err != nil || len(others) == 0 {
+		return next, false, false, err
+	}
+	next = r.first(others)
+	return next, true, r.Finalizer == "" || controllerutil.ContainsFinalizer(next, r.Finalizer), nil
 }
 
 // checkOwnership fails with AlreadyManaged unless obj owns what it claims.
@@ -112,24 +132,20 @@ func (r *Reconciler[O]) checkOwnership(ctx context.Context, obj O) error {
 	}
 	return &WaitingError{Reason: wassistv1alpha1.ReasonAlreadyManaged, Message: fmt.Sprintf(
 		"the remote %s %s is already managed by %s; this resource sends nothing, and its deletion leaves the %s alone, "+
-			"until that one is deleted", r.Noun, r.remoteName(obj), r.describe(obj, winner, true), r.Noun)}
+			"until that one is deleted", r.Noun, r.remoteName(obj), r.describe(obj, winner), r.Noun)}
 }
 
 // describe names other as seen from obj: by name in obj's namespace, and without naming
 // anything of another namespace, which obj's users may not be allowed to see.
-func (r *Reconciler[O]) describe(obj, other O, older bool) string {
+func (r *Reconciler[O]) describe(obj, other O) string {
 	kind := "resource"
 	if gvk, err := apiutil.GVKForObject(other, r.Scheme()); err == nil {
 		kind = gvk.Kind
 	}
-	the, a := "", "a "
-	if older {
-		the, a = "the older ", "an older "
-	}
 	if other.GetNamespace() == obj.GetNamespace() {
-		return the + kind + " " + other.GetName()
+		return kind + " " + other.GetName()
 	}
-	return a + kind + " in another namespace"
+	return "a " + kind + " in another namespace"
 }
 
 // claimantsHandler wakes the other claimants of an object when it stops claiming

@@ -70,7 +70,7 @@ func (r *Reconciler[O]) finish(ctx context.Context, s *scope[O], err error) (ctr
 // the next reconcile looks again.
 func (r *Reconciler[O]) remember(s *scope[O], o outcome) {
 	switch {
-	case s.confirmed:
+	case s.confirmed || s.waitApplied:
 		// Applied, and waiting for what Desired.Wait says: the hash stands.
 	case o.refused && s.resolved:
 		s.obj.SetAppliedHash(s.desired.Hash)

@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	corev1 "k8s.io/api/core/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 )
@@ -24,8 +23,13 @@ func (r *Reconciler[O]) keepIdentity(ctx context.Context, obj O) error {
 	if known == "" || named == known {
 		return nil
 	}
-	if err := r.current(ctx, obj); err != nil {
+	// The cache may show this controller's id annotation write and not yet its status
+	// write (a re-create), which is no mismatch at all.
+	switch _, changed, err := r.reread(ctx, obj); {
+	case err != nil:
 		return err
+	case changed:
+		return &staleError{err: errors.New("the cache is behind the object")}
 	}
 	if named != "" {
 		return &WaitingError{Reason: wassistv1alpha1.ReasonIdentityChanged, Message: "the " + r.IDAnnotation +
@@ -38,19 +42,5 @@ func (r *Reconciler[O]) keepIdentity(ctx context.Context, obj O) error {
 	}
 	r.event(obj, corev1.EventTypeNormal, "IdentityRestored",
 		"Restored the %s annotation from the status: this resource manages remote %s %s", r.IDAnnotation, r.Noun, known)
-	return nil
-}
-
-// current fails with a staleError unless the cache shows obj as it is: the cache may
-// show this controller's id annotation write and not yet its status write (a re-create),
-// which is no mismatch at all.
-func (r *Reconciler[O]) current(ctx context.Context, obj O) error {
-	fresh := r.New()
-	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(obj), fresh); err != nil {
-		return err
-	}
-	if fresh.GetResourceVersion() != obj.GetResourceVersion() {
-		return &staleError{err: errors.New("the cache is behind the object")}
-	}
 	return nil
 }

@@ -9,6 +9,7 @@ package managed
 
 import (
 	"context"
+	"errors"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -44,6 +45,9 @@ type Kind[O Object] interface {
 	// object, and only the older of them manages it. Empty before there is anything to
 	// claim (an agent not created yet).
 	Claims(obj O) []string
+	// Holds says obj already manages what it claims: it has synced with it. A holder
+	// keeps its claim against an older resource that names the object later.
+	Holds(obj O) bool
 	// Desired resolves the spec's references from the cache, without an API call, and
 	// returns the remote state the spec asks for with its hash.
 	Desired(ctx context.Context, obj O) (Desired, error)
@@ -64,9 +68,14 @@ type External interface {
 	Create(ctx context.Context, marker string, d Desired) (Observation, error)
 	// Update makes the remote object equal to d and returns what it then is.
 	Update(ctx context.Context, obs Observation, d Desired) (Observation, error)
-	// Delete deletes the remote object id; a 404 is not an error.
+	// Delete deletes the remote object id; a 404 is not an error. ErrNothingToDelete says
+	// the object has no remote side of its own to delete.
 	Delete(ctx context.Context, id string) error
 }
+
+// ErrNothingToDelete is what External.Delete returns when there was nothing of the
+// object's own to delete (a number it never routed): the deletion finishes, no event.
+var ErrNothingToDelete = errors.New("nothing to delete")
 
 // Desired is the remote state a spec asks for.
 type Desired struct {

@@ -2,7 +2,10 @@ package managed
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/tools/events"
@@ -71,6 +74,8 @@ type scope[O Object] struct {
 	beforeUpdate O
 	// urgent: the reconcile goes before background work for its key's budget.
 	urgent bool
+	// waitApplied: the spec was applied before and still waits (Desired.Wait).
+	waitApplied bool
 	// confirmed: the API confirmed in this reconcile that the remote equals the spec.
 	confirmed bool
 	paused    bool
@@ -115,11 +120,11 @@ func IsPaused(obj client.Object) bool {
 
 // reconcileNormal: admit → desired → anything due? → sync.
 func (r *Reconciler[O]) reconcileNormal(ctx context.Context, s *scope[O]) error {
-	if err := r.admit(ctx, s.obj); err != nil {
-		return err
-	}
 	if obs, ok := r.observations.take(s.obj.GetUID()); ok {
 		s.recheck, s.observed, s.latest = true, obs, obs
+	}
+	if err := r.admit(ctx, s.obj); err != nil {
+		return err
 	}
 	switch v, err := r.due(ctx, s); {
 	case err != nil:
@@ -129,6 +134,7 @@ func (r *Reconciler[O]) reconcileNormal(ctx context.Context, s *scope[O]) error 
 	case v == refused:
 		return refusedAgain(s.obj)
 	case v == stillWaiting:
+		s.waitApplied = true
 		return s.desired.Wait
 	}
 	return r.sync(ctx, s)
@@ -198,18 +204,28 @@ func (r *Reconciler[O]) due(ctx context.Context, s *scope[O]) (verdict, error) {
 	if v != due || !r.mayBeBehind(s) {
 		return v, nil
 	}
-	fresh := r.New()
-	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(s.obj), fresh); err != nil {
+	fresh, changed, err := r.reread(ctx, s.obj)
+	if err != nil || !changed {
 		return due, err
 	}
-	if fresh.GetResourceVersion() == s.obj.GetResourceVersion() {
-		return due, nil
-	}
 	s.obj, s.base = fresh, fresh.DeepCopyObject().(O)
+	// What the cache did not show may name another remote object: admit it again.
+	if err := r.admit(ctx, s.obj); err != nil {
+		return due, err
+	}
 	if err := r.resolve(ctx, s); err != nil {
 		return due, err
 	}
 	return r.gate(s), nil
+}
+
+// reread reads obj uncached, and says whether it changed since the version given.
+func (r *Reconciler[O]) reread(ctx context.Context, obj O) (O, bool, error) {
+	fresh := r.New()
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(obj), fresh); err != nil {
+		return fresh, false, err
+	}
+	return fresh, fresh.GetResourceVersion() != obj.GetResourceVersion(), nil
 }
 
 // mayBeBehind says whether the cached object may miss this controller's own last write:
@@ -248,15 +264,19 @@ func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error 
 		s.deleted = true
 		return nil
 	}
-	other, claimed, err := r.claimedByOther(ctx, obj)
-	switch {
+	orphan := obj.GetDeletionPolicy() == wassistv1alpha1.DeletionPolicyOrphan
+	switch next, found, ready, err := r.successor(ctx, obj); {
 	case err != nil:
 		return err
-	case claimed:
-		// Never touch what another resource manages, or is about to take over.
-		r.event(obj, corev1.EventTypeNormal, "HandedOver", "Left remote %s %s in place: %s claims it too and manages it now",
-			r.Noun, r.deleteTarget(obj), r.describe(obj, other, false))
-	case obj.GetDeletionPolicy() != wassistv1alpha1.DeletionPolicyOrphan:
+	case found && !ready && !orphan:
+		// Never delete what another resource is about to manage: wait until it has.
+		return &WaitingError{Reason: wassistv1alpha1.ReasonHandingOver, Retry: time.Second, Message: fmt.Sprintf(
+			"waiting for %s, which names the same remote %s, to take it over; nothing is deleted "+
+				"(set deletionPolicy: Orphan to finish now)", r.describe(obj, next), r.Noun)}
+	case found:
+		r.event(obj, corev1.EventTypeNormal, "HandedOver", "Left remote %s %s in place: %s names it too and manages it now",
+			r.Noun, r.deleteTarget(obj), r.describe(obj, next))
+	case !orphan:
 		s.urgent = true
 		if err := r.deleteRemote(withTurn(ctx, s), s); err != nil {
 			return err
@@ -289,7 +309,10 @@ func (r *Reconciler[O]) deleteRemote(ctx context.Context, s *scope[O]) error {
 			return err
 		}
 	}
-	if err := ext.Delete(ctx, id); err != nil && !wassist.IsNotFound(err) {
+	switch err := ext.Delete(ctx, id); {
+	case errors.Is(err, ErrNothingToDelete):
+		return nil
+	case err != nil && !wassist.IsNotFound(err):
 		return err
 	}
 	r.event(s.obj, corev1.EventTypeNormal, r.Deleted.Reason, r.Deleted.Note, id)
