@@ -56,46 +56,49 @@ func getPhoneNumber(c *call) response {
 	return jsonResponse(http.StatusOK, copyNumber(n))
 }
 
-// connectAgent routes the number to an agent of the same key. applyToExisting is checked
-// for type and otherwise has no visible effect: the simulator keeps no conversations.
+// connectAgent routes the number to an agent of the same key.
 func connectAgent(c *call) response {
-	n, missing := c.phoneNumber()
-	if missing != nil {
-		return *missing
-	}
-	body, bad := c.object()
+	n, agentID, bad := c.routing(true)
 	if bad != nil {
 		return *bad
-	}
-	errs := fieldErrs{}
-	var agentID string
-	var applyToExisting bool
-	errs.ref(body, "agentId", &agentID, true, c.t.hasAgent)
-	errs.boolean(body, "applyToExisting", &applyToExisting)
-	if len(errs) > 0 {
-		return validationFailed(errs)
 	}
 	connect(n, agentID)
 	return jsonResponse(http.StatusOK, copyNumber(n))
 }
 
 // unsubscribeNumber clears the number's routing: no agent, no webhook, defaultRouting null.
-// The body may be empty or {}; applyToExisting is checked for type only, as in connectAgent.
+// The body may be empty or {}.
 func unsubscribeNumber(c *call) response {
-	n, missing := c.phoneNumber()
-	if missing != nil {
-		return *missing
-	}
-	body, bad := c.object()
+	n, _, bad := c.routing(false)
 	if bad != nil {
 		return *bad
 	}
-	errs := fieldErrs{}
-	var applyToExisting bool
-	errs.boolean(body, "applyToExisting", &applyToExisting)
-	if len(errs) > 0 {
-		return validationFailed(errs)
-	}
 	disconnect(n)
 	return jsonResponse(http.StatusOK, copyNumber(n))
+}
+
+// routing reads the number of the path and a routing body: agentId (required when
+// withAgent) and applyToExisting. applyToExisting is checked for type and otherwise has
+// no visible effect: the simulator keeps no conversations.
+func (c *call) routing(withAgent bool) (*PhoneNumber, string, *response) {
+	n, missing := c.phoneNumber()
+	if missing != nil {
+		return nil, "", missing
+	}
+	body, bad := c.object()
+	if bad != nil {
+		return nil, "", bad
+	}
+	errs := fieldErrs{}
+	var agentID string
+	var applyToExisting bool
+	if withAgent {
+		errs.ref(body, "agentId", &agentID, true, c.t.hasAgent)
+	}
+	errs.boolean(body, "applyToExisting", &applyToExisting)
+	if len(errs) > 0 {
+		res := validationFailed(errs)
+		return nil, "", &res
+	}
+	return n, agentID, nil
 }
