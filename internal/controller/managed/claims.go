@@ -22,9 +22,9 @@ import (
 // Exclusive ownership (docs/design.md, rule 9): a remote object is managed by at most one
 // resource of its kind in the cluster. Every resource claims the names its Kind gives
 // (Kind.Claims); of the live resources that share a claim, the one that already holds
-// the remote object owns it, else the oldest. The others send nothing, and their deletion never touches the remote object;
-// when the owner goes, the next oldest takes over. Claims are found through a cache
-// index, never by listing every object.
+// the remote object owns it, else the oldest. The others send nothing, and their deletion
+// never touches the remote object; when the owner goes, the next claimant takes over.
+// Claims are found through a cache index, never by listing every object.
 
 // claimIndex indexes the objects of a kind by the names of the remote objects they claim.
 const claimIndex = "wassist.app/claims"
@@ -149,7 +149,7 @@ func (r *Reconciler[O]) describe(obj, other O) string {
 }
 
 // claimantsHandler wakes the other claimants of an object when it stops claiming
-// something (deleted, being deleted, or its claims changed), so the next oldest takes
+// something (deleted, being deleted, or its claims changed), so the next claimant takes
 // over; nothing else about an object concerns its co-claimants.
 func (r *Reconciler[O]) claimantsHandler() handler.TypedEventHandler[client.Object, reconcile.Request] {
 	type queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
