@@ -58,10 +58,11 @@ func (k *deploymentKind) Claims(dep *wassistv1alpha1.WassistDeployment) []string
 func (k *deploymentKind) Holds(dep *wassistv1alpha1.WassistDeployment) bool { return routedTarget(dep) }
 
 // statusNamesTarget says whether the status describes the number the spec names now,
-// and not one named before an edit.
+// and not one named before an edit. A status without the number's digits was written by
+// a version before status.phoneNumber, for the spec's number.
 func statusNamesTarget(dep *wassistv1alpha1.WassistDeployment) bool {
 	if dep.Spec.PhoneNumber != "" {
-		return dep.Status.PhoneNumber == dep.Spec.PhoneNumber
+		return dep.Status.PhoneNumber == "" || dep.Status.PhoneNumber == dep.Spec.PhoneNumber
 	}
 	return dep.Status.PhoneNumberID == dep.Spec.PhoneNumberID
 }

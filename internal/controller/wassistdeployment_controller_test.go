@@ -267,6 +267,21 @@ func deploymentSpecs() {
 		Expect(t.serving(mainNumber)()).To(BeEmpty())
 	})
 
+	It("unroutes, when deleted, a number an earlier version deployed (a status without phoneNumber)", func() {
+		t := newTenant()
+		_, mainNumber := t.withAccount()
+		readyAgent(t, "concierge")
+		dep := t.deployment("from-before", "concierge", mainNumber)
+		Expect(k8sClient.Create(ctx, dep)).To(Succeed())
+		Eventually(deploymentReady(dep)).WithTimeout(timeout).Should(Equal(ready))
+		before := dep.DeepCopy()
+		dep.Status.PhoneNumber = ""
+		Expect(k8sClient.Status().Patch(ctx, dep, client.MergeFrom(before))).To(Succeed())
+
+		Expect(k8sClient.Delete(ctx, dep)).To(Succeed())
+		Eventually(t.serving(mainNumber)).WithTimeout(timeout).Should(BeEmpty())
+	})
+
 	It("finishes its deletion when Wassist no longer knows the number (404)", func() {
 		t := newTenant()
 		_, mainNumber := t.withAccount()
