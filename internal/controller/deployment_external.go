@@ -1,10 +1,10 @@
 package controller
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/tools/events"
@@ -21,6 +21,8 @@ type deploymentExternal struct {
 	dep      *wassistv1alpha1.WassistDeployment
 	target   deploymentTarget
 	recorder events.EventRecorder
+	// ours are the agents a deletion takes off the number (deploymentKind.agentsOf).
+	ours []string
 }
 
 var _ managed.External = (*deploymentExternal)(nil)
@@ -98,26 +100,43 @@ func (e *deploymentExternal) Create(context.Context, string, managed.Desired) (m
 	return managed.Observation{}, errNumbersNotCreated
 }
 
-// Delete takes the agent off the number (docs/design.md, rule 7): the number is
-// unrouted through its digits, which an account-form target is resolved to. A deployment
-// that never routed the number its spec names leaves it alone: what it serves is
-// someone else's.
+// Delete takes the agent off the number (docs/design.md, rule 7), through its digits,
+// which an account-form target resolves to. When the status does not say the deployment
+// routed the number, the number is read first: a deploy may have gone out without its
+// status being written (a crash, a budget wait), and then it serves one of the
+// deployment's agents; serving any other, or nothing, it is someone else's and is left
+// alone.
 func (e *deploymentExternal) Delete(ctx context.Context, _ string) error {
-	if !routedTarget(e.dep) {
+	if len(e.ours) == 0 {
 		return managed.ErrNothingToDelete
 	}
-	number := cmp.Or(e.dep.Spec.PhoneNumber, e.dep.Status.PhoneNumber)
-	if number == "" {
+	if !routedTarget(e.dep) || e.number() == "" {
 		n, err := e.target.observe(ctx, e.api)
 		if _, unknown := errors.AsType[*managed.WaitingError](err); unknown {
-			return nil // the number is gone from its account: nothing routes it any more
+			return managed.ErrNothingToDelete // the number is gone: nothing routes it any more
 		}
 		if err != nil {
 			return err
 		}
-		number = n.number
+		if !slices.Contains(e.ours, n.serving) {
+			return managed.ErrNothingToDelete
+		}
+		// Kept by a budget wait's status write: the next attempt need not read again.
+		e.observation(n, managed.Desired{})
+		e.dep.Status.AgentID = n.serving
 	}
-	return unroute(ctx, e.api, number, e.applyToExisting())
+	return unroute(ctx, e.api, e.number(), e.applyToExisting())
+}
+
+// number is the digits of the number the spec names, as far as known.
+func (e *deploymentExternal) number() string {
+	if e.dep.Spec.PhoneNumber != "" {
+		return e.dep.Spec.PhoneNumber
+	}
+	if statusNamesTarget(e.dep) {
+		return e.dep.Status.PhoneNumber
+	}
+	return ""
 }
 
 // applyToExisting is the spec's choice for the conversations running on the number; the

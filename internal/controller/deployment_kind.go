@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -85,22 +86,38 @@ func (k *deploymentKind) Desired(ctx context.Context, dep *wassistv1alpha1.Wassi
 
 func (k *deploymentKind) Connect(ctx context.Context, dep *wassistv1alpha1.WassistDeployment,
 	d *managed.Desired) (managed.External, error) {
+	ext := &deploymentExternal{dep: dep, target: targetOf(dep), recorder: k.recorder}
 	// The key is the one Desired resolved; a deletion (no Desired) reads it again, and
-	// needs none when the deployment has nothing to unroute.
+	// needs none when no agent of the deployment's could be on the number.
 	var keyRef wassistv1alpha1.SecretKeySelector
-	switch {
-	case d != nil:
+	if d != nil {
 		keyRef = d.View.(deploymentView).keyRef
-	case !routedTarget(dep):
-		return &deploymentExternal{dep: dep, target: targetOf(dep), recorder: k.recorder}, nil
-	default:
+	} else {
+		if ext.ours = k.agentsOf(ctx, dep); len(ext.ours) == 0 {
+			return ext, nil
+		}
 		keyRef = k.keyRef(ctx, dep)
 	}
 	api, err := k.keys.client(ctx, dep, keyRef, d == nil, "number")
-	if err != nil {
-		return nil, err
+	ext.api = api
+	return ext, err
+}
+
+// agentsOf are the agents the deployment may have put on its number: the one its status
+// recorded, and the one its spec names now (a deploy sent, its verification not yet
+// recorded when the manager died or the budget held it).
+func (k *deploymentKind) agentsOf(ctx context.Context, dep *wassistv1alpha1.WassistDeployment) []string {
+	var ids []string
+	if statusNamesTarget(dep) {
+		ids = append(ids, dep.Status.AgentID)
 	}
-	return &deploymentExternal{api: api, dep: dep, target: targetOf(dep), recorder: k.recorder}, nil
+	ids = append(ids, dep.Spec.AgentID)
+	agent := &wassistv1alpha1.WassistAgent{}
+	if dep.Spec.AgentRef != nil &&
+		k.cache.Get(ctx, client.ObjectKey{Namespace: dep.Namespace, Name: dep.Spec.AgentRef.Name}, agent) == nil {
+		ids = append(ids, agentIDOf(agent))
+	}
+	return slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(ids))), func(id string) bool { return id == "" })
 }
 
 // keyRef is the deployment's own API key Secret, or its agent's while that agent is in

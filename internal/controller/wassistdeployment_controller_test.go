@@ -282,6 +282,35 @@ func deploymentSpecs() {
 		Eventually(t.serving(mainNumber)).WithTimeout(timeout).Should(BeEmpty())
 	})
 
+	It("unroutes, when deleted, a number its deploy reached before its status said so, and not one someone else routed", func() {
+		t := newTenant()
+		_, mainNumber := t.withAccount()
+		_, secondNumber := t.numbers()
+		readyAgent(t, "concierge")
+		lost := t.deployment("status-lost", "concierge", mainNumber)
+		rerouted := t.deployment("rerouted", "concierge", secondNumber)
+		for _, d := range []*wassistv1alpha1.WassistDeployment{lost, rerouted} {
+			Expect(k8sClient.Create(ctx, d)).To(Succeed())
+			Eventually(deploymentReady(d)).WithTimeout(timeout).Should(Equal(ready))
+		}
+		// As after a crash between the connect and the status write.
+		for _, d := range []*wassistv1alpha1.WassistDeployment{lost, rerouted} {
+			before := d.DeepCopy()
+			d.Status.AgentID = ""
+			Expect(k8sClient.Status().Patch(ctx, d, client.MergeFrom(before))).To(Succeed())
+		}
+		intruder := sim.SeedAgent(t.key, wassisttest.Agent{Name: "someone else's"})
+		Expect(sim.ConnectNumber(t.key, secondNumber, intruder.ID)).To(BeTrue())
+
+		for _, d := range []*wassistv1alpha1.WassistDeployment{lost, rerouted} {
+			Expect(k8sClient.Delete(ctx, d)).To(Succeed())
+			Eventually(func() error { return k8sClient.Get(ctx, client.ObjectKeyFromObject(d), d) }).WithTimeout(timeout).ShouldNot(Succeed())
+		}
+		Expect(t.serving(mainNumber)()).To(BeEmpty())
+		Expect(t.serving(secondNumber)()).To(Equal(intruder.ID), "the routing someone else made stays")
+		Expect(t.requests(http.MethodPost, routeUnsubscribe)).To(Equal(1))
+	})
+
 	It("finishes its deletion when Wassist no longer knows the number (404)", func() {
 		t := newTenant()
 		_, mainNumber := t.withAccount()
