@@ -6,6 +6,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/tools/events"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
@@ -72,13 +73,13 @@ func (e *agentExternal) Update(ctx context.Context, obs managed.Observation, d m
 		remote = observed.Remote.(*wassist.Agent)
 	}
 	want, _ := d.View.(agentView)
-	if !want.equal(remoteView(remote)) {
+	if got := remoteView(remote); !want.equal(got) {
 		patched, err := e.api.UpdateAgent(ctx, remote.ID, want.update(remote))
 		if err != nil {
 			return obs, err
 		}
 		if !obs.Created {
-			e.event(corev1.EventTypeNormal, "Updated", "Updated remote agent %s to match the spec", remote.ID)
+			e.announce(ctx, remote.ID, d, changedFields(want, got))
 		}
 		remote = patched
 	}
@@ -87,6 +88,19 @@ func (e *agentExternal) Update(ctx context.Context, obs managed.Observation, d m
 		return agentObservation(e.agent, remote, d), err
 	}
 	return agentObservation(e.agent, remote, d), nil
+}
+
+// announce says what a PATCH changed: a repair of drift when the spec had been applied
+// as it is (what changed, changed outside the cluster), else the spec's change.
+func (e *agentExternal) announce(ctx context.Context, id string, d managed.Desired, fields []string) {
+	st := e.agent.Status
+	if st.AppliedHash == d.Hash && st.LastSyncTime != nil {
+		logf.FromContext(ctx).Info("Corrected drift", "agentID", id, "fields", fields)
+		e.event("DriftCorrected", "%s changed outside the cluster; restored on remote agent %s",
+			fieldList(fields), id)
+		return
+	}
+	e.event("Updated", "Updated remote agent %s to match the spec: %s", id, fieldList(fields))
 }
 
 func (e *agentExternal) Delete(ctx context.Context, id string) error {
@@ -112,6 +126,7 @@ func (e *agentExternal) report(remote *wassist.Agent) {
 	}
 }
 
-func (e *agentExternal) event(eventType, reason, note string, args ...any) {
-	managed.Emit(e.recorder, e.agent, eventType, reason, note, args...)
+// event sends a Normal event about the agent: what a write did.
+func (e *agentExternal) event(reason, note string, args ...any) {
+	managed.Emit(e.recorder, e.agent, corev1.EventTypeNormal, reason, note, args...)
 }

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
-
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
@@ -29,7 +27,7 @@ func (e *agentExternal) reconcileSharing(ctx context.Context, remote *wassist.Ag
 			return err
 		}
 		remote.Sharings = append(remote.Sharings, wassist.AgentUser{PhoneNumber: n})
-		e.event(corev1.EventTypeNormal, "Shared", "Shared the agent with %s", n)
+		e.event("Shared", "Shared the agent with %s", n)
 	}
 	for _, n := range remoteSharings(remote) {
 		if slices.Contains(e.agent.Spec.SharedWith, n) {
@@ -39,7 +37,7 @@ func (e *agentExternal) reconcileSharing(ctx context.Context, remote *wassist.Ag
 			return err
 		}
 		remote.Sharings = slices.DeleteFunc(remote.Sharings, func(u wassist.AgentUser) bool { return sharingNumber(u) == n })
-		e.event(corev1.EventTypeNormal, "Unshared", "Stopped sharing the agent with %s", n)
+		e.event("Unshared", "Stopped sharing the agent with %s", n)
 	}
 	return nil
 }

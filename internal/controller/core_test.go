@@ -84,7 +84,7 @@ func coreSpecs() {
 			Expect(sim.EditAgent(t.key, id, func(a *wassisttest.Agent) { a.SystemPrompt = "edited in the dashboard" })).To(BeTrue())
 			Eventually(func() string { r, _ := sim.Agent(t.key, id); return r.SystemPrompt }).
 				WithTimeout(4 * periodicSyncPeriod).Should(Equal("You are a friendly barista."))
-			Eventually(eventReasons(agent)).Should(ContainElement("Updated"))
+			Eventually(eventReasons(agent)).Should(ContainElement("DriftCorrected"))
 
 			// One read per period at most: the periods are jittered down by up to a tenth.
 			start, before := time.Now(), reads()

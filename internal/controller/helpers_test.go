@@ -127,6 +127,21 @@ func eventReasonsOfType(obj client.Object, eventType string) func() []string {
 	}
 }
 
+// eventNotes lists the notes of the events about obj with one reason.
+func eventNotes(obj client.Object, reason string) func() []string {
+	return func() []string {
+		list := &eventsv1.EventList{}
+		Expect(k8sClient.List(ctx, list, client.InNamespace(obj.GetNamespace()))).To(Succeed())
+		var notes []string
+		for _, e := range list.Items {
+			if e.Regarding.Name == obj.GetName() && e.Reason == reason {
+				notes = append(notes, e.Note)
+			}
+		}
+		return notes
+	}
+}
+
 // checkDrift runs one pass of the bulk drift check, as the sync period would.
 func checkDrift() {
 	ExpectWithOffset(1, drift.Check(ctx)).To(Succeed())

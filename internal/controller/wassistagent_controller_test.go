@@ -129,7 +129,9 @@ func agentSpecs() {
 		r, _ := sim.Agent(t.key, id)
 		Expect(r.Tools).To(HaveLen(1))
 		Expect(t.remoteAgents()).To(HaveLen(1))
-		Eventually(eventReasons(agent)).Should(ContainElement("Updated"))
+		Eventually(eventNotes(agent, "DriftCorrected")).Should(ConsistOf(
+			"systemPrompt and tools[order_status] changed outside the cluster; restored on remote agent " + id))
+		Expect(eventReasons(agent)()).NotTo(ContainElement("Updated"), "a repair is not the spec's change")
 	})
 
 	It("finds drift with one list per key, and repairs only the agents that drifted", func() {
