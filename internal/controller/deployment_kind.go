@@ -68,8 +68,8 @@ func statusNamesTarget(dep *wassistv1alpha1.WassistDeployment) bool {
 	return dep.Status.PhoneNumberID == dep.Spec.PhoneNumberID
 }
 
-// routedTarget says whether the deployment routed the number its spec names: only then
-// is taking the agent off it the deployment's to do.
+// routedTarget says whether the status records that the deployment routed the number
+// its spec names (a deletion that cannot tell reads the number first).
 func routedTarget(dep *wassistv1alpha1.WassistDeployment) bool {
 	return dep.Status.AgentID != "" && statusNamesTarget(dep)
 }
