@@ -69,8 +69,7 @@ func (k *agentKind) Desired(ctx context.Context, agent *wassistv1alpha1.WassistA
 	d := managed.Desired{Hash: view.hash(deployments), View: view}
 	if len(refs.pending) > 0 {
 		d.Wait = &managed.WaitingError{Reason: wassistv1alpha1.ReasonHandoffAgentPending, Retry: time.Minute,
-			Message: "the agent is live without its handoffs to the WassistAgents " + strings.Join(refs.pending, ", ") +
-				" of this namespace, which have no agent id yet; each handoff is added once its target has one"}
+			Message: pendingHandoffsMessage(refs.pending)}
 	}
 	return d, nil
 }
@@ -82,6 +81,17 @@ func (k *agentKind) Connect(ctx context.Context, agent *wassistv1alpha1.WassistA
 		return nil, err
 	}
 	return &agentExternal{api: api, agent: agent, recorder: k.recorder}, nil
+}
+
+// pendingHandoffsMessage says which handoff targets (WassistAgents of the namespace) have
+// no agent id yet.
+func pendingHandoffsMessage(names []string) string {
+	if len(names) == 1 {
+		return "the agent is live without its handoff to WassistAgent " + names[0] +
+			", which has no agent id yet; the handoff is added once it has one"
+	}
+	return "the agent is live without its handoffs to the WassistAgents " + fieldList(names) +
+		", which have no agent id yet; each handoff is added once its target has one"
 }
 
 // resolveRefs reads what the spec names indirectly: handoff agents' ids (pending for
