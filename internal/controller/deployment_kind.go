@@ -112,9 +112,7 @@ func (k *deploymentKind) agentsOf(ctx context.Context, dep *wassistv1alpha1.Wass
 		ids = append(ids, dep.Status.AgentID)
 	}
 	ids = append(ids, dep.Spec.AgentID)
-	agent := &wassistv1alpha1.WassistAgent{}
-	if dep.Spec.AgentRef != nil &&
-		k.cache.Get(ctx, client.ObjectKey{Namespace: dep.Namespace, Name: dep.Spec.AgentRef.Name}, agent) == nil {
+	if agent, err := k.agentOf(ctx, dep); err == nil && agent != nil {
 		ids = append(ids, agentIDOf(agent))
 	}
 	return slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(ids))), func(id string) bool { return id == "" })
@@ -126,12 +124,24 @@ func (k *deploymentKind) keyRef(ctx context.Context, dep *wassistv1alpha1.Wassis
 	if dep.Spec.APIKeySecretRef != nil {
 		return *dep.Spec.APIKeySecretRef
 	}
-	agent := &wassistv1alpha1.WassistAgent{}
-	if dep.Spec.AgentRef == nil ||
-		k.cache.Get(ctx, client.ObjectKey{Namespace: dep.Namespace, Name: dep.Spec.AgentRef.Name}, agent) != nil {
-		return wassistv1alpha1.SecretKeySelector{}
+	if agent, err := k.agentOf(ctx, dep); err == nil && agent != nil {
+		return agent.Spec.APIKeySecretRef
 	}
-	return agent.Spec.APIKeySecretRef
+	return wassistv1alpha1.SecretKeySelector{}
+}
+
+// agentOf is the WassistAgent the deployment's agentRef names, from the cache; nil when
+// there is no agentRef or no such agent.
+func (k *deploymentKind) agentOf(ctx context.Context, dep *wassistv1alpha1.WassistDeployment) (*wassistv1alpha1.WassistAgent, error) {
+	if dep.Spec.AgentRef == nil {
+		return nil, nil
+	}
+	agent := &wassistv1alpha1.WassistAgent{}
+	err := k.cache.Get(ctx, client.ObjectKey{Namespace: dep.Namespace, Name: dep.Spec.AgentRef.Name}, agent)
+	if apierrors.IsNotFound(err) {
+		return nil, nil
+	}
+	return agent, err
 }
 
 // resolveAgent returns the agent id to deploy and the Secret of the API key: the
@@ -145,12 +155,11 @@ func (k *deploymentKind) resolveAgent(ctx context.Context, dep *wassistv1alpha1.
 		view.agentID = dep.Spec.AgentID
 		return view, nil
 	}
-	agent := &wassistv1alpha1.WassistAgent{}
-	err := k.cache.Get(ctx, client.ObjectKey{Namespace: dep.Namespace, Name: dep.Spec.AgentRef.Name}, agent)
-	if err != nil && !apierrors.IsNotFound(err) {
+	agent, err := k.agentOf(ctx, dep)
+	if err != nil {
 		return view, err
 	}
-	if err != nil || agent.Status.AgentID == "" ||
+	if agent == nil || agent.Status.AgentID == "" ||
 		!meta.IsStatusConditionTrue(agent.Status.Conditions, wassistv1alpha1.ConditionReady) {
 		return view, &managed.WaitingError{Reason: wassistv1alpha1.ReasonAgentNotReady,
 			Message: "waiting for WassistAgent " + dep.Spec.AgentRef.Name + " to be Ready", Retry: 10 * time.Minute}

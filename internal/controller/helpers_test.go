@@ -114,32 +114,34 @@ func eventReasons(obj client.Object) func() []string { return eventReasonsOfType
 
 // eventReasonsOfType lists the reasons of the events of a type ("" for any) about obj.
 func eventReasonsOfType(obj client.Object, eventType string) func() []string {
-	return func() []string {
-		list := &eventsv1.EventList{}
-		Expect(k8sClient.List(ctx, list, client.InNamespace(obj.GetNamespace()))).To(Succeed())
-		var reasons []string
-		for _, e := range list.Items {
-			if e.Regarding.Name == obj.GetName() && (eventType == "" || e.Type == eventType) {
-				reasons = append(reasons, e.Reason)
-			}
-		}
-		return reasons
-	}
+	return eventsAbout(obj, func(e eventsv1.Event) (string, bool) {
+		return e.Reason, eventType == "" || e.Type == eventType
+	})
 }
 
 // eventNotes lists the notes of the events about obj with one reason.
 func eventNotes(obj client.Object, reason string) func() []string {
+	return eventsAbout(obj, func(e eventsv1.Event) (string, bool) { return e.Note, e.Reason == reason })
+}
+
+// eventsAbout lists what pick takes of each event about obj it keeps.
+func eventsAbout(obj client.Object, pick func(eventsv1.Event) (string, bool)) func() []string {
 	return func() []string {
 		list := &eventsv1.EventList{}
 		Expect(k8sClient.List(ctx, list, client.InNamespace(obj.GetNamespace()))).To(Succeed())
-		var notes []string
+		var out []string
 		for _, e := range list.Items {
-			if e.Regarding.Name == obj.GetName() && e.Reason == reason {
-				notes = append(notes, e.Note)
+			if v, ok := pick(e); ok && e.Regarding.Name == obj.GetName() {
+				out = append(out, v)
 			}
 		}
-		return notes
+		return out
 	}
+}
+
+// gone says whether obj no longer exists (its finalizers released).
+func gone(obj client.Object) func() error {
+	return func() error { return k8sClient.Get(ctx, client.ObjectKeyFromObject(obj), obj) }
 }
 
 // checkDrift runs one pass of the bulk drift check, as the sync period would.

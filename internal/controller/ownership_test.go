@@ -8,7 +8,6 @@ import (
 	. "github.com/onsi/gomega"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
@@ -48,7 +47,7 @@ func ownershipSpecs() {
 
 		By("deleting the newer one: the owner's agent stays")
 		Expect(k8sClient.Delete(ctx, staging)).To(Succeed())
-		Eventually(func() error { return k8sClient.Get(ctx, client.ObjectKeyFromObject(staging), staging) }).WithTimeout(timeout).ShouldNot(Succeed())
+		Eventually(gone(staging)).WithTimeout(timeout).ShouldNot(Succeed())
 		_, exists := sim.Agent(t.key, id)
 		Expect(exists).To(BeTrue())
 		Expect(t.requests(http.MethodDelete, "/agents/{id}/")).To(BeZero())

@@ -98,6 +98,12 @@ func readsBetween(t tenant, from, to string) int {
 	return n
 }
 
+// readyDeployment creates dep and waits until it is Ready.
+func readyDeployment(dep *wassistv1alpha1.WassistDeployment) {
+	ExpectWithOffset(1, k8sClient.Create(ctx, dep)).To(Succeed())
+	EventuallyWithOffset(1, deploymentReady(dep)).WithTimeout(timeout).Should(Equal(ready))
+}
+
 func readyAgent(t tenant, name string) *wassistv1alpha1.WassistAgent {
 	agent := t.agent(name)
 	Expect(k8sClient.Create(ctx, agent)).To(Succeed())
@@ -145,8 +151,7 @@ func deploymentSpecs() {
 				APIKeySecretRef:   &wassistv1alpha1.SecretKeySelector{Name: t.secret},
 			},
 		}
-		Expect(k8sClient.Create(ctx, dep)).To(Succeed())
-		Eventually(deploymentReady(dep)).WithTimeout(timeout).Should(Equal(ready))
+		readyDeployment(dep)
 		_, second := t.numbers()
 		Expect(t.serving(second)()).To(Equal(agent.Status.AgentID))
 		Expect(t.requests(http.MethodPost, "/whatsapp-accounts/{id}/deploy-agent/")).To(Equal(1))
@@ -170,8 +175,7 @@ func deploymentSpecs() {
 		_, mainNumber := t.withAccount()
 		agent := readyAgent(t, "concierge")
 		dep := t.deployment("drift", "concierge", mainNumber)
-		Expect(k8sClient.Create(ctx, dep)).To(Succeed())
-		Eventually(deploymentReady(dep)).WithTimeout(timeout).Should(Equal(ready))
+		readyDeployment(dep)
 
 		intruder := sim.SeedAgent(t.key, wassisttest.Agent{Name: "someone else's"})
 		Expect(sim.ConnectNumber(t.key, mainNumber, intruder.ID)).To(BeTrue())
@@ -233,15 +237,14 @@ func deploymentSpecs() {
 		orphaned.Spec.WhatsAppAccountID, orphaned.Spec.PhoneNumberID = acct.ID, acct.PhoneNumbers[1].ID
 		orphaned.Spec.DeletionPolicy = wassistv1alpha1.DeletionPolicyOrphan
 		for _, d := range []*wassistv1alpha1.WassistDeployment{byNumber, orphaned} {
-			Expect(k8sClient.Create(ctx, d)).To(Succeed())
-			Eventually(deploymentReady(d)).WithTimeout(timeout).Should(Equal(ready))
+			readyDeployment(d)
 			Expect(d.Finalizers).To(ContainElement(wassistv1alpha1.Finalizer))
 		}
 		Expect(orphaned.Status.PhoneNumber).To(Equal(secondNumber), "the account's number resolved to its digits")
 
 		for _, d := range []*wassistv1alpha1.WassistDeployment{byNumber, orphaned} {
 			Expect(k8sClient.Delete(ctx, d)).To(Succeed())
-			Eventually(func() error { return k8sClient.Get(ctx, client.ObjectKeyFromObject(d), d) }).WithTimeout(timeout).ShouldNot(Succeed())
+			Eventually(gone(d)).WithTimeout(timeout).ShouldNot(Succeed())
 		}
 		n, _ := sim.PhoneNumber(t.key, mainNumber)
 		Expect(n.ActiveAgent).To(BeNil())
@@ -257,13 +260,12 @@ func deploymentSpecs() {
 		agent := readyAgent(t, "short-lived")
 		update(agent, func(a *wassistv1alpha1.WassistAgent) { a.Spec.DeletionPolicy = wassistv1alpha1.DeletionPolicyOrphan })
 		dep := t.deployment("outlives-its-agent", "short-lived", mainNumber)
-		Expect(k8sClient.Create(ctx, dep)).To(Succeed())
-		Eventually(deploymentReady(dep)).WithTimeout(timeout).Should(Equal(ready))
+		readyDeployment(dep)
 		Expect(k8sClient.Delete(ctx, agent)).To(Succeed())
-		Eventually(func() error { return k8sClient.Get(ctx, client.ObjectKeyFromObject(agent), agent) }).WithTimeout(timeout).ShouldNot(Succeed())
+		Eventually(gone(agent)).WithTimeout(timeout).ShouldNot(Succeed())
 
 		Expect(k8sClient.Delete(ctx, dep)).To(Succeed())
-		Eventually(func() error { return k8sClient.Get(ctx, client.ObjectKeyFromObject(dep), dep) }).WithTimeout(timeout).ShouldNot(Succeed())
+		Eventually(gone(dep)).WithTimeout(timeout).ShouldNot(Succeed())
 		Expect(t.serving(mainNumber)()).To(BeEmpty())
 	})
 
@@ -272,8 +274,7 @@ func deploymentSpecs() {
 		_, mainNumber := t.withAccount()
 		readyAgent(t, "concierge")
 		dep := t.deployment("from-before", "concierge", mainNumber)
-		Expect(k8sClient.Create(ctx, dep)).To(Succeed())
-		Eventually(deploymentReady(dep)).WithTimeout(timeout).Should(Equal(ready))
+		readyDeployment(dep)
 		before := dep.DeepCopy()
 		dep.Status.PhoneNumber = ""
 		Expect(k8sClient.Status().Patch(ctx, dep, client.MergeFrom(before))).To(Succeed())
@@ -290,8 +291,7 @@ func deploymentSpecs() {
 		lost := t.deployment("status-lost", "concierge", mainNumber)
 		rerouted := t.deployment("rerouted", "concierge", secondNumber)
 		for _, d := range []*wassistv1alpha1.WassistDeployment{lost, rerouted} {
-			Expect(k8sClient.Create(ctx, d)).To(Succeed())
-			Eventually(deploymentReady(d)).WithTimeout(timeout).Should(Equal(ready))
+			readyDeployment(d)
 		}
 		// As after a crash between the connect and the status write.
 		for _, d := range []*wassistv1alpha1.WassistDeployment{lost, rerouted} {
@@ -304,7 +304,7 @@ func deploymentSpecs() {
 
 		for _, d := range []*wassistv1alpha1.WassistDeployment{lost, rerouted} {
 			Expect(k8sClient.Delete(ctx, d)).To(Succeed())
-			Eventually(func() error { return k8sClient.Get(ctx, client.ObjectKeyFromObject(d), d) }).WithTimeout(timeout).ShouldNot(Succeed())
+			Eventually(gone(d)).WithTimeout(timeout).ShouldNot(Succeed())
 		}
 		Expect(t.serving(mainNumber)()).To(BeEmpty())
 		Expect(t.serving(secondNumber)()).To(Equal(intruder.ID), "the routing someone else made stays")
@@ -316,12 +316,11 @@ func deploymentSpecs() {
 		_, mainNumber := t.withAccount()
 		readyAgent(t, "concierge")
 		dep := t.deployment("gone-number", "concierge", mainNumber)
-		Expect(k8sClient.Create(ctx, dep)).To(Succeed())
-		Eventually(deploymentReady(dep)).WithTimeout(timeout).Should(Equal(ready))
+		readyDeployment(dep)
 		sim.InjectFault(wassisttest.Fault{Kind: wassisttest.FaultError, Key: t.key, Method: http.MethodPost, Route: routeUnsubscribe,
 			Status: http.StatusNotFound, Count: 1})
 		Expect(k8sClient.Delete(ctx, dep)).To(Succeed())
-		Eventually(func() error { return k8sClient.Get(ctx, client.ObjectKeyFromObject(dep), dep) }).WithTimeout(timeout).ShouldNot(Succeed())
+		Eventually(gone(dep)).WithTimeout(timeout).ShouldNot(Succeed())
 		Expect(t.requests(http.MethodPost, routeUnsubscribe)).To(Equal(1), "a 404 is done, not retried")
 	})
 
@@ -331,8 +330,7 @@ func deploymentSpecs() {
 		readyAgent(t, "concierge")
 		dep := t.deployment("by-account", "concierge", "")
 		dep.Spec.WhatsAppAccountID, dep.Spec.PhoneNumberID = acct.ID, acct.PhoneNumbers[0].ID
-		Expect(k8sClient.Create(ctx, dep)).To(Succeed())
-		Eventually(deploymentReady(dep)).WithTimeout(timeout).Should(Equal(ready))
+		readyDeployment(dep)
 		Expect(k8sClient.Delete(ctx, dep)).To(Succeed())
 		Eventually(t.serving(mainNumber)).WithTimeout(timeout).Should(BeEmpty())
 		reqs := sim.RequestsFor(t.key)
@@ -346,8 +344,7 @@ func deploymentSpecs() {
 		readyAgent(t, "second")
 		byAccount := t.deployment("by-account", "first", "")
 		byAccount.Spec.WhatsAppAccountID, byAccount.Spec.PhoneNumberID = acct.ID, acct.PhoneNumbers[0].ID
-		Expect(k8sClient.Create(ctx, byAccount)).To(Succeed())
-		Eventually(deploymentReady(byAccount)).WithTimeout(timeout).Should(Equal(ready))
+		readyDeployment(byAccount)
 		nextSecond(byAccount)
 
 		byNumber := t.deployment("by-number", "second", mainNumber)
