@@ -110,7 +110,7 @@ func (e *deploymentExternal) Delete(ctx context.Context, _ string) error {
 	if len(e.ours) == 0 {
 		return managed.ErrNothingToDelete
 	}
-	if !routedTarget(e.dep) || e.number() == "" {
+	if !routedTarget(e.dep) || digitsOf(e.dep) == "" {
 		n, err := e.target.observe(ctx, e.api)
 		if _, unknown := errors.AsType[*managed.WaitingError](err); unknown {
 			return managed.ErrNothingToDelete // the number is gone: nothing routes it any more
@@ -125,18 +125,7 @@ func (e *deploymentExternal) Delete(ctx context.Context, _ string) error {
 		e.observation(n, managed.Desired{})
 		e.dep.Status.AgentID = n.serving
 	}
-	return unroute(ctx, e.api, e.number(), e.applyToExisting())
-}
-
-// number is the digits of the number the spec names, as far as known.
-func (e *deploymentExternal) number() string {
-	if e.dep.Spec.PhoneNumber != "" {
-		return e.dep.Spec.PhoneNumber
-	}
-	if statusNamesTarget(e.dep) {
-		return e.dep.Status.PhoneNumber
-	}
-	return ""
+	return unroute(ctx, e.api, digitsOf(e.dep), e.applyToExisting())
 }
 
 // applyToExisting is the spec's choice for the conversations running on the number; the

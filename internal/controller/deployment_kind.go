@@ -42,11 +42,7 @@ func (k *deploymentKind) ExternalName(dep *wassistv1alpha1.WassistDeployment) st
 // deployments that write one number differently claim it alike.
 func (k *deploymentKind) Claims(dep *wassistv1alpha1.WassistDeployment) []string {
 	var claims []string
-	number := dep.Spec.PhoneNumber
-	if number == "" && statusNamesTarget(dep) {
-		number = dep.Status.PhoneNumber
-	}
-	if number != "" {
+	if number := digitsOf(dep); number != "" {
 		claims = append(claims, "number:"+number)
 	}
 	if t := targetOf(dep); t.accountID != "" {
@@ -57,6 +53,15 @@ func (k *deploymentKind) Claims(dep *wassistv1alpha1.WassistDeployment) []string
 
 // Holds: the deployment routed the number its spec names.
 func (k *deploymentKind) Holds(dep *wassistv1alpha1.WassistDeployment) bool { return routedTarget(dep) }
+
+// digitsOf is the number the spec names, as E.164 digits, as far as known: the spec's,
+// or those its account's number id was seen to stand for.
+func digitsOf(dep *wassistv1alpha1.WassistDeployment) string {
+	if dep.Spec.PhoneNumber == "" && statusNamesTarget(dep) {
+		return dep.Status.PhoneNumber
+	}
+	return dep.Spec.PhoneNumber
+}
 
 // statusNamesTarget says whether the status describes the number the spec names now,
 // and not one named before an edit. A status without the number's digits was written by
