@@ -73,10 +73,19 @@ const (
 
 // Condition types.
 const (
-	// ConditionReady is True when the remote object exists and equals the spec.
+	// ConditionReady is True when the remote object exists and matched the spec at the
+	// last confirmed check. Rate limits, 5xx answers and timeouts leave it as it was.
 	ConditionReady = "Ready"
-	// ConditionSynced is True when the last reconcile reached the API and applied the spec.
+	// ConditionSynced is True when the last reconcile succeeded; it carries the reason of
+	// any failure, transient ones included.
 	ConditionSynced = "Synced"
+	// ConditionReconciling is True while work toward the spec is under way or waits
+	// (creating, waiting for a reference or the API budget, retrying); absent otherwise.
+	ConditionReconciling = "Reconciling"
+	// ConditionStalled is True when only a person can move the resource on (invalid spec,
+	// rejected or missing credentials, another resource managing the same remote object,
+	// an ambiguous create, an adopted id that does not exist); absent otherwise.
+	ConditionStalled = "Stalled"
 )
 
 // Condition reasons: the vocabulary shared by the operator, its users and the tests.

@@ -388,6 +388,9 @@ type WassistAgent struct {
 	Spec WassistAgentSpec `json:"spec"`
 
 	// status is the agent as last observed.
+	// The API server serves observedGeneration 0 until the operator has looked, so that
+	// GitOps tools (kstatus) read a new resource as in progress rather than current.
+	// +kubebuilder:default={observedGeneration:0}
 	// +optional
 	Status WassistAgentStatus `json:"status,omitzero"`
 }

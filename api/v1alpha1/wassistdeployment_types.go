@@ -150,6 +150,9 @@ type WassistDeployment struct {
 	Spec WassistDeploymentSpec `json:"spec"`
 
 	// status is the deployment as last observed.
+	// The API server serves observedGeneration 0 until the operator has looked, so that
+	// GitOps tools (kstatus) read a new resource as in progress rather than current.
+	// +kubebuilder:default={observedGeneration:0}
 	// +optional
 	Status WassistDeploymentStatus `json:"status,omitzero"`
 }

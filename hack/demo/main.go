@@ -19,13 +19,6 @@ import (
 	"syscall"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/meta"
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
-	"k8s.io/client-go/rest"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
-	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
 	"github.com/wassist-operator/wassist-operator/test/harness"
 )
@@ -108,12 +101,10 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 
-	step("Waiting until every sample is Ready")
-	c, err := newClient(cp.Config)
-	if err != nil {
-		return err
-	}
-	if err := waitReady(ctx, c, o.timeout); err != nil {
+	// As the README says to: kubectl wait reads the Ready condition of the generation applied.
+	step("kubectl wait --for=condition=Ready wagent/concierge wagent/support wdeploy/concierge-main-number")
+	if err := kubectl("wait", "--for=condition=Ready", "--timeout="+o.timeout.String(),
+		"wagent/concierge", "wagent/support", "wdeploy/concierge-main-number"); err != nil {
 		fmt.Println("manager log:", filepath.Join(work, "manager.log"))
 		_ = kubectl("get", "wassistagents,wassistdeployments", "-o", "wide")
 		return err
@@ -139,52 +130,6 @@ func run(ctx context.Context, o options) error {
 }
 
 func step(msg string) { fmt.Printf("\n==> %s\n", msg) }
-
-func newClient(cfg *rest.Config) (client.Client, error) {
-	scheme := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(scheme); err != nil {
-		return nil, err
-	}
-	if err := wassistv1alpha1.AddToScheme(scheme); err != nil {
-		return nil, err
-	}
-	return client.New(cfg, client.Options{Scheme: scheme})
-}
-
-// waitReady polls until both agents and the deployment of the samples are Ready.
-func waitReady(ctx context.Context, c client.Client, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	for {
-		agents := &wassistv1alpha1.WassistAgentList{}
-		deps := &wassistv1alpha1.WassistDeploymentList{}
-		if err := c.List(ctx, agents); err != nil {
-			return err
-		}
-		if err := c.List(ctx, deps); err != nil {
-			return err
-		}
-		ready := 0
-		for _, a := range agents.Items {
-			if meta.IsStatusConditionTrue(a.Status.Conditions, wassistv1alpha1.ConditionReady) {
-				ready++
-			}
-		}
-		for _, d := range deps.Items {
-			if meta.IsStatusConditionTrue(d.Status.Conditions, wassistv1alpha1.ConditionReady) {
-				ready++
-			}
-		}
-		if total := len(agents.Items) + len(deps.Items); total > 0 && ready == total {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("the samples were not all Ready after %s: %w", timeout, ctx.Err())
-		case <-time.After(500 * time.Millisecond):
-		}
-	}
-}
 
 // showRemote prints the simulator's agents through its test-only /_sim/ routes.
 func showRemote(ctx context.Context, sim *wassisttest.SimClient) error {

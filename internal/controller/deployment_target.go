@@ -73,7 +73,7 @@ func accountNumberState(n wassist.AccountPhoneNumber) numberState {
 }
 
 func (t deploymentTarget) unknown() error {
-	return &managed.WaitingError{Reason: wassistv1alpha1.ReasonInvalidSpec,
+	return &managed.WaitingError{Reason: wassistv1alpha1.ReasonInvalidSpec, Stalled: true,
 		Message: t.String() + " is not known to Wassist for this API key", Retry: managed.AmbiguousRetry}
 }
 

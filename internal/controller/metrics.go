@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -13,9 +14,9 @@ import (
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 )
 
-// managedResources is wassist_managed_resources{kind,ready}: the resources the operator
-// manages, counted from the cache at each scrape, so the gauge can never drift from the
-// objects themselves.
+// managedResources is wassist_managed_resources{kind,ready,reason}: the resources the
+// operator manages, counted from the cache at each scrape, so the gauge can never drift
+// from the objects themselves.
 type managedResources struct {
 	reader client.Reader
 	desc   *prometheus.Desc
@@ -24,9 +25,25 @@ type managedResources struct {
 // RegisterMetrics registers the operator's own series (besides the API client's) on reg.
 func RegisterMetrics(reg prometheus.Registerer, reader client.Reader) error {
 	return reg.Register(&managedResources{reader: reader, desc: prometheus.NewDesc("wassist_managed_resources",
-		"WassistAgents and WassistDeployments in the operator's cache, by kind and by Ready condition.",
-		[]string{"kind", "ready"}, nil)})
+		"WassistAgents and WassistDeployments in the operator's cache, by kind and by Ready condition: its status "+
+			"and its reason.", []string{"kind", "ready", "reason"}, nil)})
 }
+
+// readyReasons are the values of the reason label: the reasons the operator gives the
+// Ready condition, "None" before it has one and "Other" for any other (a bounded set).
+var readyReasons = []string{
+	wassistv1alpha1.ReasonAvailable, wassistv1alpha1.ReasonWaitingForBudget, wassistv1alpha1.ReasonRateLimited,
+	wassistv1alpha1.ReasonRemoteError, wassistv1alpha1.ReasonInvalidSpec, wassistv1alpha1.ReasonCredentialsRejected,
+	wassistv1alpha1.ReasonCredentialsMissing, wassistv1alpha1.ReasonSecretNotFound, wassistv1alpha1.ReasonSecretKeyMissing,
+	wassistv1alpha1.ReasonSecretKeyEmpty, wassistv1alpha1.ReasonCreateAmbiguous, wassistv1alpha1.ReasonRemoteNotFound,
+	wassistv1alpha1.ReasonHandoffAgentPending, wassistv1alpha1.ReasonAgentNotReady, wassistv1alpha1.ReasonAlreadyManaged,
+	wassistv1alpha1.ReasonHandingOver, wassistv1alpha1.ReasonIdentityChanged, reasonNone, reasonOther,
+}
+
+const (
+	reasonNone  = "None"
+	reasonOther = "Other"
+)
 
 func (m *managedResources) Describe(ch chan<- *prometheus.Desc) { ch <- m.desc }
 
@@ -52,12 +69,35 @@ func (m *managedResources) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
+// emit sends, for one kind, a series per Ready status and reason seen, and a zero for
+// every reason not seen with Ready not True, so that an alert on a reason sees it rise
+// from zero rather than appear.
 func (m *managedResources) emit(ch chan<- prometheus.Metric, kind string, conds [][]metav1.Condition) {
-	counts := map[bool]float64{true: 0, false: 0}
-	for _, c := range conds {
-		counts[meta.IsStatusConditionTrue(c, wassistv1alpha1.ConditionReady)]++
+	type series struct {
+		ready  bool
+		reason string
 	}
-	for ready, n := range counts {
-		ch <- prometheus.MustNewConstMetric(m.desc, prometheus.GaugeValue, n, kind, strconv.FormatBool(ready))
+	counts := map[series]float64{{true, wassistv1alpha1.ReasonAvailable}: 0}
+	for _, reason := range readyReasons {
+		counts[series{false, reason}] = 0
+	}
+	for _, c := range conds {
+		counts[series{meta.IsStatusConditionTrue(c, wassistv1alpha1.ConditionReady), reasonOf(c)}]++
+	}
+	for s, n := range counts {
+		ch <- prometheus.MustNewConstMetric(m.desc, prometheus.GaugeValue, n, kind, strconv.FormatBool(s.ready), s.reason)
+	}
+}
+
+// reasonOf is the reason label of an object with conditions conds.
+func reasonOf(conds []metav1.Condition) string {
+	ready := meta.FindStatusCondition(conds, wassistv1alpha1.ConditionReady)
+	switch {
+	case ready == nil:
+		return reasonNone
+	case slices.Contains(readyReasons, ready.Reason):
+		return ready.Reason
+	default:
+		return reasonOther
 	}
 }

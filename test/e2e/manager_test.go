@@ -186,7 +186,7 @@ var _ = Describe("The operator, installed from config/default", Ordered, func() 
 			g.Expect(body).To(ContainSubstring(`wassist_api_requests_total{code="201",method="POST",route="/agents/"}`))
 			g.Expect(body).To(ContainSubstring("wassist_api_request_duration_seconds"))
 			g.Expect(body).To(ContainSubstring("wassist_ratelimiter_wait_seconds"))
-			g.Expect(body).To(MatchRegexp(`wassist_managed_resources\{kind="WassistAgent",ready="true"\} [1-9]`))
+			g.Expect(body).To(MatchRegexp(`wassist_managed_resources\{kind="WassistAgent",ready="true",reason="Available"\} [1-9]`))
 			g.Expect(body).NotTo(ContainSubstring(apiKey))
 		}).WithTimeout(timeout).WithPolling(poll).Should(Succeed())
 

@@ -130,7 +130,7 @@ func (r *Reconciler[O]) checkOwnership(ctx context.Context, obj O) error {
 	if err != nil || winner.GetUID() == obj.GetUID() {
 		return err
 	}
-	return &WaitingError{Reason: wassistv1alpha1.ReasonAlreadyManaged, Message: fmt.Sprintf(
+	return &WaitingError{Reason: wassistv1alpha1.ReasonAlreadyManaged, Stalled: true, Message: fmt.Sprintf(
 		"the remote %s %s is already managed by %s; this resource sends nothing, and its deletion leaves the %s alone, "+
 			"until that one is deleted", r.Noun, r.remoteName(obj), r.describe(obj, winner), r.Noun)}
 }

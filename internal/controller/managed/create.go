@@ -63,7 +63,7 @@ func (r *Reconciler[O]) observeOrCreate(ctx context.Context, s *scope[O], ext Ex
 		if r.Kind.ExternalName(s.obj) == "" {
 			namedBy = r.IDAnnotation + " annotation"
 		}
-		return obs, &WaitingError{Reason: wassistv1alpha1.ReasonRemoteNotFound, Retry: AmbiguousRetry,
+		return obs, &WaitingError{Reason: wassistv1alpha1.ReasonRemoteNotFound, Retry: AmbiguousRetry, Stalled: true,
 			Message: r.Noun + " " + id + " named by the " + namedBy + " does not exist"}
 	}
 	// Deleted behind the operator's back: re-create it (docs/design.md, rule 4).

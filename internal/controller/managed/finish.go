@@ -28,12 +28,10 @@ func (r *Reconciler[O]) finish(ctx context.Context, s *scope[O], err error) (ctr
 		return r.finishWaiting(ctx, s, o)
 	}
 	obj := s.obj
-	gen := obj.GetGeneration()
-	if !s.paused {
-		// A paused reconcile looked at nothing: the status still describes the generation
-		// before, so that an edit made while paused is applied once unpaused.
-		obj.SetObservedGeneration(gen)
-	}
+	// Every reconcile that looked observes the generation, a paused one too: a pause is
+	// the user's decision and nothing is under way (docs/design.md, rule 12). What an
+	// edit made while paused changed is still due: its spec hash differs.
+	obj.SetObservedGeneration(obj.GetGeneration())
 	res := ctrl.Result{}
 	if s.confirmed {
 		// The remote object equals the resolved spec, even when the spec still waits.
@@ -44,25 +42,53 @@ func (r *Reconciler[O]) finish(ctx context.Context, s *scope[O], err error) (ctr
 	case s.paused:
 		r.setCondition(obj, wassistv1alpha1.ConditionSynced, metav1.ConditionFalse, wassistv1alpha1.ReasonPaused,
 			"the "+wassistv1alpha1.AnnotationPaused+" annotation stops all API traffic for this resource")
+		removeCondition(obj, wassistv1alpha1.ConditionReconciling)
 	case o.reason == "":
 		r.setCondition(obj, wassistv1alpha1.ConditionReady, metav1.ConditionTrue, wassistv1alpha1.ReasonAvailable, r.ReadyMessage)
 		r.setCondition(obj, wassistv1alpha1.ConditionSynced, metav1.ConditionTrue, wassistv1alpha1.ReasonReconcileSuccess, "")
+		removeCondition(obj, wassistv1alpha1.ConditionReconciling)
+		removeCondition(obj, wassistv1alpha1.ConditionStalled)
 		res = r.Drift.next(obj)
 	default:
 		r.remember(s, o)
-		// Failures are events every time; waits only when they begin, not at each retry.
-		prev := meta.FindStatusCondition(obj.GetConditions(), wassistv1alpha1.ConditionReady)
-		if o.warn || prev == nil || prev.Reason != o.reason {
-			r.event(obj, o.eventType(), o.reason, "%s", o.message)
-		}
-		r.setCondition(obj, wassistv1alpha1.ConditionReady, metav1.ConditionFalse, o.reason, o.message)
-		r.setCondition(obj, wassistv1alpha1.ConditionSynced, metav1.ConditionFalse, o.reason, o.message)
+		r.report(obj, o)
 		res = ctrl.Result{RequeueAfter: o.requeueAfter}
 	}
 	if patchErr := r.patchStatus(ctx, obj, s.base); patchErr != nil && o.err == nil {
 		return ctrl.Result{}, patchErr
 	}
 	return res, o.err
+}
+
+// report puts a reconcile that did not succeed on the conditions (docs/design.md,
+// rule 12): Synced always carries its reason; Ready turns False unless the trouble is
+// transient and the object was Ready; Stalled says only a person can help, Reconciling
+// that work toward the spec goes on. Its event goes out when Synced turns to the
+// reason, not at every retry of it.
+func (r *Reconciler[O]) report(obj O, o outcome) {
+	synced := meta.FindStatusCondition(obj.GetConditions(), wassistv1alpha1.ConditionSynced)
+	if synced == nil || synced.Status != metav1.ConditionFalse || synced.Reason != o.reason {
+		r.event(obj, o.eventType(), o.reason, "%s", o.message)
+	}
+	r.setCondition(obj, wassistv1alpha1.ConditionSynced, metav1.ConditionFalse, o.reason, o.message)
+	ready := meta.FindStatusCondition(obj.GetConditions(), wassistv1alpha1.ConditionReady)
+	readyNow := ready != nil && ready.Status == metav1.ConditionTrue
+	if !o.transient || !readyNow {
+		r.setCondition(obj, wassistv1alpha1.ConditionReady, metav1.ConditionFalse, o.reason, o.message)
+	}
+	if o.stalled {
+		r.setCondition(obj, wassistv1alpha1.ConditionStalled, metav1.ConditionTrue, o.reason, o.message)
+		removeCondition(obj, wassistv1alpha1.ConditionReconciling)
+		return
+	}
+	removeCondition(obj, wassistv1alpha1.ConditionStalled)
+	if o.transient && readyNow && ready.ObservedGeneration == obj.GetGeneration() {
+		// Ready for this very generation: the spec is in effect and a check or a repair
+		// is what waits, which GitOps tools must not take for a rollout under way.
+		removeCondition(obj, wassistv1alpha1.ConditionReconciling)
+		return
+	}
+	r.setCondition(obj, wassistv1alpha1.ConditionReconciling, metav1.ConditionTrue, o.reason, o.message)
 }
 
 // remember keeps the hash of a spec the API refused, so that only a change of it is
@@ -109,8 +135,15 @@ func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcom
 			r.setCondition(s.obj, typ, metav1.ConditionUnknown, wassistv1alpha1.ReasonWaitingForBudget, budgetWaitMessage)
 		}
 	}
+	unstalled := meta.IsStatusConditionTrue(s.obj.GetConditions(), wassistv1alpha1.ConditionStalled)
+	if first || unstalled {
+		// What stalled it changed (a Secret fixed), and its retry waits for a turn.
+		removeCondition(s.obj, wassistv1alpha1.ConditionStalled)
+		r.setCondition(s.obj, wassistv1alpha1.ConditionReconciling, metav1.ConditionTrue,
+			wassistv1alpha1.ReasonWaitingForBudget, budgetWaitMessage)
+	}
 	idStored := s.obj.GetRemoteID() != s.base.GetRemoteID()
-	if first || idStored || s.latest == nil || s.latest.ID == "" || statusChanged(s.obj, s.beforeUpdate) {
+	if first || unstalled || idStored || s.latest == nil || s.latest.ID == "" || statusChanged(s.obj, s.beforeUpdate) {
 		return res, r.patchStatus(ctx, s.obj, s.base)
 	}
 	return res, nil
@@ -131,6 +164,13 @@ func statusChanged[O Object](obj, before O) bool {
 
 func statusOf(obj Object) any {
 	return reflect.ValueOf(obj).Elem().FieldByName("Status").Interface()
+}
+
+func removeCondition(obj Object, typ string) {
+	conds := obj.GetConditions()
+	if meta.RemoveStatusCondition(&conds, typ) {
+		obj.SetConditions(conds)
+	}
 }
 
 func (r *Reconciler[O]) setCondition(obj O, typ string, status metav1.ConditionStatus, reason, msg string) {

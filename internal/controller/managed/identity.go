@@ -32,7 +32,7 @@ func (r *Reconciler[O]) keepIdentity(ctx context.Context, obj O) error {
 		return &staleError{err: errors.New("the cache is behind the object")}
 	}
 	if named != "" {
-		return &WaitingError{Reason: wassistv1alpha1.ReasonIdentityChanged, Message: "the " + r.IDAnnotation +
+		return &WaitingError{Reason: wassistv1alpha1.ReasonIdentityChanged, Stalled: true, Message: "the " + r.IDAnnotation +
 			" annotation names " + r.Noun + " " + named + ", but this resource manages " + r.Noun + " " + known +
 			" (status); set the annotation back to " + known + ". To manage " + named + " instead, delete this resource " +
 			"with deletionPolicy Orphan and create one that names it"}

@@ -20,6 +20,9 @@ import (
 type WaitingError struct {
 	Reason  string
 	Message string
+	// Stalled: only a person can make it happen (Stalled=True); otherwise it comes by
+	// itself (Reconciling=True).
+	Stalled bool
 	// Retry brings the object back then; zero waits for a watch event.
 	Retry time.Duration
 }
@@ -59,8 +62,13 @@ type outcome struct {
 	// reason and message go on the Ready and Synced conditions; an empty reason is success.
 	reason  string
 	message string
-	// warn sends a Warning event with the reason and message.
+	// warn: the event the reason sends is a Warning.
 	warn bool
+	// stalled: only a person can move the object on (Stalled=True, Ready=False).
+	// transient: the trouble passes by itself (rate limits, 5xx, timeouts): Ready stays
+	// as it was. Neither: the object waits for something that comes by itself.
+	stalled   bool
+	transient bool
 	// stale leaves the status as it is and tries again shortly.
 	stale bool
 	// budget: the reconcile waits only for its key's budget. The conditions stay as
@@ -101,28 +109,30 @@ func outcomeOf(err error) outcome {
 		return outcome{budget: true, held: held.Held, requeueAfter: max(held.RetryAfter, time.Millisecond)}
 	}
 	if _, ok := errors.AsType[*refusedError](err); ok {
-		return outcome{reason: wassistv1alpha1.ReasonInvalidSpec, message: msg, refused: true}
+		return outcome{reason: wassistv1alpha1.ReasonInvalidSpec, message: msg, refused: true, stalled: true}
 	}
 	if w, ok := errors.AsType[*WaitingError](err); ok {
-		return outcome{reason: w.Reason, message: w.Message, requeueAfter: w.Retry}
+		return outcome{reason: w.Reason, message: w.Message, requeueAfter: w.Retry, stalled: w.Stalled}
 	}
 	if c, ok := errors.AsType[*CredentialsError](err); ok {
-		return outcome{reason: c.Reason, message: c.Message, warn: true, requeueAfter: credentialsRetry}
+		return outcome{reason: c.Reason, message: c.Message, warn: true, stalled: true, requeueAfter: credentialsRetry}
 	}
 	if _, ok := errors.AsType[*createAmbiguousError](err); ok {
-		return outcome{reason: wassistv1alpha1.ReasonCreateAmbiguous, message: msg, warn: true, requeueAfter: AmbiguousRetry}
+		return outcome{reason: wassistv1alpha1.ReasonCreateAmbiguous, message: msg, warn: true, stalled: true,
+			requeueAfter: AmbiguousRetry}
 	}
 	switch {
 	case wassist.IsRateLimited(err):
-		return outcome{reason: wassistv1alpha1.ReasonRateLimited, message: msg, warn: true,
+		return outcome{reason: wassistv1alpha1.ReasonRateLimited, message: msg, warn: true, transient: true,
 			requeueAfter: withJitter(wassist.RetryAfter(err))}
 	case wassist.IsUnauthorized(err):
-		return outcome{reason: wassistv1alpha1.ReasonCredentialsRejected, message: msg, warn: true, requeueAfter: credentialsRetry}
+		return outcome{reason: wassistv1alpha1.ReasonCredentialsRejected, message: msg, warn: true, stalled: true,
+			requeueAfter: credentialsRetry}
 	case wassist.IsInvalid(err):
 		// The same request would fail again: wait for the spec to change.
-		return outcome{reason: wassistv1alpha1.ReasonInvalidSpec, message: msg, warn: true, refused: true}
+		return outcome{reason: wassistv1alpha1.ReasonInvalidSpec, message: msg, warn: true, refused: true, stalled: true}
 	default:
-		return outcome{reason: wassistv1alpha1.ReasonRemoteError, message: msg, warn: true, err: err}
+		return outcome{reason: wassistv1alpha1.ReasonRemoteError, message: msg, warn: true, transient: true, err: err}
 	}
 }
 

@@ -16,7 +16,8 @@ import (
 )
 
 // Every class of error a phase or a kind can return, and what the user then sees: the
-// reason on Ready and Synced, a Warning event or none, and when the object comes back.
+// reason on Ready and Synced, Stalled or Reconciling, a Warning event or none, and when the
+// object comes back.
 func TestEveryErrorClassMapsToItsConditionEventAndRequeue(t *testing.T) {
 	apiErr := func(status int, msg string) error {
 		return &wassist.APIError{Endpoint: "PATCH /agents/{id}/", Status: status, Message: msg}
@@ -41,31 +42,36 @@ func TestEveryErrorClassMapsToItsConditionEventAndRequeue(t *testing.T) {
 		{name: "a waiting reference", err: &WaitingError{Reason: wassistv1alpha1.ReasonHandoffAgentPending, Message: "waiting", Retry: time.Minute},
 			want: outcome{reason: wassistv1alpha1.ReasonHandoffAgentPending, message: "waiting", requeueAfter: time.Minute}},
 		{name: "a Secret that is missing", err: &CredentialsError{Reason: wassistv1alpha1.ReasonSecretNotFound, Message: "Secret \"k\" not found"},
-			want: outcome{reason: wassistv1alpha1.ReasonSecretNotFound, message: "Secret \"k\" not found", warn: true, requeueAfter: credentialsRetry}},
+			want: outcome{reason: wassistv1alpha1.ReasonSecretNotFound, message: "Secret \"k\" not found", warn: true, stalled: true,
+				requeueAfter: credentialsRetry}},
 		{name: "several remote objects carry the marker", err: &createAmbiguousError{noun: "agent", annotation: wassistv1alpha1.AnnotationAgentID, ids: []string{"a1", "a2"}},
-			want: outcome{reason: wassistv1alpha1.ReasonCreateAmbiguous, warn: true, requeueAfter: AmbiguousRetry}},
+			want: outcome{reason: wassistv1alpha1.ReasonCreateAmbiguous, warn: true, stalled: true, requeueAfter: AmbiguousRetry}},
 		{name: "a spec the API refused before", err: &refusedError{msg: "name: too long"},
-			want: outcome{reason: wassistv1alpha1.ReasonInvalidSpec, message: "name: too long", refused: true}},
+			want: outcome{reason: wassistv1alpha1.ReasonInvalidSpec, message: "name: too long", refused: true, stalled: true}},
 		{name: "a 429 from the API", err: &wassist.APIError{Endpoint: "GET /agents/", Status: http.StatusTooManyRequests, RetryAfter: 3 * time.Second},
-			want: outcome{reason: wassistv1alpha1.ReasonRateLimited, warn: true}, minRequeue: 3 * time.Second, maxRequeue: 4300 * time.Millisecond},
+			want: outcome{reason: wassistv1alpha1.ReasonRateLimited, warn: true, transient: true}, minRequeue: 3 * time.Second, maxRequeue: 4300 * time.Millisecond},
 		{name: "a 401", err: apiErr(http.StatusUnauthorized, "bad key"),
-			want: outcome{reason: wassistv1alpha1.ReasonCredentialsRejected, warn: true, requeueAfter: credentialsRetry}},
+			want: outcome{reason: wassistv1alpha1.ReasonCredentialsRejected, warn: true, stalled: true, requeueAfter: credentialsRetry}},
 		{name: "a 403", err: apiErr(http.StatusForbidden, "not allowed"),
-			want: outcome{reason: wassistv1alpha1.ReasonCredentialsRejected, warn: true, requeueAfter: credentialsRetry}},
+			want: outcome{reason: wassistv1alpha1.ReasonCredentialsRejected, warn: true, stalled: true, requeueAfter: credentialsRetry}},
 		{name: "a 400 with the API's field errors", err: apiErr(http.StatusBadRequest, "handoffTools[0].childAgentId: unknown"),
-			want: outcome{reason: wassistv1alpha1.ReasonInvalidSpec, warn: true, refused: true}},
+			want: outcome{reason: wassistv1alpha1.ReasonInvalidSpec, warn: true, refused: true, stalled: true}},
 		{name: "a 413", err: apiErr(http.StatusRequestEntityTooLarge, "too large"),
-			want: outcome{reason: wassistv1alpha1.ReasonInvalidSpec, warn: true, refused: true}},
+			want: outcome{reason: wassistv1alpha1.ReasonInvalidSpec, warn: true, refused: true, stalled: true}},
 		{name: "a 503", err: apiErr(http.StatusServiceUnavailable, "down"),
-			want: outcome{reason: wassistv1alpha1.ReasonRemoteError, warn: true}},
+			want: outcome{reason: wassistv1alpha1.ReasonRemoteError, warn: true, transient: true}},
 		{name: "a network failure", err: fmt.Errorf("wassist: GET /agents/: %w", context.DeadlineExceeded),
-			want: outcome{reason: wassistv1alpha1.ReasonRemoteError, warn: true}},
+			want: outcome{reason: wassistv1alpha1.ReasonRemoteError, warn: true, transient: true}},
+		{name: "another resource manages the remote object",
+			err:  &WaitingError{Reason: wassistv1alpha1.ReasonAlreadyManaged, Message: "managed by a", Stalled: true},
+			want: outcome{reason: wassistv1alpha1.ReasonAlreadyManaged, message: "managed by a", stalled: true}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got := outcomeOf(c.err)
 			if got.reason != c.want.reason || got.warn != c.want.warn || got.stale != c.want.stale ||
-				got.budget != c.want.budget || got.held != c.want.held || got.refused != c.want.refused {
+				got.budget != c.want.budget || got.held != c.want.held || got.refused != c.want.refused ||
+				got.stalled != c.want.stalled || got.transient != c.want.transient {
 				t.Fatalf("outcome %+v, want %+v", got, c.want)
 			}
 			if c.want.message != "" && got.message != c.want.message {
