@@ -130,20 +130,16 @@ func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcom
 	}
 	first := meta.FindStatusCondition(s.obj.GetConditions(), wassistv1alpha1.ConditionReady) == nil
 	if first {
-		// A new resource says what it waits for, once; one with conditions keeps them.
+		// A new resource says what it waits for, once; one with conditions keeps them (a
+		// Stalled one stays so until the request it waits to send says otherwise).
 		for _, typ := range []string{wassistv1alpha1.ConditionReady, wassistv1alpha1.ConditionSynced} {
 			r.setCondition(s.obj, typ, metav1.ConditionUnknown, wassistv1alpha1.ReasonWaitingForBudget, budgetWaitMessage)
 		}
-	}
-	unstalled := meta.IsStatusConditionTrue(s.obj.GetConditions(), wassistv1alpha1.ConditionStalled)
-	if first || unstalled {
-		// What stalled it changed (a Secret fixed), and its retry waits for a turn.
-		removeCondition(s.obj, wassistv1alpha1.ConditionStalled)
 		r.setCondition(s.obj, wassistv1alpha1.ConditionReconciling, metav1.ConditionTrue,
 			wassistv1alpha1.ReasonWaitingForBudget, budgetWaitMessage)
 	}
 	idStored := s.obj.GetRemoteID() != s.base.GetRemoteID()
-	if first || unstalled || idStored || s.latest == nil || s.latest.ID == "" || statusChanged(s.obj, s.beforeUpdate) {
+	if first || idStored || s.latest == nil || s.latest.ID == "" || statusChanged(s.obj, s.beforeUpdate) {
 		return res, r.patchStatus(ctx, s.obj, s.base)
 	}
 	return res, nil
