@@ -49,11 +49,12 @@ func cells(t *metav1.Table) (map[string]any, map[string]bool) {
 }
 
 var _ = Describe("kubectl get", func() {
-	It("shows Ready, its reason and Synced, and with -o wide the message and the last sync, for both kinds", func() {
+	It("shows Ready, Synced and its reason, and with -o wide its message and the last sync, for both kinds", func() {
 		synced := metav1.NewTime(time.Now().Add(-time.Minute))
 		conditions := []metav1.Condition{
-			{Type: wassistv1alpha1.ConditionReady, Status: metav1.ConditionFalse, Reason: wassistv1alpha1.ReasonRateLimited,
-				Message: "429: slow down", LastTransitionTime: synced},
+			// A Ready resource through a rate limit: Synced says why, and kubectl shows it.
+			{Type: wassistv1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: wassistv1alpha1.ReasonAvailable,
+				Message: "the agent exists and equals the spec", LastTransitionTime: synced},
 			{Type: wassistv1alpha1.ConditionSynced, Status: metav1.ConditionFalse, Reason: wassistv1alpha1.ReasonRateLimited,
 				Message: "429: slow down", LastTransitionTime: synced},
 		}
@@ -73,7 +74,7 @@ var _ = Describe("kubectl get", func() {
 
 		for _, resource := range []string{"wassistagents", "wassistdeployments"} {
 			values, wide := cells(table(resource, "columns"))
-			Expect(values).To(HaveKeyWithValue("Ready", "False"), resource)
+			Expect(values).To(HaveKeyWithValue("Ready", "True"), resource)
 			Expect(values).To(HaveKeyWithValue("Reason", wassistv1alpha1.ReasonRateLimited), resource)
 			Expect(values).To(HaveKeyWithValue("Synced", "False"), resource)
 			Expect(values).To(HaveKeyWithValue("Message", "429: slow down"), resource)
