@@ -9,6 +9,7 @@ import (
 // Route templates: the labels of metrics and the names in errors.
 const (
 	routeAgents       = "/agents/"
+	routeAgentsBYOA   = "/agents/byoa/"
 	routeAgent        = "/agents/{id}/"
 	routeAgentShare   = "/agents/{id}/share/"
 	routeAgentUnshare = "/agents/{id}/unshare/"
@@ -31,6 +32,14 @@ func (c *Client) CreateAgent(ctx context.Context, name string) (*Agent, error) {
 	out := &Agent{}
 	body := map[string]string{"name": name}
 	return out, c.do(ctx, call{method: http.MethodPost, route: routeAgents, path: pathOf("agents"), body: body}, out)
+}
+
+// CreateBYOAAgent creates a bring-your-own-agent agent, whose replies come from the
+// server at webhookURL. The body has only the URL (no name), and no call changes it later.
+func (c *Client) CreateBYOAAgent(ctx context.Context, webhookURL string) (*Agent, error) {
+	out := &Agent{}
+	body := map[string]string{"webhookUrl": webhookURL}
+	return out, c.do(ctx, call{method: http.MethodPost, route: routeAgentsBYOA, path: pathOf("agents", "byoa"), body: body}, out)
 }
 
 // UpdateAgent PATCHes the fields set in u and returns the agent as the API left it.

@@ -10,6 +10,7 @@ const (
 	routePhoneNumber  = "/phone-numbers/{number}/"
 	routeConnectAgent = "/phone-numbers/{number}/connect-agent/"
 	routeUnsubscribe  = "/phone-numbers/{number}/unsubscribe/"
+	routeSubscribe    = "/phone-numbers/{number}/subscribe/"
 )
 
 // ListPhoneNumbers returns the key's WhatsApp numbers (a bare array on the wire; an
@@ -34,6 +35,18 @@ func (c *Client) ConnectAgent(ctx context.Context, number, agentID string, apply
 	}{agentID, applyToExisting}
 	return out, c.do(ctx, call{method: http.MethodPost, route: routeConnectAgent,
 		path: pathOf("phone-numbers", number, "connect-agent"), body: body}, out)
+}
+
+// SubscribeNumber routes number to webhookID (a webhook made in the dashboard): the
+// number's agent, if any, is dropped. applyToExisting as for ConnectAgent.
+func (c *Client) SubscribeNumber(ctx context.Context, number, webhookID string, applyToExisting bool) (*PhoneNumber, error) {
+	out := &PhoneNumber{}
+	body := struct {
+		WebhookID       string `json:"webhookId"`
+		ApplyToExisting bool   `json:"applyToExisting"`
+	}{webhookID, applyToExisting}
+	return out, c.do(ctx, call{method: http.MethodPost, route: routeSubscribe,
+		path: pathOf("phone-numbers", number, "subscribe"), body: body}, out)
 }
 
 // UnsubscribeNumber clears the number's routing entirely (defaultRouting null): it drops

@@ -11,34 +11,34 @@ import (
 
 // Agent is an agent as the API returns it.
 type Agent struct {
-	ID                 string             `json:"id"`
-	Name               string             `json:"name"`
-	Description        string             `json:"description"`
-	SystemPrompt       string             `json:"systemPrompt"`
-	FirstMessage       string             `json:"firstMessage"`
-	Icebreakers        []string           `json:"icebreakers"`
-	LLMModel           *string            `json:"llmModel"`
-	Tools              []AgentTool        `json:"tools"`
-	WebsiteTools       []AgentWebsiteTool `json:"websiteTools"`
-	MemoryKeys         []AgentMemoryKey   `json:"memoryKeys"`
-	HandoffTools       []AgentHandoffTool `json:"handoffTools"`
-	PaywallConfig      *PaywallConfig     `json:"paywallConfig"`
-	CreditSettings     *CreditSettings    `json:"creditSettings"`
-	PhoneNumbers       []AgentPhoneNumber `json:"phoneNumbers"`
-	ConnectURL         string             `json:"connectUrl"`
-	TotalMessages      int64              `json:"totalMessages"`
-	TotalSessions      int64              `json:"totalSessions"`
-	CreatedAt          *time.Time         `json:"createdAt"`
-	ProfilePicture     json.RawMessage    `json:"profilePicture,omitempty"`
-	Documents          json.RawMessage    `json:"documents,omitempty"`
-	WakeUpConfigs      json.RawMessage    `json:"wakeUpConfigs,omitempty"`
-	OutboundTriggers   json.RawMessage    `json:"outboundTriggers,omitempty"`
-	ImageGenerateTools json.RawMessage    `json:"imageGenerateTools,omitempty"`
-	MCPConfigs         json.RawMessage    `json:"mcpConfigs,omitempty"`
-	Organization       json.RawMessage    `json:"organization,omitempty"`
-	Owner              *AgentUser         `json:"owner"`
-	Sharings           []AgentUser        `json:"sharings"`
-	OwnerActive        bool               `json:"ownerActive"`
+	ID                 string                   `json:"id"`
+	Name               string                   `json:"name"`
+	Description        string                   `json:"description"`
+	SystemPrompt       string                   `json:"systemPrompt"`
+	FirstMessage       string                   `json:"firstMessage"`
+	Icebreakers        []string                 `json:"icebreakers"`
+	LLMModel           *string                  `json:"llmModel"`
+	Tools              []AgentTool              `json:"tools"`
+	WebsiteTools       []AgentWebsiteTool       `json:"websiteTools"`
+	MemoryKeys         []AgentMemoryKey         `json:"memoryKeys"`
+	HandoffTools       []AgentHandoffTool       `json:"handoffTools"`
+	PaywallConfig      *PaywallConfig           `json:"paywallConfig"`
+	CreditSettings     *CreditSettings          `json:"creditSettings"`
+	PhoneNumbers       []AgentPhoneNumber       `json:"phoneNumbers"`
+	ConnectURL         string                   `json:"connectUrl"`
+	TotalMessages      int64                    `json:"totalMessages"`
+	TotalSessions      int64                    `json:"totalSessions"`
+	CreatedAt          *time.Time               `json:"createdAt"`
+	ProfilePicture     json.RawMessage          `json:"profilePicture,omitempty"`
+	Documents          json.RawMessage          `json:"documents,omitempty"`
+	WakeUpConfigs      []AgentWakeUpConfig      `json:"wakeUpConfigs"`
+	OutboundTriggers   json.RawMessage          `json:"outboundTriggers,omitempty"`
+	ImageGenerateTools []AgentImageGenerateTool `json:"imageGenerateTools"`
+	MCPConfigs         []AgentMCPConfig         `json:"mcpConfigs"`
+	Organization       json.RawMessage          `json:"organization,omitempty"`
+	Owner              *AgentUser               `json:"owner"`
+	Sharings           []AgentUser              `json:"sharings"`
+	OwnerActive        bool                     `json:"ownerActive"`
 }
 
 // AgentUser is a WhatsApp user as an agent names its owner and the users it is shared with.
@@ -75,6 +75,33 @@ type AgentMemoryKey struct {
 	Type         string `json:"type"`
 	InitialValue string `json:"initialValue"`
 	WhenToUpdate string `json:"whenToUpdate"`
+}
+
+// AgentImageGenerateTool is an agent's image-generation tool.
+type AgentImageGenerateTool struct {
+	ID          string `json:"id,omitempty"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Prompt      string `json:"prompt"`
+	CreditCost  int64  `json:"creditCost"`
+	Active      bool   `json:"active"`
+}
+
+// AgentWakeUpConfig is a wake-up message: the agent writes first after a silence.
+type AgentWakeUpConfig struct {
+	ID           string `json:"id,omitempty"`
+	Description  string `json:"description"`
+	Enabled      bool   `json:"enabled"`
+	ForceMessage bool   `json:"forceMessage"`
+}
+
+// AgentMCPConfig connects an MCP connector made in the dashboard; ConnectorName is
+// read-only.
+type AgentMCPConfig struct {
+	ID            string   `json:"id,omitempty"`
+	ConnectorID   string   `json:"connectorId"`
+	ConnectorName string   `json:"connectorName,omitempty"`
+	ToolWhitelist []string `json:"toolWhitelist"`
 }
 
 // AgentHandoffTool hands a conversation to a child agent. ParentAgentID and
@@ -130,6 +157,9 @@ type AgentUpdate struct {
 	WebsiteTools   []AgentWebsiteTool       `json:"websiteTools,omitzero"`
 	MemoryKeys     []AgentMemoryKey         `json:"memoryKeys,omitzero"`
 	HandoffTools   []AgentHandoffTool       `json:"handoffTools,omitzero"`
+	WakeUpConfigs  []AgentWakeUpConfig      `json:"wakeUpConfigs,omitzero"`
+	ImageTools     []AgentImageGenerateTool `json:"imageGenerateTools,omitzero"`
+	MCPConfigs     []AgentMCPConfig         `json:"mcpConfigs,omitzero"`
 	PaywallConfig  Nullable[PaywallConfig]  `json:"paywallConfig,omitzero"`
 	CreditSettings Nullable[CreditSettings] `json:"creditSettings,omitzero"`
 }
@@ -178,7 +208,9 @@ type PhoneNumber struct {
 	WhatsAppBusinessAccount Ref    `json:"whatsappBusinessAccount"`
 	ActiveAgent             Ref    `json:"activeAgent"`
 	DefaultRouting          string `json:"defaultRouting"`
-	IsSandbox               bool   `json:"isSandbox"`
+	// DefaultWebhook is the webhook the number is routed to (defaultRouting "webhook").
+	DefaultWebhook Ref  `json:"defaultWebhook"`
+	IsSandbox      bool `json:"isSandbox"`
 }
 
 // Ref is a reference the API renders either as an id string or as an object with an
