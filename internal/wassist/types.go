@@ -147,21 +147,21 @@ type AgentPhoneNumber struct {
 // list whole: entries with an id are updated, entries without one are created, and
 // remote entries left out are deleted. An empty non-nil list clears the list.
 type AgentUpdate struct {
-	Name           *string                  `json:"name,omitempty"`
-	Description    *string                  `json:"description,omitempty"`
-	SystemPrompt   *string                  `json:"systemPrompt,omitempty"`
-	FirstMessage   *string                  `json:"firstMessage,omitempty"`
-	Icebreakers    []string                 `json:"icebreakers,omitzero"`
-	LLMModel       Nullable[string]         `json:"llmModel,omitzero"`
-	Tools          []AgentTool              `json:"tools,omitzero"`
-	WebsiteTools   []AgentWebsiteTool       `json:"websiteTools,omitzero"`
-	MemoryKeys     []AgentMemoryKey         `json:"memoryKeys,omitzero"`
-	HandoffTools   []AgentHandoffTool       `json:"handoffTools,omitzero"`
-	WakeUpConfigs  []AgentWakeUpConfig      `json:"wakeUpConfigs,omitzero"`
-	ImageTools     []AgentImageGenerateTool `json:"imageGenerateTools,omitzero"`
-	MCPConfigs     []AgentMCPConfig         `json:"mcpConfigs,omitzero"`
-	PaywallConfig  Nullable[PaywallConfig]  `json:"paywallConfig,omitzero"`
-	CreditSettings Nullable[CreditSettings] `json:"creditSettings,omitzero"`
+	Name               *string                  `json:"name,omitempty"`
+	Description        *string                  `json:"description,omitempty"`
+	SystemPrompt       *string                  `json:"systemPrompt,omitempty"`
+	FirstMessage       *string                  `json:"firstMessage,omitempty"`
+	Icebreakers        []string                 `json:"icebreakers,omitzero"`
+	LLMModel           Nullable[string]         `json:"llmModel,omitzero"`
+	Tools              []AgentTool              `json:"tools,omitzero"`
+	WebsiteTools       []AgentWebsiteTool       `json:"websiteTools,omitzero"`
+	MemoryKeys         []AgentMemoryKey         `json:"memoryKeys,omitzero"`
+	HandoffTools       []AgentHandoffTool       `json:"handoffTools,omitzero"`
+	WakeUpConfigs      []AgentWakeUpConfig      `json:"wakeUpConfigs,omitzero"`
+	ImageGenerateTools []AgentImageGenerateTool `json:"imageGenerateTools,omitzero"`
+	MCPConfigs         []AgentMCPConfig         `json:"mcpConfigs,omitzero"`
+	PaywallConfig      Nullable[PaywallConfig]  `json:"paywallConfig,omitzero"`
+	CreditSettings     Nullable[CreditSettings] `json:"creditSettings,omitzero"`
 }
 
 // Nullable is a PATCH field with three states: left out (the zero value), set to null
