@@ -35,6 +35,10 @@ import (
 // WassistAgentSpec is the desired Wassist agent.
 // Nested lists (tools, websiteTools, memoryKeys, handoffTools) are owned as wholes: the
 // operator sends each list complete, and an entry removed here is removed from the agent.
+// The lists added later (imageGenerateTools, wakeUpConfigs, mcpConfigs) are managed only
+// when set: left out, the agent keeps what it has (set in the dashboard, say); set, even
+// to [], they are owned as wholes too.
+// +kubebuilder:validation:XValidation:rule="has(self.byoa) == has(oldSelf.byoa)",message="byoa cannot be added or removed after creation: a bring-your-own-agent agent is created as one; create a new WassistAgent instead"
 type WassistAgentSpec struct {
 	// apiKeySecretRef names the Secret, in this namespace, holding the Wassist API key.
 	// +required
@@ -97,6 +101,37 @@ type WassistAgentSpec struct {
 	// +listMapKey=key
 	// +optional
 	MemoryKeys []AgentMemoryKey `json:"memoryKeys,omitempty"`
+
+	// imageGenerateTools let the agent generate images. Matched to the remote ones by
+	// name. Left out, the agent's image tools are not managed.
+	// +kubebuilder:validation:MaxItems=16
+	// +listType=map
+	// +listMapKey=name
+	// +optional
+	ImageGenerateTools []AgentImageGenerateTool `json:"imageGenerateTools,omitzero"`
+
+	// wakeUpConfigs make the agent write first after a silence. Matched to the remote
+	// ones by description. Left out, the agent's wake-up configs are not managed.
+	// +kubebuilder:validation:MaxItems=8
+	// +listType=map
+	// +listMapKey=description
+	// +optional
+	WakeUpConfigs []AgentWakeUpConfig `json:"wakeUpConfigs,omitzero"`
+
+	// mcpConfigs connect MCP connectors made in the Wassist dashboard. Matched to the
+	// remote ones by connectorID. Left out, the agent's MCP connectors are not managed.
+	// +kubebuilder:validation:MaxItems=16
+	// +listType=map
+	// +listMapKey=connectorID
+	// +optional
+	MCPConfigs []AgentMCPConfig `json:"mcpConfigs,omitzero"`
+
+	// byoa makes this a bring-your-own-agent agent: Wassist forwards its conversations to
+	// your server, which writes the replies. Set at creation only: Wassist has no call to
+	// change a BYOA agent's webhook URL, so it cannot be added, removed or changed later.
+	// The other settings are managed as for any agent.
+	// +optional
+	BYOA *BYOAConfig `json:"byoa,omitempty"`
 
 	// handoffTools let the agent hand the conversation to another agent.
 	// +kubebuilder:validation:MaxItems=32
@@ -239,6 +274,87 @@ type AgentHandoffTool struct {
 	// +kubebuilder:default=true
 	// +optional
 	Active *bool `json:"active,omitempty"`
+}
+
+// AgentImageGenerateTool lets the agent generate an image.
+type AgentImageGenerateTool struct {
+	// name of the tool, unique within the agent; the model sees it.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	// +kubebuilder:validation:XValidation:rule="self == self.trim()",message="name must not start or end with whitespace"
+	// +required
+	Name string `json:"name"`
+
+	// description tells the model when to generate an image.
+	// +kubebuilder:validation:MaxLength=2048
+	// +optional
+	Description string `json:"description,omitempty"`
+
+	// prompt is the instruction the image is generated from.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=4096
+	// +kubebuilder:validation:XValidation:rule="self.trim().size() > 0",message="prompt must not be blank"
+	// +required
+	Prompt string `json:"prompt"`
+
+	// creditCost is the number of credits one image costs the conversation.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=1000000
+	// +kubebuilder:default=0
+	// +optional
+	CreditCost int32 `json:"creditCost,omitempty"`
+
+	// active enables the tool.
+	// +kubebuilder:default=true
+	// +optional
+	Active *bool `json:"active,omitempty"`
+}
+
+// AgentWakeUpConfig makes the agent write first when a conversation has gone quiet.
+type AgentWakeUpConfig struct {
+	// description tells the model when and what to write; it identifies the entry.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:XValidation:rule="self == self.trim() && self.size() > 0",message="description must not be blank or start or end with whitespace"
+	// +required
+	Description string `json:"description"`
+
+	// enabled turns the wake-up on.
+	// +kubebuilder:default=true
+	// +optional
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// forceMessage sends the wake-up message even when the model would rather not.
+	// +optional
+	ForceMessage bool `json:"forceMessage,omitempty"`
+}
+
+// AgentMCPConfig gives the agent the tools of an MCP connector made in the dashboard.
+type AgentMCPConfig struct {
+	// connectorID is the Wassist id (a UUID) of the connector.
+	// +kubebuilder:validation:Format=uuid
+	// +kubebuilder:validation:MaxLength=36
+	// +required
+	ConnectorID string `json:"connectorID"`
+
+	// toolWhitelist names the connector's tools the agent may use; empty allows them all.
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=128
+	// +listType=set
+	// +optional
+	ToolWhitelist []string `json:"toolWhitelist,omitempty"`
+}
+
+// BYOAConfig is a bring-your-own-agent agent's server.
+type BYOAConfig struct {
+	// webhookURL is where Wassist forwards the agent's conversations (https).
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:XValidation:rule="self.startsWith('https://') && isURL(self) && url(self).getHostname() != ''",message="webhookURL must be an https URL with a host"
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="webhookURL cannot be changed: Wassist has no call to change a BYOA agent's webhook URL; create a new WassistAgent for another URL"
+	// +required
+	WebhookURL string `json:"webhookURL"`
 }
 
 // PaywallAction is what happens when a conversation reaches its message limit.

@@ -23,14 +23,16 @@ import (
 
 // WassistDeploymentSpec says which agent answers on which WhatsApp number.
 //
-// The agent is named by agentRef or agentID (exactly one); the number by phoneNumber,
+// What answers is an agent, named by agentRef or agentID, or a webhook, named by
+// webhookID (exactly one of the three); the number by phoneNumber,
 // or by whatsappAccountID together with phoneNumberID (exactly one form). A number is
 // managed by one WassistDeployment at a time, however it is written: the oldest claim
 // wins, and a newer one waits with AlreadyManaged until the owner is deleted.
-// +kubebuilder:validation:XValidation:rule="has(self.agentRef) != has(self.agentID)",message="exactly one of agentRef or agentID must be set"
+// +kubebuilder:validation:XValidation:rule="[has(self.agentRef), has(self.agentID), has(self.webhookID)].filter(x, x).size() == 1",message="exactly one of agentRef, agentID or webhookID must be set"
+// +kubebuilder:validation:XValidation:rule="!has(self.webhookID) || has(self.phoneNumber)",message="webhookID routes a number named by phoneNumber (a WhatsApp account's deploy-agent takes agents only)"
 // +kubebuilder:validation:XValidation:rule="has(self.phoneNumber) != (has(self.whatsappAccountID) || has(self.phoneNumberID))",message="exactly one of phoneNumber or whatsappAccountID with phoneNumberID must be set"
 // +kubebuilder:validation:XValidation:rule="has(self.whatsappAccountID) == has(self.phoneNumberID)",message="whatsappAccountID and phoneNumberID must be set together"
-// +kubebuilder:validation:XValidation:rule="has(self.agentRef) || has(self.apiKeySecretRef)",message="apiKeySecretRef is required when agentID is used"
+// +kubebuilder:validation:XValidation:rule="has(self.agentRef) || has(self.apiKeySecretRef)",message="apiKeySecretRef is required with agentID or webhookID"
 type WassistDeploymentSpec struct {
 	// agentRef names the WassistAgent, in this namespace, to deploy. The deployment waits
 	// until that agent is Ready and follows it when its agent id changes.
@@ -42,6 +44,13 @@ type WassistDeploymentSpec struct {
 	// +kubebuilder:validation:MaxLength=36
 	// +optional
 	AgentID string `json:"agentID,omitempty"`
+
+	// webhookID is the Wassist id (a UUID) of a webhook made in the dashboard: the number
+	// is routed to it (POST /phone-numbers/{phoneNumber}/subscribe/) instead of an agent.
+	// +kubebuilder:validation:Format=uuid
+	// +kubebuilder:validation:MaxLength=36
+	// +optional
+	WebhookID string `json:"webhookID,omitempty"`
 
 	// phoneNumber is the WhatsApp number, E.164 digits without "+", e.g. "447700900100".
 	// The agent is connected with POST /phone-numbers/{phoneNumber}/connect-agent/.
@@ -92,6 +101,10 @@ type WassistDeploymentStatus struct {
 	// agentID is the Wassist id of the agent deployed on the number.
 	// +optional
 	AgentID string `json:"agentID,omitempty"`
+
+	// webhookID is the Wassist id of the webhook the number is routed to.
+	// +optional
+	WebhookID string `json:"webhookID,omitempty"`
 
 	// phoneNumberID is the Wassist id of the number the agent is deployed on.
 	// +optional

@@ -32,6 +32,28 @@ type agentView struct {
 	Handoffs     []handoffView
 	Paywall      *paywallView
 	Credits      *creditsView
+	// The lists added after the first release, managed only when the spec sets them:
+	// nil leaves the remote list alone (and out of the hash, so an upgrade changes no
+	// agent's), an empty list empties it.
+	ImageTools *[]imageToolView `json:",omitempty"`
+	WakeUps    *[]wakeUpView    `json:",omitempty"`
+	MCPs       *[]mcpView       `json:",omitempty"`
+}
+
+type imageToolView struct {
+	Name, Description, Prompt string
+	CreditCost                int64
+	Active                    bool
+}
+
+type wakeUpView struct {
+	Description         string
+	Enabled, ForceFirst bool
+}
+
+type mcpView struct {
+	ConnectorID   string
+	ToolWhitelist string // the names as whitelist writes them
 }
 
 type toolView struct {
@@ -111,7 +133,32 @@ func desiredView(agent *wassistv1alpha1.WassistAgent, refs resolvedRefs) agentVi
 	if c := spec.CreditSettings; c != nil {
 		v.Credits = &creditsView{int64(c.InitialCredits), int64(c.CreditGrantAmount), refs.creditPassword}
 	}
+	if spec.ImageGenerateTools != nil {
+		v.ImageTools = &[]imageToolView{}
+		for _, t := range spec.ImageGenerateTools {
+			*v.ImageTools = append(*v.ImageTools, imageToolView{text(t.Name), text(t.Description), text(t.Prompt),
+				int64(t.CreditCost), isActive(t.Active)})
+		}
+	}
+	if spec.WakeUpConfigs != nil {
+		v.WakeUps = &[]wakeUpView{}
+		for _, w := range spec.WakeUpConfigs {
+			*v.WakeUps = append(*v.WakeUps, wakeUpView{text(w.Description), isActive(w.Enabled), w.ForceMessage})
+		}
+	}
+	if spec.MCPConfigs != nil {
+		v.MCPs = &[]mcpView{}
+		for _, m := range spec.MCPConfigs {
+			*v.MCPs = append(*v.MCPs, mcpView{m.ConnectorID, whitelist(m.ToolWhitelist)})
+		}
+	}
 	return v.normalized()
+}
+
+// whitelist is a tool whitelist in one comparable form: the set, sorted, as JSON.
+func whitelist(names []string) string {
+	data, _ := json.Marshal(slices.Sorted(slices.Values(names)))
+	return string(data)
 }
 
 // remoteView is the part of a remote agent the spec controls.
@@ -145,7 +192,34 @@ func remoteView(a *wassist.Agent) agentView {
 	if c := a.CreditSettings; c != nil {
 		v.Credits = &creditsView{c.InitialCredits, c.CreditGrantAmount, deref(c.CreditGrantPassword)}
 	}
+	v.ImageTools = &[]imageToolView{}
+	for _, t := range a.ImageGenerateTools {
+		*v.ImageTools = append(*v.ImageTools, imageToolView{text(t.Name), text(t.Description), text(t.Prompt), t.CreditCost, t.Active})
+	}
+	v.WakeUps = &[]wakeUpView{}
+	for _, w := range a.WakeUpConfigs {
+		*v.WakeUps = append(*v.WakeUps, wakeUpView{text(w.Description), w.Enabled, w.ForceMessage})
+	}
+	v.MCPs = &[]mcpView{}
+	for _, m := range a.MCPConfigs {
+		*v.MCPs = append(*v.MCPs, mcpView{m.ConnectorID, whitelist(m.ToolWhitelist)})
+	}
 	return v.normalized()
+}
+
+// observed is the remote agent as v sees it: the lists v does not manage are left out.
+func (v agentView) observed(a *wassist.Agent) agentView {
+	got := remoteView(a)
+	if v.ImageTools == nil {
+		got.ImageTools = nil
+	}
+	if v.WakeUps == nil {
+		got.WakeUps = nil
+	}
+	if v.MCPs == nil {
+		got.MCPs = nil
+	}
+	return got
 }
 
 // normalized sorts the lists that are sets (matched by a key, not by position) and
@@ -160,7 +234,17 @@ func (v agentView) normalized() agentView {
 		func(a, b memoryKeyView) int { return strings.Compare(a.Key, b.Key) }))
 	v.Handoffs = nilIfEmpty(slices.SortedFunc(slices.Values(v.Handoffs),
 		func(a, b handoffView) int { return strings.Compare(a.ChildAgentID, b.ChildAgentID) }))
+	sortManaged(v.ImageTools, func(t imageToolView) string { return t.Name })
+	sortManaged(v.WakeUps, func(w wakeUpView) string { return w.Description })
+	sortManaged(v.MCPs, func(m mcpView) string { return m.ConnectorID })
 	return v
+}
+
+// sortManaged sorts a managed list by its key; an unmanaged (nil) one stays nil.
+func sortManaged[T any](list *[]T, key func(T) string) {
+	if list != nil {
+		slices.SortFunc(*list, func(a, b T) int { return strings.Compare(key(a), key(b)) })
+	}
 }
 
 func (v agentView) equal(o agentView) bool { return reflect.DeepEqual(v, o) }
@@ -213,6 +297,31 @@ func (v agentView) update(remote *wassist.Agent) wassist.AgentUpdate {
 		u.HandoffTools = append(u.HandoffTools, wassist.AgentHandoffTool{ID: id, ChildAgentID: h.ChildAgentID,
 			Description: h.Description, Active: h.Active})
 	}
+	if v.ImageTools != nil {
+		u.ImageGenerateTools = []wassist.AgentImageGenerateTool{}
+		for _, t := range *v.ImageTools {
+			id := idOf(remote.ImageGenerateTools, func(r wassist.AgentImageGenerateTool) (string, string) { return r.Name, r.ID }, t.Name)
+			u.ImageGenerateTools = append(u.ImageGenerateTools, wassist.AgentImageGenerateTool{ID: id, Name: t.Name,
+				Description: t.Description, Prompt: t.Prompt, CreditCost: t.CreditCost, Active: t.Active})
+		}
+	}
+	if v.WakeUps != nil {
+		u.WakeUpConfigs = []wassist.AgentWakeUpConfig{}
+		for _, w := range *v.WakeUps {
+			id := idOf(remote.WakeUpConfigs, func(r wassist.AgentWakeUpConfig) (string, string) { return text(r.Description), r.ID },
+				w.Description)
+			u.WakeUpConfigs = append(u.WakeUpConfigs, wassist.AgentWakeUpConfig{ID: id, Description: w.Description,
+				Enabled: w.Enabled, ForceMessage: w.ForceFirst})
+		}
+	}
+	if v.MCPs != nil {
+		u.MCPConfigs = []wassist.AgentMCPConfig{}
+		for _, m := range *v.MCPs {
+			id := idOf(remote.MCPConfigs, func(r wassist.AgentMCPConfig) (string, string) { return r.ConnectorID, r.ID }, m.ConnectorID)
+			u.MCPConfigs = append(u.MCPConfigs, wassist.AgentMCPConfig{ID: id, ConnectorID: m.ConnectorID,
+				ToolWhitelist: splitWhitelist(m.ToolWhitelist)})
+		}
+	}
 	u.PaywallConfig = wassist.Null[wassist.PaywallConfig]()
 	if p := v.Paywall; p != nil {
 		u.PaywallConfig = wassist.Value(wassist.PaywallConfig{MessageLimit: p.MessageLimit, PaywallAction: p.Action,
@@ -225,6 +334,13 @@ func (v agentView) update(remote *wassist.Agent) wassist.AgentUpdate {
 			CreditGrantAmount: c.GrantAmount, CreditGrantPassword: nonEmpty(c.GrantPassword)})
 	}
 	return u
+}
+
+// splitWhitelist is the inverse of whitelist.
+func splitWhitelist(s string) []string {
+	var names []string
+	_ = json.Unmarshal([]byte(s), &names)
+	return append([]string{}, names...) // [] rather than null: the whole list is sent
 }
 
 // idOf finds the id of the remote entry whose key is key.

@@ -33,6 +33,11 @@ func changedFields(want, got agentView) []string {
 	out = append(out, keyedChanges("memoryKeys", want.MemoryKeys, got.MemoryKeys, func(m memoryKeyView) string { return m.Key })...)
 	out = append(out, keyedChanges("handoffTools", want.Handoffs, got.Handoffs,
 		func(h handoffView) string { return h.ChildAgentID })...)
+	out = append(out, keyedChanges("imageGenerateTools", deref(want.ImageTools), deref(got.ImageTools),
+		func(t imageToolView) string { return t.Name })...)
+	out = append(out, keyedChanges("wakeUpConfigs", deref(want.WakeUps), deref(got.WakeUps),
+		func(w wakeUpView) string { return w.Description })...)
+	out = append(out, keyedChanges("mcpConfigs", deref(want.MCPs), deref(got.MCPs), func(m mcpView) string { return m.ConnectorID })...)
 	if !reflect.DeepEqual(want.Paywall, got.Paywall) {
 		out = append(out, "paywallConfig")
 	}

@@ -73,7 +73,7 @@ func (e *agentExternal) Update(ctx context.Context, obs managed.Observation, d m
 		remote = observed.Remote.(*wassist.Agent)
 	}
 	want, _ := d.View.(agentView)
-	if got := remoteView(remote); !want.equal(got) {
+	if got := want.observed(remote); !want.equal(got) {
 		patched, err := e.api.UpdateAgent(ctx, remote.ID, want.update(remote))
 		if err != nil {
 			return obs, err
@@ -111,7 +111,7 @@ func (e *agentExternal) Delete(ctx context.Context, id string) error {
 func agentObservation(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, d managed.Desired) managed.Observation {
 	want, ok := d.View.(agentView)
 	return managed.Observation{ID: remote.ID, Exists: true, Remote: remote,
-		UpToDate: ok && want.equal(remoteView(remote)) && sharedAsSpecified(agent, remote)}
+		UpToDate: ok && want.equal(want.observed(remote)) && sharedAsSpecified(agent, remote)}
 }
 
 // report writes what the remote agent says of itself on the status.

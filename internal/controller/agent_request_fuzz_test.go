@@ -47,13 +47,17 @@ func FuzzAgentRequest(f *testing.F) {
 		for i := range children {
 			children[i] = sim.SeedAgent(fuzzKey, wassisttest.Agent{Name: fmt.Sprintf("child-%d", i)}).ID
 		}
+		connectors := make([]string, 3)
+		for i := range connectors {
+			connectors[i] = sim.SeedConnector(fuzzKey, fmt.Sprintf("connector-%d", i))
+		}
 		var created wassist.Agent
 		simCall(t, sim, http.MethodPost, "/agents/", map[string]string{"name": "placeholder"}, http.StatusCreated, &created)
 
 		// The second spec is applied over what the first left, so entries kept by key
 		// are updated in place (with their ids) and the rest created or removed.
 		for _, a := range []*fuzzAgent{first, second} {
-			a.resolve(children)
+			a.resolve(children, connectors)
 			var remote wassist.Agent
 			simCall(t, sim, http.MethodGet, "/agents/"+created.ID+"/", nil, http.StatusOK, &remote)
 			want := desiredView(a.agent, a.refs)
@@ -68,12 +72,12 @@ func FuzzAgentRequest(f *testing.F) {
 				t.Fatalf("the API refused the PATCH of a spec the schema admits (%d)\nspec: %s\nbody: %s",
 					code, specJSON(a.agent), body)
 			}
-			if got := remoteView(&patched); !got.equal(want) {
+			if got := want.observed(&patched); !got.equal(want) {
 				t.Fatalf("after the PATCH the remote agent still differs from the spec: a drift loop\nwant %+v\ngot  %+v", want, got)
 			}
 			var again wassist.Agent
 			simCall(t, sim, http.MethodGet, "/agents/"+created.ID+"/", nil, http.StatusOK, &again)
-			if !remoteView(&again).equal(want) || want.hash("") != remoteView(&again).hash("") {
+			if !want.observed(&again).equal(want) || want.hash("") != want.observed(&again).hash("") {
 				t.Fatal("a fresh read of the remote agent differs from the spec")
 			}
 		}
@@ -88,10 +92,15 @@ type fuzzAgent struct {
 	// handoff agentRef names, and agentIDs as indexes into the seeded children.
 	refChild map[string]int
 	idChild  []int
-	password string
+	// mcpConnector are the mcpConfigs' connectors, as indexes into the seeded ones.
+	mcpConnector []int
+	password     string
 }
 
-func (a *fuzzAgent) resolve(children []string) {
+func (a *fuzzAgent) resolve(children, connectors []string) {
+	for i, c := range a.mcpConnector {
+		a.agent.Spec.MCPConfigs[i].ConnectorID = connectors[c]
+	}
 	a.refs = resolvedRefs{handoffIDs: map[string]string{}, creditPassword: a.password}
 	for name, i := range a.refChild {
 		a.refs.handoffIDs[name] = children[i]
@@ -273,8 +282,42 @@ func (in *fuzzInput) agent(name string) *fuzzAgent {
 			a.password = in.nonBlank(64)
 		}
 	}
+	in.laterLists(a, &spec)
 	a.agent = &wassistv1alpha1.WassistAgent{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "fuzz"}, Spec: spec}
 	return a
+}
+
+// laterLists fills the lists managed only when set: each is left out, empty or filled.
+func (in *fuzzInput) laterLists(a *fuzzAgent, spec *wassistv1alpha1.WassistAgentSpec) {
+	if in.bool() {
+		spec.ImageGenerateTools = []wassistv1alpha1.AgentImageGenerateTool{}
+		seen := map[string]bool{}
+		for range in.intn(4) {
+			spec.ImageGenerateTools = append(spec.ImageGenerateTools, wassistv1alpha1.AgentImageGenerateTool{
+				Name: in.key(128, seen), Description: in.text(2048), Prompt: in.nonBlank(4096),
+				CreditCost: int32(in.byte()) * 100, Active: new(in.bool())})
+		}
+	}
+	if in.bool() {
+		spec.WakeUpConfigs = []wassistv1alpha1.AgentWakeUpConfig{}
+		seen := map[string]bool{}
+		for range in.intn(4) {
+			spec.WakeUpConfigs = append(spec.WakeUpConfigs, wassistv1alpha1.AgentWakeUpConfig{
+				Description: in.key(2048, seen), Enabled: new(in.bool()), ForceMessage: in.bool()})
+		}
+	}
+	if in.bool() {
+		spec.MCPConfigs = []wassistv1alpha1.AgentMCPConfig{}
+		for _, c := range []int{0, 1, 2}[:in.intn(4)] {
+			m := wassistv1alpha1.AgentMCPConfig{}
+			seen := map[string]bool{}
+			for range in.intn(4) {
+				m.ToolWhitelist = append(m.ToolWhitelist, in.key(128, seen))
+			}
+			spec.MCPConfigs = append(spec.MCPConfigs, m)
+			a.mcpConnector = append(a.mcpConnector, c)
+		}
+	}
 }
 
 // checkCarriesSpec decodes the PATCH body and compares it, field by field, with what the
@@ -383,7 +426,9 @@ func checkCarriesSpec(t *testing.T, a *fuzzAgent, remote *wassist.Agent, body []
 		}
 		want["creditSettings"] = cs
 	}
-	for _, list := range []string{"tools", "websiteTools", "memoryKeys", "handoffTools"} {
+	lists := []string{"tools", "websiteTools", "memoryKeys", "handoffTools"}
+	lists = append(lists, laterListsOf(t, spec, remote, want)...)
+	for _, list := range lists {
 		sortEntries(want[list].([]any))
 		sortEntries(got[list].([]any))
 	}
@@ -400,6 +445,65 @@ func checkCarriesSpec(t *testing.T, a *fuzzAgent, remote *wassist.Agent, body []
 		}
 		t.FailNow()
 	}
+}
+
+// laterListsOf puts in want the lists managed only when set, as the spec says them, and
+// returns their names; a list left out must not be in the PATCH at all.
+func laterListsOf(t *testing.T, spec wassistv1alpha1.WassistAgentSpec, remote *wassist.Agent, want map[string]any) []string {
+	t.Helper()
+	tr := strings.TrimSpace
+	idOf := func(n int, keyAndID func(int) (string, string), key string) string {
+		for i := range n {
+			if k, id := keyAndID(i); k == key {
+				return id
+			}
+		}
+		return ""
+	}
+	entry := func(m map[string]any, id string) map[string]any {
+		if id != "" {
+			m["id"] = id
+		}
+		return m
+	}
+	var lists []string
+	if spec.ImageGenerateTools != nil {
+		items := []any{}
+		for _, it := range spec.ImageGenerateTools {
+			id := idOf(len(remote.ImageGenerateTools), func(i int) (string, string) {
+				return remote.ImageGenerateTools[i].Name, remote.ImageGenerateTools[i].ID
+			}, tr(it.Name))
+			items = append(items, entry(map[string]any{"name": tr(it.Name), "description": tr(it.Description),
+				"prompt": tr(it.Prompt), "creditCost": json.Number(fmt.Sprint(it.CreditCost)), "active": *it.Active}, id))
+		}
+		want["imageGenerateTools"], lists = items, append(lists, "imageGenerateTools")
+	}
+	if spec.WakeUpConfigs != nil {
+		items := []any{}
+		for _, w := range spec.WakeUpConfigs {
+			id := idOf(len(remote.WakeUpConfigs), func(i int) (string, string) {
+				return tr(remote.WakeUpConfigs[i].Description), remote.WakeUpConfigs[i].ID
+			}, tr(w.Description))
+			items = append(items, entry(map[string]any{"description": tr(w.Description), "enabled": *w.Enabled,
+				"forceMessage": w.ForceMessage}, id))
+		}
+		want["wakeUpConfigs"], lists = items, append(lists, "wakeUpConfigs")
+	}
+	if spec.MCPConfigs != nil {
+		items := []any{}
+		for _, m := range spec.MCPConfigs {
+			id := idOf(len(remote.MCPConfigs), func(i int) (string, string) {
+				return remote.MCPConfigs[i].ConnectorID, remote.MCPConfigs[i].ID
+			}, m.ConnectorID)
+			names := []any{}
+			for _, n := range slices.Sorted(slices.Values(m.ToolWhitelist)) {
+				names = append(names, n)
+			}
+			items = append(items, entry(map[string]any{"connectorId": m.ConnectorID, "toolWhitelist": names}, id))
+		}
+		want["mcpConfigs"], lists = items, append(lists, "mcpConfigs")
+	}
+	return lists
 }
 
 // decodeNumbers decodes JSON keeping numbers as written, so that a number the operator

@@ -100,6 +100,27 @@ func TestLargestAgentRequestFitsBudget(t *testing.T) {
 			Description: fill("handoffTools[].description"), Active: new(false)})
 		remote.HandoffTools = append(remote.HandoffTools, wassist.AgentHandoffTool{ID: uuid(100 + i), ChildAgentID: uuid(i)})
 	}
+	for i := range limit("imageGenerateTools") {
+		s.ImageGenerateTools = append(s.ImageGenerateTools, wassistv1alpha1.AgentImageGenerateTool{
+			Name: key("imageGenerateTools[].name", i), Description: fill("imageGenerateTools[].description"),
+			Prompt: fill("imageGenerateTools[].prompt"), CreditCost: 1000000, Active: new(false)})
+		remote.ImageGenerateTools = append(remote.ImageGenerateTools,
+			wassist.AgentImageGenerateTool{ID: uuid(200 + i), Name: key("imageGenerateTools[].name", i)})
+	}
+	for i := range limit("wakeUpConfigs") {
+		s.WakeUpConfigs = append(s.WakeUpConfigs, wassistv1alpha1.AgentWakeUpConfig{
+			Description: key("wakeUpConfigs[].description", i), Enabled: new(false), ForceMessage: true})
+		remote.WakeUpConfigs = append(remote.WakeUpConfigs,
+			wassist.AgentWakeUpConfig{ID: uuid(300 + i), Description: key("wakeUpConfigs[].description", i)})
+	}
+	for i := range limit("mcpConfigs") {
+		m := wassistv1alpha1.AgentMCPConfig{ConnectorID: uuid(400 + i)}
+		for j := range limit("mcpConfigs[].toolWhitelist") {
+			m.ToolWhitelist = append(m.ToolWhitelist, key("mcpConfigs[].toolWhitelist[]", j))
+		}
+		s.MCPConfigs = append(s.MCPConfigs, m)
+		remote.MCPConfigs = append(remote.MCPConfigs, wassist.AgentMCPConfig{ID: uuid(500 + i), ConnectorID: uuid(400 + i)})
+	}
 	agent := &wassistv1alpha1.WassistAgent{ObjectMeta: metav1.ObjectMeta{Name: "largest"}, Spec: s}
 
 	body, err := json.Marshal(desiredView(agent, resolvedRefs{}).update(remote))
