@@ -6,6 +6,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/tools/events"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
@@ -18,6 +19,8 @@ type agentExternal struct {
 	api      *wassist.Client
 	agent    *wassistv1alpha1.WassistAgent
 	recorder events.EventRecorder
+	// cache finds the WassistAgents that name an agent (a BYOA create's recovery).
+	cache client.Reader
 }
 
 var _ managed.External = (*agentExternal)(nil)
@@ -39,6 +42,9 @@ func (e *agentExternal) Find(ctx context.Context, marker string, d managed.Desir
 	if err != nil {
 		return nil, err
 	}
+	if e.agent.Spec.BYOA != nil {
+		return e.findBYOA(ctx, agents, d)
+	}
 	var found []managed.Observation
 	for i := range agents {
 		if agents[i].Name == marker {
@@ -48,8 +54,12 @@ func (e *agentExternal) Find(ctx context.Context, marker string, d managed.Desir
 	return found, nil
 }
 
-// Create creates the agent under marker, the only field the API's create takes.
+// Create creates the agent under marker, the only field the API's create takes (a BYOA
+// agent under none: its create takes only the webhook URL).
 func (e *agentExternal) Create(ctx context.Context, marker string, d managed.Desired) (managed.Observation, error) {
+	if e.agent.Spec.BYOA != nil {
+		return e.createBYOA(ctx, d)
+	}
 	created, err := e.api.CreateAgent(ctx, marker)
 	if err != nil {
 		return managed.Observation{}, err

@@ -80,7 +80,7 @@ func (k *agentKind) Connect(ctx context.Context, agent *wassistv1alpha1.WassistA
 	if err != nil {
 		return nil, err
 	}
-	return &agentExternal{api: api, agent: agent, recorder: k.recorder}, nil
+	return &agentExternal{api: api, agent: agent, recorder: k.recorder, cache: k.cache}, nil
 }
 
 // pendingHandoffsMessage says which handoff targets (WassistAgents of the namespace) have

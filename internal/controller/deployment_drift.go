@@ -25,7 +25,7 @@ func (o *DriftObserver) checkDeployments(ctx context.Context, keys *passKeys) er
 	clients := map[string]*wassist.Client{}
 	for i := range deps.Items {
 		d := &deps.Items[i]
-		if d.Status.AgentID == "" || !d.DeletionTimestamp.IsZero() || managed.IsPaused(d) ||
+		if recordedRoute(d.Status) == "" || !d.DeletionTimestamp.IsZero() || managed.IsPaused(d) ||
 			!meta.IsStatusConditionTrue(d.Status.Conditions, wassistv1alpha1.ConditionReady) {
 			continue
 		}
@@ -53,7 +53,7 @@ func (o *DriftObserver) checkDeployments(ctx context.Context, keys *passKeys) er
 // serves it; a number missing from the list is read again by the reconcile.
 func (o *DriftObserver) compareDeployment(d *wassistv1alpha1.WassistDeployment, numbers map[string]numberState) {
 	n, listed := numbers[targetOf(d).String()]
-	if listed && n.serving == d.Status.AgentID {
+	if listed && n.serving == recordedRoute(d.Status) {
 		o.checks.WithLabelValues("equal").Inc()
 		return
 	}
@@ -96,7 +96,7 @@ func numberStates(ctx context.Context, c *wassist.Client, group []*wassistv1alph
 			return nil, err
 		}
 		for _, n := range numbers {
-			serving[deploymentTarget{phoneNumber: n.Number}.String()] = numberState{serving: n.ActiveAgent.ID, numberID: n.ID,
+			serving[deploymentTarget{phoneNumber: n.Number}.String()] = numberState{serving: routeOf(&n), numberID: n.ID,
 				number: n.Number}
 		}
 	}

@@ -29,7 +29,7 @@ var _ managed.External = (*deploymentExternal)(nil)
 
 // numberState is what a number says of its routing.
 type numberState struct {
-	serving  string // the agent answering on it ("" for none)
+	serving  string // the route answering on it: an agent, a webhook, "" for none
 	numberID string
 	number   string // E.164 digits
 }
@@ -59,9 +59,9 @@ func (e *deploymentExternal) observation(n numberState, d managed.Desired) manag
 		}
 		st.PhoneNumber, st.PhoneNumberID = n.number, n.numberID
 	}
-	upToDate := n.serving == view.agentID && view.agentID != ""
+	upToDate := n.serving == view.route && view.route != ""
 	if upToDate {
-		st.AgentID = view.agentID
+		record(st, view.route)
 	}
 	return managed.Observation{ID: e.target.id(), Exists: true, UpToDate: upToDate, Remote: n}
 }
@@ -72,14 +72,14 @@ func (e *deploymentExternal) observation(n numberState, d managed.Desired) manag
 func (e *deploymentExternal) Update(ctx context.Context, obs managed.Observation, d managed.Desired) (managed.Observation, error) {
 	view, _ := d.View.(deploymentView)
 	before, _ := obs.Remote.(numberState)
-	if err := e.target.deploy(ctx, e.api, view.agentID, e.applyToExisting()); err != nil {
+	if err := e.target.deploy(ctx, e.api, view.route, e.applyToExisting()); err != nil {
 		return obs, err
 	}
-	if e.dep.Status.AgentID == view.agentID && before.serving != "" {
-		e.event(corev1.EventTypeWarning, "Redeployed",
-			"%s was switched to agent %s outside the operator; deployed agent %s again", e.target, before.serving, view.agentID)
+	if recordedRoute(e.dep.Status) == view.route && before.serving != "" {
+		e.event(corev1.EventTypeWarning, "Redeployed", "%s was switched to %s outside the operator; routed it to %s again",
+			e.target, describeRoute(before.serving), describeRoute(view.route))
 	} else {
-		e.event(corev1.EventTypeNormal, "Deployed", "Deployed agent %s on %s", view.agentID, e.target)
+		e.event(corev1.EventTypeNormal, "Deployed", "Routed %s to %s", e.target, describeRoute(view.route))
 	}
 	n, err := e.target.observe(ctx, e.api)
 	if err != nil {
@@ -87,7 +87,7 @@ func (e *deploymentExternal) Update(ctx context.Context, obs managed.Observation
 	}
 	after := e.observation(n, d)
 	if !after.UpToDate {
-		return after, fmt.Errorf("after deploying agent %s, %s still serves %q", view.agentID, e.target, n.serving)
+		return after, fmt.Errorf("after routing it to %s, %s still serves %q", describeRoute(view.route), e.target, n.serving)
 	}
 	return after, nil
 }
@@ -123,7 +123,7 @@ func (e *deploymentExternal) Delete(ctx context.Context, _ string) error {
 		}
 		// Kept by a budget wait's status write: the next attempt need not read again.
 		e.observation(n, managed.Desired{})
-		e.dep.Status.AgentID = n.serving
+		record(&e.dep.Status, n.serving)
 	}
 	return unroute(ctx, e.api, digitsOf(e.dep), e.applyToExisting())
 }

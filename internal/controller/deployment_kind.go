@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -26,11 +27,11 @@ type deploymentKind struct {
 
 var _ managed.Kind[*wassistv1alpha1.WassistDeployment] = (*deploymentKind)(nil)
 
-// deploymentView is what a deployment asks for: this agent on its number, through the
-// client of this key.
+// deploymentView is what a deployment asks for: this route (an agent or a webhook) on its
+// number, through the client of this key.
 type deploymentView struct {
-	agentID string
-	keyRef  wassistv1alpha1.SecretKeySelector
+	route  string
+	keyRef wassistv1alpha1.SecretKeySelector
 }
 
 func (k *deploymentKind) ExternalName(dep *wassistv1alpha1.WassistDeployment) string {
@@ -76,7 +77,7 @@ func statusNamesTarget(dep *wassistv1alpha1.WassistDeployment) bool {
 // routedTarget says whether the status records that the deployment routed the number
 // its spec names (a deletion that cannot tell reads the number first).
 func routedTarget(dep *wassistv1alpha1.WassistDeployment) bool {
-	return dep.Status.AgentID != "" && statusNamesTarget(dep)
+	return recordedRoute(dep.Status) != "" && statusNamesTarget(dep)
 }
 
 // Desired resolves the agent to deploy and the API key.
@@ -85,7 +86,7 @@ func (k *deploymentKind) Desired(ctx context.Context, dep *wassistv1alpha1.Wassi
 	if err != nil {
 		return managed.Desired{}, err
 	}
-	sum := sha256.Sum256([]byte(targetOf(dep).String() + "=" + view.agentID))
+	sum := sha256.Sum256([]byte(targetOf(dep).String() + "=" + view.route))
 	return managed.Desired{Hash: hex.EncodeToString(sum[:12]), View: view}, nil
 }
 
@@ -108,15 +109,15 @@ func (k *deploymentKind) Connect(ctx context.Context, dep *wassistv1alpha1.Wassi
 	return ext, err
 }
 
-// agentsOf are the agents the deployment may have put on its number: the one its status
+// agentsOf are the routes the deployment may have put on its number: the one its status
 // recorded, and the one its spec names now (a deploy sent, its verification not yet
 // recorded when the manager died or the budget held it).
 func (k *deploymentKind) agentsOf(ctx context.Context, dep *wassistv1alpha1.WassistDeployment) []string {
 	var ids []string
 	if statusNamesTarget(dep) {
-		ids = append(ids, dep.Status.AgentID)
+		ids = append(ids, recordedRoute(dep.Status))
 	}
-	ids = append(ids, dep.Spec.AgentID)
+	ids = append(ids, dep.Spec.AgentID, webhookRoute(dep.Spec.WebhookID))
 	if agent, err := k.agentOf(ctx, dep); err == nil && agent != nil {
 		ids = append(ids, agentIDOf(agent))
 	}
@@ -157,7 +158,7 @@ func (k *deploymentKind) resolveAgent(ctx context.Context, dep *wassistv1alpha1.
 		view.keyRef = *dep.Spec.APIKeySecretRef
 	}
 	if dep.Spec.AgentRef == nil {
-		view.agentID = dep.Spec.AgentID
+		view.route = cmp.Or(dep.Spec.AgentID, webhookRoute(dep.Spec.WebhookID))
 		return view, nil
 	}
 	agent, err := k.agentOf(ctx, dep)
@@ -172,6 +173,6 @@ func (k *deploymentKind) resolveAgent(ctx context.Context, dep *wassistv1alpha1.
 	if dep.Spec.APIKeySecretRef == nil {
 		view.keyRef = agent.Spec.APIKeySecretRef
 	}
-	view.agentID = agent.Status.AgentID
+	view.route = agent.Status.AgentID
 	return view, nil
 }

@@ -1,8 +1,10 @@
 package controller
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"strings"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -13,6 +15,50 @@ import (
 
 // deploymentAgentIndex indexes WassistDeployments by the WassistAgent they deploy.
 const deploymentAgentIndex = "wassist.app/deployment-agent"
+
+// A route is what answers on a number: an agent, by its id, or a webhook, as "webhook:"
+// and its id. One string for both, so that comparing a number with a spec, the routes a
+// deletion may take off and the drift check never ask which it is.
+const webhookPrefix = "webhook:"
+
+func webhookRoute(id string) string {
+	if id == "" {
+		return ""
+	}
+	return webhookPrefix + id
+}
+
+// describeRoute names a route in messages: "agent <id>" or "webhook <id>".
+func describeRoute(route string) string {
+	if id, ok := strings.CutPrefix(route, webhookPrefix); ok {
+		return "webhook " + id
+	}
+	return "agent " + route
+}
+
+// routeOf is what the number serves, as the API reports it.
+func routeOf(n *wassist.PhoneNumber) string {
+	if n.DefaultRouting == "webhook" {
+		return webhookRoute(n.DefaultWebhook.ID)
+	}
+	return n.ActiveAgent.ID
+}
+
+// recordedRoute is the route the status records the deployment put on its number.
+func recordedRoute(st wassistv1alpha1.WassistDeploymentStatus) string {
+	return cmp.Or(st.AgentID, webhookRoute(st.WebhookID))
+}
+
+// record writes route on the status.
+func record(st *wassistv1alpha1.WassistDeploymentStatus, route string) {
+	webhook, isWebhook := strings.CutPrefix(route, webhookPrefix)
+	st.AgentID, st.WebhookID = "", ""
+	if isWebhook {
+		st.WebhookID = webhook
+	} else {
+		st.AgentID = route
+	}
+}
 
 // deploymentTarget is a WhatsApp number in either of the two forms the API deploys to.
 type deploymentTarget struct {
@@ -47,7 +93,7 @@ func (t deploymentTarget) observe(ctx context.Context, api *wassist.Client) (num
 		if err != nil {
 			return numberState{}, err
 		}
-		return numberState{serving: n.ActiveAgent.ID, numberID: n.ID, number: n.Number}, nil
+		return numberState{serving: routeOf(n), numberID: n.ID, number: n.Number}, nil
 	}
 	acct, err := api.GetWhatsAppAccount(ctx, t.accountID)
 	if wassist.IsNotFound(err) {
@@ -77,13 +123,18 @@ func (t deploymentTarget) unknown() error {
 		Message: t.String() + " is not known to Wassist for this API key", Retry: managed.AmbiguousRetry}
 }
 
-// deploy makes agentID the agent that answers on the number.
-func (t deploymentTarget) deploy(ctx context.Context, api *wassist.Client, agentID string, applyToExisting bool) error {
-	if t.phoneNumber != "" {
-		_, err := api.ConnectAgent(ctx, t.phoneNumber, agentID, applyToExisting)
+// deploy makes route what answers on the number: connect-agent, deploy-agent (the account
+// form) or, for a webhook, subscribe (admission allows webhooks on the digits form only).
+func (t deploymentTarget) deploy(ctx context.Context, api *wassist.Client, route string, applyToExisting bool) error {
+	if webhook, ok := strings.CutPrefix(route, webhookPrefix); ok {
+		_, err := api.SubscribeNumber(ctx, t.phoneNumber, webhook, applyToExisting)
 		return err
 	}
-	return api.DeployAgent(ctx, t.accountID, agentID, t.numID)
+	if t.phoneNumber != "" {
+		_, err := api.ConnectAgent(ctx, t.phoneNumber, route, applyToExisting)
+		return err
+	}
+	return api.DeployAgent(ctx, t.accountID, route, t.numID)
 }
 
 // unroute takes whatever serves the number off it: the agent, and any webhook.

@@ -26,12 +26,13 @@ import (
 // never touches the remote object; when the owner goes, the next claimant takes over.
 // Claims are found through a cache index, never by listing every object.
 
-// claimIndex indexes the objects of a kind by the names of the remote objects they claim.
-const claimIndex = "wassist.app/claims"
+// ClaimIndex indexes the objects of a kind by the names of the remote objects they claim
+// (Kind.Claims); a kind may read it to know whether any resource names a remote object.
+const ClaimIndex = "wassist.app/claims"
 
 // IndexClaims registers the claim index of the kind; it runs before the controller starts.
 func (r *Reconciler[O]) IndexClaims(ctx context.Context, mgr ctrl.Manager) error {
-	return mgr.GetFieldIndexer().IndexField(ctx, r.New(), claimIndex, func(obj client.Object) []string {
+	return mgr.GetFieldIndexer().IndexField(ctx, r.New(), ClaimIndex, func(obj client.Object) []string {
 		o, ok := obj.(O)
 		if !ok {
 			return nil
@@ -46,7 +47,7 @@ func (r *Reconciler[O]) claimants(ctx context.Context, names []string) ([]O, err
 	seen := map[string]bool{}
 	for _, name := range names {
 		list := r.NewList()
-		if err := r.List(ctx, list, client.MatchingFields{claimIndex: name}); err != nil {
+		if err := r.List(ctx, list, client.MatchingFields{ClaimIndex: name}); err != nil {
 			return nil, err
 		}
 		err := meta.EachListItem(list, func(item runtime.Object) error {

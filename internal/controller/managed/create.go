@@ -29,8 +29,11 @@ import (
 // so that a reconcile that lost the create's answer can find what it created. The real
 // name is set by the update that follows, once the id is safely stored.
 func (r *Reconciler[O]) marker(obj O) string {
-	return "wassist-operator-pending-" + string(obj.GetUID())
+	return MarkerPrefix + string(obj.GetUID())
 }
+
+// MarkerPrefix begins the name of every remote object a create is under way for.
+const MarkerPrefix = "wassist-operator-pending-"
 
 func createPending(obj Object) bool {
 	_, ok := obj.GetAnnotations()[wassistv1alpha1.AnnotationCreatePending]
@@ -128,7 +131,10 @@ func (r *Reconciler[O]) createCrashSafe(ctx context.Context, s *scope[O], ext Ex
 		if obs, found, err := r.recoverCreate(ctx, s, ext); err != nil || found {
 			return obs, err
 		}
-	} else if err := r.markCreatePending(ctx, s.obj); err != nil {
+	}
+	// Marked again before every attempt: the mark's time is when this create goes out,
+	// which is how a create that carries no marker name is found (see Kind.Find).
+	if err := r.markCreatePending(ctx, s.obj); err != nil {
 		return Observation{}, err
 	}
 	obs, err := ext.Create(ctx, r.marker(s.obj), s.desired)

@@ -62,7 +62,8 @@ type External interface {
 	// Observe reads the remote object id; Exists false when it is gone.
 	Observe(ctx context.Context, id string, d Desired) (Observation, error)
 	// Find returns the remote objects that carry marker, the name an interrupted
-	// create gave them.
+	// create gave them; a kind whose create takes no name finds them otherwise (by the
+	// time of the create-pending annotation, which is marked anew before each attempt).
 	Find(ctx context.Context, marker string, d Desired) ([]Observation, error)
 	// Create makes the remote object under the name marker; the observation has its id.
 	Create(ctx context.Context, marker string, d Desired) (Observation, error)

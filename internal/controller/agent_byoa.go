@@ -1,0 +1,78 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
+)
+
+// A bring-your-own-agent create (POST /agents/byoa/) takes only the webhook URL: no name,
+// so no marker to find a create whose answer was lost (docs/operations.md, "Crash-safe
+// create"). What it made is found by when it was made instead: the create-pending
+// annotation holds the time of the attempt, marked anew before each one, and a candidate
+// is an agent Wassist created from a little before that time on, that no WassistAgent in
+// the cluster names, that carries no create marker, and that nothing has configured yet.
+// One candidate is taken (Recovered), several stop with CreateAmbiguous.
+
+// byoaClockSkew is how far Wassist's clock may be behind the operator's.
+const byoaClockSkew = time.Minute
+
+// createBYOA creates the agent; the name and the rest follow in the PATCH after it.
+func (e *agentExternal) createBYOA(ctx context.Context, d managed.Desired) (managed.Observation, error) {
+	created, err := e.api.CreateBYOAAgent(ctx, e.agent.Spec.BYOA.WebhookURL)
+	if err != nil {
+		return managed.Observation{}, err
+	}
+	return agentObservation(e.agent, created, d), nil
+}
+
+// findBYOA returns the agents an interrupted BYOA create may have made.
+func (e *agentExternal) findBYOA(ctx context.Context, agents []wassist.Agent, d managed.Desired) ([]managed.Observation, error) {
+	mark := e.agent.Annotations[wassistv1alpha1.AnnotationCreatePending]
+	sent, err := time.Parse(time.RFC3339, mark)
+	if err != nil {
+		return nil, fmt.Errorf("the %s annotation %q is not the time of a create: set the %s annotation to the "+
+			"agent to keep, or remove both to create again", wassistv1alpha1.AnnotationCreatePending, mark,
+			wassistv1alpha1.AnnotationAgentID)
+	}
+	var found []managed.Observation
+	for i := range agents {
+		a := &agents[i]
+		if a.CreatedAt == nil || a.CreatedAt.Before(sent.Add(-byoaClockSkew)) || !untouched(a) ||
+			strings.HasPrefix(a.Name, managed.MarkerPrefix) {
+			continue
+		}
+		claimed, err := e.claimed(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !claimed {
+			found = append(found, agentObservation(e.agent, a, d))
+		}
+	}
+	return found, nil
+}
+
+// untouched: nothing has been set on the agent since Wassist made it.
+func untouched(a *wassist.Agent) bool {
+	return a.SystemPrompt == "" && a.FirstMessage == "" && len(a.Icebreakers) == 0 && len(a.Tools) == 0 &&
+		len(a.WebsiteTools) == 0 && len(a.MemoryKeys) == 0 && len(a.HandoffTools) == 0 && len(a.WakeUpConfigs) == 0 &&
+		len(a.ImageGenerateTools) == 0 && len(a.MCPConfigs) == 0 && len(a.PhoneNumbers) == 0 && len(a.Sharings) == 0 &&
+		a.TotalMessages == 0 && a.TotalSessions == 0
+}
+
+// claimed says whether any WassistAgent in the cluster names agent id.
+func (e *agentExternal) claimed(ctx context.Context, id string) (bool, error) {
+	list := &wassistv1alpha1.WassistAgentList{}
+	if err := e.cache.List(ctx, list, client.MatchingFields{managed.ClaimIndex: "agent:" + id}); err != nil {
+		return false, err
+	}
+	return len(list.Items) > 0, nil
+}
