@@ -213,7 +213,7 @@ func seedAccount(f *fixture) wassisttest.Account {
 func TestPhoneNumbersInBothListShapes(t *testing.T) {
 	for _, envelope := range []bool{false, true} {
 		t.Run(fmt.Sprintf("envelope=%v", envelope), func(t *testing.T) {
-			f := newFixture(t, wassisttest.Options{EnvelopeAllLists: envelope}, wassist.PoolOptions{})
+			f := newFixture(t, wassisttest.Options{BareLists: !envelope}, wassist.PoolOptions{})
 			ctx := context.Background()
 			seedAccount(f)
 			agent, err := f.client.CreateAgent(ctx, "a")
@@ -322,7 +322,7 @@ func TestUnsubscribeNumberPostsApplyToExistingAndDecodesTheNumber(t *testing.T) 
 func TestWhatsAppAccountsInBothListShapes(t *testing.T) {
 	for _, envelope := range []bool{false, true} {
 		t.Run(fmt.Sprintf("envelope=%v", envelope), func(t *testing.T) {
-			f := newFixture(t, wassisttest.Options{EnvelopeAllLists: envelope}, wassist.PoolOptions{})
+			f := newFixture(t, wassisttest.Options{BareLists: !envelope}, wassist.PoolOptions{})
 			ctx := context.Background()
 			acct := seedAccount(f)
 			other := f.sim.SeedAccount(testKey, wassisttest.Account{Name: "Other",

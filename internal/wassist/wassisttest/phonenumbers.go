@@ -1,6 +1,9 @@
 package wassisttest
 
-import "net/http"
+import (
+	"fmt"
+	"net/http"
+)
 
 // PhoneNumber is a WhatsApp number as /phone-numbers/ serves it. Numbers exist only by
 // seeding (SeedAccount), since real ones come from Meta onboarding.
@@ -49,6 +52,9 @@ func (c *call) phoneNumber() (*PhoneNumber, *response) {
 }
 
 func getPhoneNumber(c *call) response {
+	if c.s.opts.NoSingleNumberRoute {
+		return detail(http.StatusMethodNotAllowed, fmt.Sprintf("Method %q not allowed.", c.r.Method))
+	}
 	n, missing := c.phoneNumber()
 	if missing != nil {
 		return *missing
