@@ -95,6 +95,10 @@ func (c *call) routing(withAgent bool) (*PhoneNumber, string, *response) {
 	if bad != nil {
 		return nil, "", bad
 	}
+	if withAgent && c.foreignAgent(body["agentId"]) {
+		res := permissionDenied()
+		return nil, "", &res
+	}
 	errs := fieldErrs{}
 	var agentID string
 	var applyToExisting bool
@@ -107,4 +111,20 @@ func (c *call) routing(withAgent bool) (*PhoneNumber, string, *response) {
 		return nil, "", &res
 	}
 	return n, agentID, nil
+}
+
+// foreignAgent reports an agent id that exists but belongs to another key's organisation:
+// the agent must be owned by (or shared with) the caller, and the API says so with a 403,
+// not with the 400 of an id that names nothing.
+func (c *call) foreignAgent(v any) bool {
+	id, ok := v.(string)
+	if !ok || c.t.hasAgent(id) {
+		return false
+	}
+	for _, t := range c.s.tenants {
+		if t != c.t && t.hasAgent(id) {
+			return true
+		}
+	}
+	return false
 }

@@ -19,7 +19,9 @@ const APIPrefix = "/api/v1"
 
 const (
 	apiKeyHeader = "X-API-Key"
-	maxBodyBytes = 10 << 20
+	// requestIDHeader names every answer, as the API's does for support tickets.
+	requestIDHeader = "X-Request-Id"
+	maxBodyBytes    = 10 << 20
 )
 
 // Options configures a Server. The zero value is a working simulator that accepts no key
@@ -129,7 +131,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.admin.ServeHTTP(w, r)
 		return
 	}
-	req := Request{Time: s.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
+	req := Request{Time: s.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, RequestID: newRequestID()}
 	res := s.handle(r, &req)
 	s.deliver(w, &req, res)
 }
@@ -188,22 +190,32 @@ func (s *Server) dispatch(c *call, rt *route, req *Request) response {
 	if res, limited := s.throttle(c.t, c.now); limited {
 		return res
 	}
-	f := s.outcomeFault(key, method, rt.template, FaultError, FaultDrop, FaultLoseResponse)
+	f := s.outcomeFault(key, method, rt.template,
+		FaultError, FaultDrop, FaultLoseResponse, FaultPermissionDenied, FaultConflict, FaultEmptyBody)
+	var kind FaultKind
 	if f != nil {
-		req.Fault = string(f.Kind)
+		kind = f.Kind
+		req.Fault = string(kind)
 	}
-	switch {
-	case f != nil && f.Kind == FaultError:
+	switch kind {
+	case FaultError:
 		return serverError(f.Status)
-	case f != nil && f.Kind == FaultDrop:
+	case FaultDrop:
 		return response{drop: true}
+	case FaultPermissionDenied:
+		return permissionDenied()
+	case FaultConflict:
+		return errorResponse(http.StatusConflict, "The request conflicts with the current state of the resource.", "conflict")
 	}
 	h, ok := rt.methods[method]
 	if !ok {
 		return methodNotAllowed(method, rt)
 	}
 	res := h(c)
-	res.drop = f != nil && f.Kind == FaultLoseResponse
+	res.drop = kind == FaultLoseResponse
+	if kind == FaultEmptyBody && res.status >= 200 && res.status <= 299 {
+		res.body = nil
+	}
 	return res
 }
 
@@ -217,6 +229,7 @@ func (s *Server) deliver(w http.ResponseWriter, req *Request, res response) {
 	case res.drop:
 		hangUp(w)
 	default:
+		w.Header().Set(requestIDHeader, req.RequestID)
 		res.write(w)
 	}
 	s.logRequest(*req)
