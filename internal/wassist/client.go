@@ -146,7 +146,9 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 		}
 		return apiErr
 	}
-	if out == nil || len(bytes.TrimSpace(body)) == 0 && resp.StatusCode == http.StatusNoContent {
+	// Some answers have no body at all, whatever their status (a 204, but also a 200 or
+	// 201 some endpoints send empty): out is left as it was, as the SDK does.
+	if out == nil || len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {

@@ -213,7 +213,7 @@ func seedAccount(f *fixture) wassisttest.Account {
 func TestPhoneNumbersInBothListShapes(t *testing.T) {
 	for _, envelope := range []bool{false, true} {
 		t.Run(fmt.Sprintf("envelope=%v", envelope), func(t *testing.T) {
-			f := newFixture(t, wassisttest.Options{EnvelopeAllLists: envelope}, wassist.PoolOptions{})
+			f := newFixture(t, wassisttest.Options{BareLists: !envelope}, wassist.PoolOptions{})
 			ctx := context.Background()
 			seedAccount(f)
 			agent, err := f.client.CreateAgent(ctx, "a")
@@ -322,7 +322,7 @@ func TestUnsubscribeNumberPostsApplyToExistingAndDecodesTheNumber(t *testing.T) 
 func TestWhatsAppAccountsInBothListShapes(t *testing.T) {
 	for _, envelope := range []bool{false, true} {
 		t.Run(fmt.Sprintf("envelope=%v", envelope), func(t *testing.T) {
-			f := newFixture(t, wassisttest.Options{EnvelopeAllLists: envelope}, wassist.PoolOptions{})
+			f := newFixture(t, wassisttest.Options{BareLists: !envelope}, wassist.PoolOptions{})
 			ctx := context.Background()
 			acct := seedAccount(f)
 			other := f.sim.SeedAccount(testKey, wassisttest.Account{Name: "Other",
@@ -413,6 +413,30 @@ func TestErrorClassesFromTheSimulator(t *testing.T) {
 		f := newFixture(t, wassisttest.Options{}, wassist.PoolOptions{})
 		_, err := f.client.CreateAgent(ctx, strings.Repeat("n", 256))
 		if !wassist.IsInvalid(err) || !strings.Contains(err.Error(), "name: Ensure this field has no more than 255 characters.") {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("403 and 409 are their own classes and name the request id", func(t *testing.T) {
+		f := newFixture(t, wassisttest.Options{}, wassist.PoolOptions{})
+		for kind, is := range map[wassisttest.FaultKind]func(error) bool{
+			wassisttest.FaultPermissionDenied: wassist.IsPermissionDenied, wassisttest.FaultConflict: wassist.IsConflict,
+		} {
+			f.sim.InjectFault(wassisttest.Fault{Kind: kind, Count: 1})
+			_, err := f.client.ListAgents(ctx)
+			reqs := f.sim.Requests()
+			id := reqs[len(reqs)-1].RequestID
+			if !is(err) || wassist.IsUnauthorized(err) || wassist.IsRetryable(err) || !strings.HasSuffix(err.Error(), "(request id "+id+")") {
+				t.Fatalf("%s: got %v, want its class and request id %s", kind, err, id)
+			}
+		}
+	})
+	t.Run("connecting another organisation's agent is permission denied", func(t *testing.T) {
+		const otherKey = "wk_live_another-organisation"
+		f := newFixture(t, wassisttest.Options{APIKeys: []string{testKey, otherKey}}, wassist.PoolOptions{})
+		seedAccount(f)
+		foreign := f.sim.SeedAgent(otherKey, wassisttest.Agent{Name: "not ours"})
+		_, err := f.client.ConnectAgent(ctx, "447700900100", foreign.ID, true)
+		if !wassist.IsPermissionDenied(err) || !strings.Contains(err.Error(), "You do not have permission to perform this action.") {
 			t.Fatalf("got %v", err)
 		}
 	})

@@ -26,12 +26,21 @@ type APIError struct {
 	// RetryAfter is how long to wait before the next call, from the Retry-After header or
 	// the body's retry_after; zero when the answer gave none.
 	RetryAfter time.Duration
+	// RequestID is the answer's X-Request-Id header, the id Wassist support asks for; ""
+	// when the answer had none.
+	RequestID string
 }
+
+// requestIDHeader names the request in Wassist's own logs.
+const requestIDHeader = "X-Request-Id"
 
 func (e *APIError) Error() string {
 	msg := e.Message
 	if msg == "" {
 		msg = http.StatusText(e.Status)
+	}
+	if e.RequestID != "" {
+		return fmt.Sprintf("wassist: %s: %d: %s (request id %s)", e.Endpoint, e.Status, msg, e.RequestID)
 	}
 	return fmt.Sprintf("wassist: %s: %d: %s", e.Endpoint, e.Status, msg)
 }
@@ -57,13 +66,29 @@ func statusOf(err error) int {
 	return 0
 }
 
+// The classes are the official TypeScript SDK's: one status, one class, so that a condition
+// names what the API said and not a guess.
+
 // IsNotFound reports a 404: the object does not exist (or the path is wrong).
 func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
 
-// IsUnauthorized reports a 401 or 403: the key is missing, wrong or not permitted.
-func IsUnauthorized(err error) bool {
+// IsUnauthorized reports a 401: the key is missing, malformed or revoked.
+func IsUnauthorized(err error) bool { return statusOf(err) == http.StatusUnauthorized }
+
+// IsPermissionDenied reports a 403: the key is valid but may not do this (an object of
+// another organisation, an action its plan does not allow). Another key might; the same
+// key will not until something changes on Wassist's side.
+func IsPermissionDenied(err error) bool { return statusOf(err) == http.StatusForbidden }
+
+// IsConflict reports a 409: the request conflicts with the object's current state. Sent
+// again unchanged it fails again, so it is not retryable.
+func IsConflict(err error) bool { return statusOf(err) == http.StatusConflict }
+
+// IsServerError reports a 5xx: something is wrong on Wassist's side. Only some of them are
+// retried (see IsRetryable).
+func IsServerError(err error) bool {
 	s := statusOf(err)
-	return s == http.StatusUnauthorized || s == http.StatusForbidden
+	return s >= 500 && s <= 599
 }
 
 // IsInvalid reports a 400 or 422, or a 413 or 414 (body or URL too large): the request
@@ -85,8 +110,10 @@ func IsRateLimited(err error) bool {
 	return statusOf(err) == http.StatusTooManyRequests
 }
 
-// IsRetryable reports errors that may pass unchanged later: rate limits, 408, 409, 425,
-// 5xx and transport failures (timeouts, dropped connections).
+// IsRetryable reports errors that may pass unchanged later: the statuses the SDK retries
+// (408, 425, 429, 500, 502, 503, 504), a call held back by the local budget, and transport
+// failures (timeouts, dropped connections). A 501 or 505 says the request itself is not
+// served, and a 409 fails again until the state changes.
 func IsRetryable(err error) bool {
 	if err == nil {
 		return false
@@ -94,15 +121,15 @@ func IsRetryable(err error) bool {
 	if IsRateLimited(err) {
 		return true
 	}
-	switch s := statusOf(err); s {
+	switch statusOf(err) {
 	case 0:
 		// Not an API answer at all: the request never got one (network, timeout).
 		return true
-	case http.StatusRequestTimeout, http.StatusConflict, http.StatusTooEarly:
+	case http.StatusRequestTimeout, http.StatusTooEarly, http.StatusTooManyRequests,
+		http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
-	default:
-		return s >= 500
 	}
+	return false
 }
 
 // RetryAfter returns the wait an error asks for, or zero.
@@ -119,7 +146,7 @@ func RetryAfter(err error) time.Duration {
 // newAPIError builds the error of a non-2xx answer. It never fails: a body it cannot
 // read still gives an error that names the endpoint and the status.
 func newAPIError(endpoint string, status int, header http.Header, body []byte) *APIError {
-	e := &APIError{Endpoint: endpoint, Status: status}
+	e := &APIError{Endpoint: endpoint, Status: status, RequestID: strings.TrimSpace(header.Get(requestIDHeader))}
 	fields := map[string]any{}
 	if err := json.Unmarshal(body, &fields); err == nil {
 		e.Code, _ = fields["code"].(string)

@@ -55,34 +55,61 @@ func TestRetryAfterPrefersTheHeaderToTheBody(t *testing.T) {
 	}
 }
 
+// Every status the SDK tells apart lands in exactly its class, and only the statuses the
+// SDK retries are retryable.
 func TestErrorClasses(t *testing.T) {
 	api := func(status int) error { return newAPIError("GET /x/", status, http.Header{}, nil) }
 	local := &RateLimitedError{Endpoint: "GET /x/", RetryAfter: time.Second}
+	const (
+		notFound = 1 << iota
+		unauthorized
+		permission
+		conflict
+		invalid
+		limited
+		server
+		retry
+	)
 	cases := []struct {
-		name                                            string
-		err                                             error
-		notFound, unauthorized, invalid, limited, retry bool
+		name string
+		err  error
+		want int
 	}{
-		{"400", api(400), false, false, true, false, false},
-		{"401", api(401), false, true, false, false, false},
-		{"403", api(403), false, true, false, false, false},
-		{"404", api(404), true, false, false, false, false},
-		{"409", api(409), false, false, false, false, true},
-		{"422", api(422), false, false, true, false, false},
-		{"429", api(429), false, false, false, true, true},
-		{"500", api(500), false, false, false, false, true},
-		{"503", api(503), false, false, false, false, true},
-		{"local budget", local, false, false, false, true, true},
-		{"transport", errTransport, false, false, false, false, true},
+		{"400", api(400), invalid},
+		{"401", api(401), unauthorized},
+		{"403", api(403), permission},
+		{"404", api(404), notFound},
+		{"408", api(408), retry},
+		{"409", api(409), conflict},
+		{"413", api(413), invalid},
+		{"414", api(414), invalid},
+		{"422", api(422), invalid},
+		{"425", api(425), retry},
+		{"429", api(429), limited | retry},
+		{"500", api(500), server | retry},
+		{"501", api(501), server},
+		{"502", api(502), server | retry},
+		{"503", api(503), server | retry},
+		{"504", api(504), server | retry},
+		{"505", api(505), server},
+		{"418", api(418), 0},
+		{"local budget", local, limited | retry},
+		{"transport", errTransport, retry},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := []bool{IsNotFound(tc.err), IsUnauthorized(tc.err), IsInvalid(tc.err), IsRateLimited(tc.err), IsRetryable(tc.err)}
-			want := []bool{tc.notFound, tc.unauthorized, tc.invalid, tc.limited, tc.retry}
-			for i := range got {
-				if got[i] != want[i] {
-					t.Fatalf("NotFound/Unauthorized/Invalid/RateLimited/Retryable = %v, want %v", got, want)
+			checks := []func(error) bool{
+				IsNotFound, IsUnauthorized, IsPermissionDenied, IsConflict, IsInvalid, IsRateLimited, IsServerError, IsRetryable,
+			}
+			got := 0
+			for i, is := range checks {
+				if is(tc.err) {
+					got |= 1 << i
 				}
+			}
+			if got != tc.want {
+				t.Fatalf("classes %08b, want %08b (bits: NotFound Unauthorized PermissionDenied Conflict Invalid "+
+					"RateLimited ServerError Retryable, from the right)", got, tc.want)
 			}
 		})
 	}

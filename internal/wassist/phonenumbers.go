@@ -13,16 +13,36 @@ const (
 	routeSubscribe    = "/phone-numbers/{number}/subscribe/"
 )
 
-// ListPhoneNumbers returns the key's WhatsApp numbers (a bare array on the wire; an
-// envelope is followed too).
+// ListPhoneNumbers returns the key's WhatsApp numbers, every page of the envelope the SDK
+// reads (a bare array, as third parties saw the API answer, is read too).
 func (c *Client) ListPhoneNumbers(ctx context.Context) ([]PhoneNumber, error) {
 	return listAll[PhoneNumber](ctx, c, routePhoneNumbers, pathOf("phone-numbers"))
 }
 
-// GetPhoneNumber returns one number, given as E.164 digits without "+".
+// GetPhoneNumber returns one number, given as E.164 digits without "+". GET
+// /phone-numbers/{number}/ is in the API's operation list but not in the official SDK, whose
+// only way to read a number is the list: when that route answers 404 or 405, the number is
+// looked for in the list (every page). A number in neither is a 404 (IsNotFound).
 func (c *Client) GetPhoneNumber(ctx context.Context, number string) (*PhoneNumber, error) {
 	out := &PhoneNumber{}
-	return out, c.do(ctx, call{method: http.MethodGet, route: routePhoneNumber, path: pathOf("phone-numbers", number)}, out)
+	err := c.do(ctx, call{method: http.MethodGet, route: routePhoneNumber, path: pathOf("phone-numbers", number)}, out)
+	if s := statusOf(err); s != http.StatusNotFound && s != http.StatusMethodNotAllowed {
+		return out, err
+	}
+	all, listErr := c.ListPhoneNumbers(ctx)
+	if listErr != nil {
+		return &PhoneNumber{}, listErr
+	}
+	for i := range all {
+		if all[i].Number == number {
+			return &all[i], nil
+		}
+	}
+	if IsNotFound(err) {
+		return &PhoneNumber{}, err
+	}
+	return &PhoneNumber{}, &APIError{Endpoint: http.MethodGet + " " + routePhoneNumbers, Status: http.StatusNotFound,
+		Message: "the number is not one of the key's phone numbers"}
 }
 
 // ConnectAgent makes agentID the agent that answers on number. With applyToExisting,

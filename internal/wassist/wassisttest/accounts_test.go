@@ -8,14 +8,14 @@ import (
 	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
 )
 
-func TestWhatsAppAccountsAreABareListWithTheirNumbers(t *testing.T) {
+func TestWhatsAppAccountsAreListedWithTheirNumbers(t *testing.T) {
 	m := newSim(t, wassisttest.Options{})
 	acc := m.s.SeedAccount(keyA, wassisttest.DemoAccount())
 	m.s.SeedAccount(keyA, wassisttest.Account{Name: "Other Ltd", PhoneNumbers: []wassisttest.AccountPhoneNumber{{Number: "447700900200"}}})
 
 	accounts := m.do(http.MethodGet, "/whatsapp-accounts/", keyA, nil)
 	expectStatus(t, accounts, http.StatusOK)
-	if n := len(accounts.array(t)); n != 2 {
+	if n := len(accounts.items(t)); n != 2 {
 		t.Fatalf("%d accounts listed", n)
 	}
 	waba := `{"id":"` + acc.ID + `","name":"Daily Grind Ltd"}`
@@ -23,7 +23,7 @@ func TestWhatsAppAccountsAreABareListWithTheirNumbers(t *testing.T) {
 		`{"id":"` + acc.PhoneNumbers[0].ID + `","number":"447700900100","bot":null,"waba":` + waba + `},` +
 		`{"id":"` + acc.PhoneNumbers[1].ID + `","number":"447700900101","bot":null,"waba":` + waba + `}],` +
 		`"templatesUrl":"https://business.facebook.com/wa/manage/message-templates/?waba_id=` + acc.WaID + `"}`
-	expectEqualJSON(t, []byte(mustJSON(t, accounts.array(t)[0])), want)
+	expectEqualJSON(t, []byte(mustJSON(t, accounts.items(t)[0])), want)
 	expectJSON(t, m.do(http.MethodGet, "/whatsapp-accounts/"+acc.ID+"/", keyA, nil), http.StatusOK, want)
 }
 

@@ -35,7 +35,7 @@ func TestAdminSurfaceSeedsInspectsAndInjects(t *testing.T) {
 		"phoneNumbers": []any{map[string]any{"number": "+44"}},
 	}}), http.StatusBadRequest)
 
-	if n := len(m.do(http.MethodGet, "/phone-numbers/", keyA, nil).array(t)); n != 1 {
+	if n := len(m.do(http.MethodGet, "/phone-numbers/", keyA, nil).items(t)); n != 1 {
 		t.Fatalf("seeded account has %d numbers through the API", n)
 	}
 	m.createAgent(keyA, "Coffee")

@@ -17,4 +17,13 @@
 //     as "9.90"), and JSON objects (apiSchema) come back with their keys re-ordered.
 //   - Request bodies must be sent as application/json; anything else is a 415.
 //   - Injected 5xx answers carry an HTML body, as an unhandled Django error or a proxy would.
+//
+// Every list is served in the paginated envelope {count, next, previous, results} with limit
+// and offset, as the official SDK reads every list. Third parties saw phone numbers, WhatsApp
+// accounts and link sessions come back as bare arrays; Options.BareLists serves those three
+// bare (agents stay enveloped). The environment variable WASSIST_SIM_BARE_LISTS=1 turns
+// BareLists on in every simulator New makes, so that a whole suite (the client's, the
+// controller's) can be run again in bare mode without a change to its code:
+//
+//	WASSIST_SIM_BARE_LISTS=1 go test ./internal/wassist/...
 package wassisttest

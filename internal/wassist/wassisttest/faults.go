@@ -27,7 +27,22 @@ const (
 	// FaultLoseResponse serves the request fully (a create really creates) and then closes
 	// the connection instead of answering: the case a client must not turn into duplicates.
 	FaultLoseResponse FaultKind = "lose-response"
+	// FaultPermissionDenied answers 403 with DRF's permission message without serving the
+	// request: a valid key that may not do this (an object of another organisation, a plan
+	// that does not allow it).
+	FaultPermissionDenied FaultKind = "permission-denied"
+	// FaultConflict answers 409 without serving the request: the request conflicts with the
+	// object's current state, as the SDK's conflict error says.
+	FaultConflict FaultKind = "conflict"
+	// FaultEmptyBody serves the request fully and then answers its success status with an
+	// empty body, as some endpoints do; an answer that is not a success is left as it is.
+	FaultEmptyBody FaultKind = "empty-body"
 )
+
+// faultKinds are the kinds InjectFault accepts.
+var faultKinds = []FaultKind{
+	FaultLatency, FaultError, FaultDrop, FaultRateLimit, FaultLoseResponse, FaultPermissionDenied, FaultConflict, FaultEmptyBody,
+}
 
 // Fault describes misbehaviour for the requests it matches. Empty Method, Route and Key
 // match anything; Route is a template relative to /api/v1 such as "/agents/{id}/".
@@ -55,7 +70,7 @@ type faultRule struct {
 
 func (f Fault) validate() error {
 	switch {
-	case !slices.Contains([]FaultKind{FaultLatency, FaultError, FaultDrop, FaultRateLimit, FaultLoseResponse}, f.Kind):
+	case !slices.Contains(faultKinds, f.Kind):
 		return fmt.Errorf("unknown fault kind %q", f.Kind)
 	case f.Probability < 0 || f.Probability > 1:
 		return fmt.Errorf("fault probability %v is outside [0, 1]", f.Probability)

@@ -222,3 +222,49 @@ func TestGoTransportReplaysIdempotentRequestsAfterAHangUp(t *testing.T) {
 		t.Fatalf("%d agents, want the duplicate the silent replay makes", n)
 	}
 }
+
+// The 403 and 409 faults answer as the API would without serving the request; the empty-body
+// fault serves it and answers its success status with nothing.
+func TestStatusFaultsAndTheEmptyBody(t *testing.T) {
+	cases := []struct {
+		kind    wassisttest.FaultKind
+		status  int
+		body    string
+		created int
+	}{
+		{wassisttest.FaultPermissionDenied, http.StatusForbidden, `{"detail":"You do not have permission to perform this action."}`, 0},
+		{wassisttest.FaultConflict, http.StatusConflict,
+			`{"error":"The request conflicts with the current state of the resource.","code":"conflict"}`, 0},
+		{wassisttest.FaultEmptyBody, http.StatusCreated, ``, 1},
+	}
+	for _, tc := range cases {
+		t.Run(string(tc.kind), func(t *testing.T) {
+			m := newSim(t, wassisttest.Options{})
+			m.s.InjectFault(wassisttest.Fault{Kind: tc.kind, Method: http.MethodPost, Route: "/agents/", Count: 1})
+			r := m.do(http.MethodPost, "/agents/", keyA, map[string]any{"name": "Coffee"})
+			if r.status != tc.status || string(r.body) != tc.body {
+				t.Fatalf("answered %d %q, want %d %q", r.status, r.body, tc.status, tc.body)
+			}
+			if n := len(m.s.Agents(keyA)); n != tc.created {
+				t.Fatalf("%d agents created, want %d", n, tc.created)
+			}
+			if got := lastRequest(t, m); got.Fault != string(tc.kind) || got.Status != tc.status {
+				t.Fatalf("recorded %+v", got)
+			}
+			// Count 1: the next request is served as usual.
+			expectStatus(t, m.do(http.MethodPost, "/agents/", keyA, map[string]any{"name": "Tea"}), http.StatusCreated)
+		})
+	}
+}
+
+// An answer that is not a success keeps its body under the empty-body fault: the fault is
+// about successes that come back empty, not about losing the API's error.
+func TestEmptyBodyFaultLeavesErrorsAlone(t *testing.T) {
+	m := newSim(t, wassisttest.Options{})
+	m.s.InjectFault(wassisttest.Fault{Kind: wassisttest.FaultEmptyBody})
+	expectJSON(t, m.do(http.MethodPost, "/agents/", keyA, map[string]any{}), http.StatusBadRequest, `{"name":["This field is required."]}`)
+	r := m.do(http.MethodGet, "/agents/", keyA, nil)
+	if r.status != http.StatusOK || len(r.body) != 0 {
+		t.Fatalf("GET /agents/ answered %d %q, want an empty 200", r.status, r.body)
+	}
+}

@@ -141,6 +141,20 @@ func (r reply) array(t *testing.T) []any {
 	return a
 }
 
+// items is a list answer's entries, in either shape the simulator serves (the envelope by
+// default, a bare array with BareLists), for tests that hold in both.
+func (r reply) items(t *testing.T) []any {
+	t.Helper()
+	switch v := r.value(t).(type) {
+	case []any:
+		return v
+	case map[string]any:
+		return list(t, v, "results")
+	}
+	t.Fatalf("body is not a list answer: %s", r.body)
+	return nil
+}
+
 func expectStatus(t *testing.T, r reply, status int) {
 	t.Helper()
 	if r.status != status {

@@ -44,6 +44,13 @@ func newToken() string {
 	return hex.EncodeToString(b[:])
 }
 
+// newRequestID returns the id of one answer, in the "req_" form the SDK's examples show.
+func newRequestID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return "req_" + hex.EncodeToString(b[:])
+}
+
 func isUUID(s string) bool {
 	return uuidPattern.MatchString(s)
 }

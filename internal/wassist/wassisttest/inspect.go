@@ -17,6 +17,9 @@ type Request struct {
 	Query  string    `json:"query"` // raw query string, to check how a client paginates
 	Status int       `json:"status"`
 	Fault  string    `json:"fault"` // the injected fault that decided the outcome, "latency" if only delayed, or ""
+	// RequestID is the X-Request-Id the answer carried (or would have: a dropped or lost
+	// answer carries none), unique per request, so a test can check that a caller surfaced it.
+	RequestID string `json:"requestId"`
 }
 
 // Requests returns every recorded request in the order they were answered.

@@ -4,6 +4,7 @@ package wassisttest_test
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -111,5 +112,37 @@ func TestLogHasOneLinePerRequestAndNeverTheKey(t *testing.T) {
 	}
 	if strings.Contains(out, keyA) || strings.Contains(out, wassisttest.KeyID(keyA)) {
 		t.Fatal("the log shows the key")
+	}
+}
+
+// Every answer carries an X-Request-Id of its own, errors included, and the log records it.
+func TestEveryAnswerCarriesARequestID(t *testing.T) {
+	m := newSim(t, wassisttest.Options{RateLimit: 2, Clock: wassisttest.NewFakeClock(t0)})
+	answers := []reply{
+		m.do(http.MethodGet, "/agents/", keyA, nil),        // 200
+		m.do(http.MethodGet, "/agents/", "wrong-key", nil), // 401
+		m.do(http.MethodGet, "/no-such-route/", keyA, nil), // 404 before auth
+		m.do(http.MethodPost, "/agents/", keyA, `{}`),      // 400
+		m.do(http.MethodGet, "/agents/", keyA, nil),        // 429
+		m.do(http.MethodDelete, "/agents/", keyB, nil),     // 405
+	}
+	reqs := m.s.Requests()
+	if len(reqs) != len(answers) {
+		t.Fatalf("%d requests recorded, want %d", len(reqs), len(answers))
+	}
+	seen := map[string]bool{}
+	for i, r := range answers {
+		id := r.header.Get("X-Request-Id")
+		if !strings.HasPrefix(id, "req_") || len(id) < 12 || seen[id] {
+			t.Fatalf("answer %d (%d): request id %q, want a new req_ id", i, r.status, id)
+		}
+		seen[id] = true
+		if reqs[i].RequestID != id {
+			t.Fatalf("request %d recorded request id %q, answered %q", i, reqs[i].RequestID, id)
+		}
+	}
+	if got := []int{answers[1].status, answers[2].status, answers[3].status, answers[4].status, answers[5].status}; !slices.Equal(got,
+		[]int{401, 404, 400, 429, 405}) {
+		t.Fatalf("statuses %v", got)
 	}
 }

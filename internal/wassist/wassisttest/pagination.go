@@ -37,10 +37,11 @@ func paginate[T, U any](c *call, items []T, render func(T) U) response {
 	})
 }
 
-// listOf serves a list the API returns as a bare array (limit and offset ignored), unless
-// the simulator was asked to wrap every list so clients can be tested on both shapes.
+// listOf serves a list that third parties saw as a bare array: in the paginated envelope,
+// as the SDK reads it, unless Options.BareLists asks for the bare array (limit and offset
+// ignored), so clients can be tested on both shapes.
 func listOf[T, U any](c *call, items []T, render func(T) U) response {
-	if c.s.opts.EnvelopeAllLists {
+	if !c.s.opts.BareLists {
 		return paginate(c, items, render)
 	}
 	out := make([]U, 0, len(items))

@@ -1,6 +1,9 @@
 package wassisttest
 
-import "net/http"
+import (
+	"fmt"
+	"net/http"
+)
 
 // PhoneNumber is a WhatsApp number as /phone-numbers/ serves it. Numbers exist only by
 // seeding (SeedAccount), since real ones come from Meta onboarding.
@@ -49,6 +52,9 @@ func (c *call) phoneNumber() (*PhoneNumber, *response) {
 }
 
 func getPhoneNumber(c *call) response {
+	if c.s.opts.NoSingleNumberRoute {
+		return detail(http.StatusMethodNotAllowed, fmt.Sprintf("Method %q not allowed.", c.r.Method))
+	}
 	n, missing := c.phoneNumber()
 	if missing != nil {
 		return *missing
@@ -89,6 +95,10 @@ func (c *call) routing(withAgent bool) (*PhoneNumber, string, *response) {
 	if bad != nil {
 		return nil, "", bad
 	}
+	if withAgent && c.foreignAgent(body["agentId"]) {
+		res := permissionDenied()
+		return nil, "", &res
+	}
 	errs := fieldErrs{}
 	var agentID string
 	var applyToExisting bool
@@ -101,4 +111,20 @@ func (c *call) routing(withAgent bool) (*PhoneNumber, string, *response) {
 		return nil, "", &res
 	}
 	return n, agentID, nil
+}
+
+// foreignAgent reports an agent id that exists but belongs to another key's organisation:
+// the agent must be owned by (or shared with) the caller, and the API says so with a 403,
+// not with the 400 of an id that names nothing.
+func (c *call) foreignAgent(v any) bool {
+	id, ok := v.(string)
+	if !ok || c.t.hasAgent(id) {
+		return false
+	}
+	for _, t := range c.s.tenants {
+		if t != c.t && t.hasAgent(id) {
+			return true
+		}
+	}
+	return false
 }

@@ -8,16 +8,16 @@ import (
 	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
 )
 
-func TestPhoneNumbersAreABareListAndConnectAgentRoutesThem(t *testing.T) {
+func TestPhoneNumbersAreListedAndConnectAgentRoutesThem(t *testing.T) {
 	m := newSim(t, wassisttest.Options{RateLimit: -1})
 	acc := m.s.SeedAccount(keyA, wassisttest.DemoAccount())
 	agent := str(t, m.createAgent(keyA, "Coffee"), "id")
 	path := "/phone-numbers/447700900100/"
 
-	numbers := m.do(http.MethodGet, "/phone-numbers/?limit=1", keyA, nil)
+	numbers := m.do(http.MethodGet, "/phone-numbers/", keyA, nil)
 	expectStatus(t, numbers, http.StatusOK)
-	if n := len(numbers.array(t)); n != 2 {
-		t.Fatalf("%d numbers listed, want 2 (limit is ignored on bare lists)", n)
+	if n := len(numbers.items(t)); n != 2 {
+		t.Fatalf("%d numbers listed, want 2", n)
 	}
 	pn := m.do(http.MethodGet, path, keyA, nil).object(t)
 	meta := str(t, pn, "whatsappPhoneNumberId")
@@ -47,20 +47,23 @@ func TestConnectAgentValidatesItsBody(t *testing.T) {
 	foreign := str(t, m.createAgent(keyB, "Not yours"), "id")
 	const ghost = "5b6f1c0e-2f7a-4c1e-9d0b-6a8e1f2c3d4e"
 	cases := []struct {
-		name string
-		body any
-		want string
+		name   string
+		body   any
+		status int
+		want   string
 	}{
-		{"missing agentId", map[string]any{}, `{"agentId":["This field is required."]}`},
-		{"null agentId", map[string]any{"agentId": nil}, `{"agentId":["This field may not be null."]}`},
-		{"agentId not a uuid", map[string]any{"agentId": "Coffee"}, `{"agentId":["Must be a valid UUID."]}`},
-		{"unknown agent", map[string]any{"agentId": ghost}, `{"agentId":["Invalid pk \"` + ghost + `\" - object does not exist."]}`},
-		{"another key's agent", map[string]any{"agentId": foreign}, `{"agentId":["Invalid pk \"` + foreign + `\" - object does not exist."]}`},
-		{"applyToExisting not a bool", map[string]any{"agentId": agent, "applyToExisting": "yes"}, `{"applyToExisting":["Must be a valid boolean."]}`},
+		{"missing agentId", map[string]any{}, 400, `{"agentId":["This field is required."]}`},
+		{"null agentId", map[string]any{"agentId": nil}, 400, `{"agentId":["This field may not be null."]}`},
+		{"agentId not a uuid", map[string]any{"agentId": "Coffee"}, 400, `{"agentId":["Must be a valid UUID."]}`},
+		{"unknown agent", map[string]any{"agentId": ghost}, 400, `{"agentId":["Invalid pk \"` + ghost + `\" - object does not exist."]}`},
+		// The agent exists, but the key's organisation neither owns it nor has it shared.
+		{"another key's agent", map[string]any{"agentId": foreign}, 403, `{"detail":"You do not have permission to perform this action."}`},
+		{"applyToExisting not a bool", map[string]any{"agentId": agent, "applyToExisting": "yes"}, 400,
+			`{"applyToExisting":["Must be a valid boolean."]}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			expectJSON(t, m.do(http.MethodPost, "/phone-numbers/447700900100/connect-agent/", keyA, tc.body), http.StatusBadRequest, tc.want)
+			expectJSON(t, m.do(http.MethodPost, "/phone-numbers/447700900100/connect-agent/", keyA, tc.body), tc.status, tc.want)
 		})
 	}
 	if n, _ := m.s.PhoneNumber(keyA, "447700900100"); n.ActiveAgent != nil {

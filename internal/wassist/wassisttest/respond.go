@@ -47,6 +47,11 @@ func unauthorized() response {
 	return errorResponse(http.StatusUnauthorized, "Invalid API key", "unauthorized")
 }
 
+// permissionDenied is DRF's answer to a valid key that may not do what it asked.
+func permissionDenied() response {
+	return detail(http.StatusForbidden, "You do not have permission to perform this action.")
+}
+
 // detail is DRF's shape for errors that are not about one field.
 func detail(status int, msg string) response {
 	return jsonResponse(status, map[string]string{"detail": msg})

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,7 +19,9 @@ const APIPrefix = "/api/v1"
 
 const (
 	apiKeyHeader = "X-API-Key"
-	maxBodyBytes = 10 << 20
+	// requestIDHeader names every answer, as the API's does for support tickets.
+	requestIDHeader = "X-Request-Id"
+	maxBodyBytes    = 10 << 20
 )
 
 // Options configures a Server. The zero value is a working simulator that accepts no key
@@ -37,9 +40,15 @@ type Options struct {
 	// OmitRetryAfterHeader makes 429s carry only the body's retry_after, because the real API
 	// is not known to send the header.
 	OmitRetryAfterHeader bool
-	// EnvelopeAllLists serves the lists the API returns as bare arrays (accounts, phone
-	// numbers, link sessions) in the paginated envelope, so clients can be tested on both.
-	EnvelopeAllLists bool
+	// BareLists serves phone numbers, WhatsApp accounts and link sessions as bare JSON
+	// arrays (limit and offset ignored), as third parties saw the API answer, instead of the
+	// paginated envelope the SDK reads every list as. Agents are always enveloped. The
+	// environment variable WASSIST_SIM_BARE_LISTS=1 sets it for every simulator New makes.
+	BareLists bool
+	// NoSingleNumberRoute makes GET /phone-numbers/{number}/ answer 405, as a deployment
+	// without that route would: it is in the API's operation list but not in the official
+	// SDK, so a client must be able to read a number from the list alone.
+	NoSingleNumberRoute bool
 	// Log, when set, gets one line per API request: method, route, status and fault. The
 	// key never appears, not even as its KeyID.
 	Log io.Writer
@@ -62,8 +71,16 @@ type Server struct {
 	rng      *rand.Rand
 }
 
-// New returns a simulator configured by o.
+// BareListsEnv is the environment variable that turns on Options.BareLists in every
+// simulator New makes, so that a whole suite can be run again against bare lists without
+// a change to its code: WASSIST_SIM_BARE_LISTS=1 go test ./...
+const BareListsEnv = "WASSIST_SIM_BARE_LISTS"
+
+// New returns a simulator configured by o (and by BareListsEnv).
 func New(o Options) *Server {
+	if os.Getenv(BareListsEnv) == "1" {
+		o.BareLists = true
+	}
 	s := &Server{
 		opts:    o,
 		clock:   o.Clock,
@@ -91,6 +108,10 @@ func NewHTTPTest(o Options) (*Server, *httptest.Server) {
 	return s, httptest.NewServer(s)
 }
 
+// BareLists reports whether the lists that may be bare are served bare (Options.BareLists,
+// or BareListsEnv), for tests whose expectations depend on the shape.
+func (s *Server) BareLists() bool { return s.opts.BareLists }
+
 // AddAPIKey accepts key from now on, as a new empty tenant. Adding a known key changes
 // nothing; the empty key is never accepted, since it is what a missing header reads as.
 func (s *Server) AddAPIKey(key string) {
@@ -110,7 +131,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.admin.ServeHTTP(w, r)
 		return
 	}
-	req := Request{Time: s.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
+	req := Request{Time: s.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, RequestID: newRequestID()}
 	res := s.handle(r, &req)
 	s.deliver(w, &req, res)
 }
@@ -169,22 +190,32 @@ func (s *Server) dispatch(c *call, rt *route, req *Request) response {
 	if res, limited := s.throttle(c.t, c.now); limited {
 		return res
 	}
-	f := s.outcomeFault(key, method, rt.template, FaultError, FaultDrop, FaultLoseResponse)
+	f := s.outcomeFault(key, method, rt.template,
+		FaultError, FaultDrop, FaultLoseResponse, FaultPermissionDenied, FaultConflict, FaultEmptyBody)
+	var kind FaultKind
 	if f != nil {
-		req.Fault = string(f.Kind)
+		kind = f.Kind
+		req.Fault = string(kind)
 	}
-	switch {
-	case f != nil && f.Kind == FaultError:
+	switch kind {
+	case FaultError:
 		return serverError(f.Status)
-	case f != nil && f.Kind == FaultDrop:
+	case FaultDrop:
 		return response{drop: true}
+	case FaultPermissionDenied:
+		return permissionDenied()
+	case FaultConflict:
+		return errorResponse(http.StatusConflict, "The request conflicts with the current state of the resource.", "conflict")
 	}
 	h, ok := rt.methods[method]
 	if !ok {
 		return methodNotAllowed(method, rt)
 	}
 	res := h(c)
-	res.drop = f != nil && f.Kind == FaultLoseResponse
+	res.drop = kind == FaultLoseResponse
+	if kind == FaultEmptyBody && res.status >= 200 && res.status <= 299 {
+		res.body = nil
+	}
 	return res
 }
 
@@ -198,6 +229,7 @@ func (s *Server) deliver(w http.ResponseWriter, req *Request, res response) {
 	case res.drop:
 		hangUp(w)
 	default:
+		w.Header().Set(requestIDHeader, req.RequestID)
 		res.write(w)
 	}
 	s.logRequest(*req)
