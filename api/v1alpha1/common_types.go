@@ -96,6 +96,12 @@ const (
 	ReasonRateLimited         = "RateLimited"
 	ReasonInvalidSpec         = "InvalidSpec"
 	ReasonCredentialsRejected = "CredentialsRejected"
+	// ReasonPermissionDenied: Wassist answered 403, the key is valid but may not do this
+	// (an agent of another organisation, say).
+	ReasonPermissionDenied = "PermissionDenied"
+	// ReasonRemoteConflict: Wassist answered 409, the request conflicts with the remote
+	// object's state; the same spec is not sent again until it changes.
+	ReasonRemoteConflict = "RemoteConflict"
 	ReasonCredentialsMissing  = "CredentialsMissing"
 	ReasonSecretNotFound      = "SecretNotFound"
 	ReasonSecretKeyMissing    = "SecretKeyMissing"

@@ -34,6 +34,7 @@ func RegisterMetrics(reg prometheus.Registerer, reader client.Reader) error {
 var readyReasons = []string{
 	wassistv1alpha1.ReasonAvailable, wassistv1alpha1.ReasonWaitingForBudget, wassistv1alpha1.ReasonRateLimited,
 	wassistv1alpha1.ReasonRemoteError, wassistv1alpha1.ReasonInvalidSpec, wassistv1alpha1.ReasonCredentialsRejected,
+	wassistv1alpha1.ReasonPermissionDenied, wassistv1alpha1.ReasonRemoteConflict,
 	wassistv1alpha1.ReasonCredentialsMissing, wassistv1alpha1.ReasonSecretNotFound, wassistv1alpha1.ReasonSecretKeyMissing,
 	wassistv1alpha1.ReasonSecretKeyEmpty, wassistv1alpha1.ReasonCreateAmbiguous, wassistv1alpha1.ReasonRemoteNotFound,
 	wassistv1alpha1.ReasonHandoffAgentPending, wassistv1alpha1.ReasonAgentNotReady, wassistv1alpha1.ReasonAlreadyManaged,

@@ -91,7 +91,7 @@ func (r *Reconciler[O]) gate(s *scope[O]) verdict {
 		return due
 	}
 	ready := meta.FindStatusCondition(obj.GetConditions(), wassistv1alpha1.ConditionReady)
-	if ready != nil && ready.Reason == wassistv1alpha1.ReasonInvalidSpec {
+	if ready != nil && refusals[ready.Reason] {
 		return refused
 	}
 	if ready == nil || !r.identityKept(s) || !r.Drift.fresh(obj) {
@@ -105,6 +105,9 @@ func (r *Reconciler[O]) gate(s *scope[O]) verdict {
 	}
 	return due
 }
+
+// refusals are the reasons of a spec the API refused as such: sent again only changed.
+var refusals = map[string]bool{wassistv1alpha1.ReasonInvalidSpec: true, wassistv1alpha1.ReasonRemoteConflict: true}
 
 // identityKept says the object still names the remote object it was synced with, and
 // holds its finalizer.

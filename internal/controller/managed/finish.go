@@ -180,11 +180,11 @@ func (r *Reconciler[O]) setCondition(obj O, typ string, status metav1.ConditionS
 // API's words stay on the conditions, nothing is sent.
 func refusedAgain(obj Object) error {
 	ready := meta.FindStatusCondition(obj.GetConditions(), wassistv1alpha1.ConditionReady)
-	return &refusedError{msg: ready.Message}
+	return &refusedError{reason: ready.Reason, msg: ready.Message}
 }
 
 // refusedError is a refusal remembered from an earlier reconcile.
-type refusedError struct{ msg string }
+type refusedError struct{ reason, msg string }
 
 func (e *refusedError) Error() string { return e.msg }
 

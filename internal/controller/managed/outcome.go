@@ -108,8 +108,8 @@ func outcomeOf(err error) outcome {
 		// the key's backlog (see wassist.Turn).
 		return outcome{budget: true, held: held.Held, requeueAfter: max(held.RetryAfter, time.Millisecond)}
 	}
-	if _, ok := errors.AsType[*refusedError](err); ok {
-		return outcome{reason: wassistv1alpha1.ReasonInvalidSpec, message: msg, refused: true, stalled: true}
+	if r, ok := errors.AsType[*refusedError](err); ok {
+		return outcome{reason: r.reason, message: msg, refused: true, stalled: true}
 	}
 	if w, ok := errors.AsType[*WaitingError](err); ok {
 		return outcome{reason: w.Reason, message: w.Message, requeueAfter: w.Retry, stalled: w.Stalled}
@@ -128,6 +128,13 @@ func outcomeOf(err error) outcome {
 	case wassist.IsUnauthorized(err):
 		return outcome{reason: wassistv1alpha1.ReasonCredentialsRejected, message: msg, warn: true, stalled: true,
 			requeueAfter: credentialsRetry}
+	case wassist.IsPermissionDenied(err):
+		// Not the key's fault: it is valid, and may not do this one thing.
+		return outcome{reason: wassistv1alpha1.ReasonPermissionDenied, message: msg + permissionHint, warn: true, stalled: true,
+			requeueAfter: credentialsRetry}
+	case wassist.IsConflict(err):
+		// The same request would conflict again: wait for the spec to change.
+		return outcome{reason: wassistv1alpha1.ReasonRemoteConflict, message: msg, warn: true, refused: true, stalled: true}
 	case wassist.IsInvalid(err):
 		// The same request would fail again: wait for the spec to change.
 		return outcome{reason: wassistv1alpha1.ReasonInvalidSpec, message: msg, warn: true, refused: true, stalled: true}
@@ -135,6 +142,10 @@ func outcomeOf(err error) outcome {
 		return outcome{reason: wassistv1alpha1.ReasonRemoteError, message: msg, warn: true, transient: true, err: err}
 	}
 }
+
+// permissionHint follows a 403's own words: the key works, so rotating it is no answer.
+const permissionHint = "; the API key is valid but may not do this: check that what the spec names (an agent, " +
+	"a number, a webhook) belongs to, or is shared with, the key's organisation"
 
 // eventType is the event type of an outcome.
 func (o outcome) eventType() string {

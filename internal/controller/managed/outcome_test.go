@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,6 +30,8 @@ func TestEveryErrorClassMapsToItsConditionEventAndRequeue(t *testing.T) {
 		want outcome
 		// requeue is checked within [min, max] when max > 0 (jittered classes).
 		minRequeue, maxRequeue time.Duration
+		// wantMessage is in the message, after the error's own words.
+		wantMessage string
 	}{
 		{name: "success", err: nil, want: outcome{}},
 		{name: "a write conditional on a stale cache", err: &staleError{err: conflict},
@@ -46,14 +49,19 @@ func TestEveryErrorClassMapsToItsConditionEventAndRequeue(t *testing.T) {
 				requeueAfter: credentialsRetry}},
 		{name: "several remote objects carry the marker", err: &createAmbiguousError{noun: "agent", annotation: wassistv1alpha1.AnnotationAgentID, ids: []string{"a1", "a2"}},
 			want: outcome{reason: wassistv1alpha1.ReasonCreateAmbiguous, warn: true, stalled: true, requeueAfter: AmbiguousRetry}},
-		{name: "a spec the API refused before", err: &refusedError{msg: "name: too long"},
+		{name: "a spec the API refused before", err: &refusedError{reason: wassistv1alpha1.ReasonInvalidSpec, msg: "name: too long"},
 			want: outcome{reason: wassistv1alpha1.ReasonInvalidSpec, message: "name: too long", refused: true, stalled: true}},
 		{name: "a 429 from the API", err: &wassist.APIError{Endpoint: "GET /agents/", Status: http.StatusTooManyRequests, RetryAfter: 3 * time.Second},
 			want: outcome{reason: wassistv1alpha1.ReasonRateLimited, warn: true, transient: true}, minRequeue: 3 * time.Second, maxRequeue: 4300 * time.Millisecond},
 		{name: "a 401", err: apiErr(http.StatusUnauthorized, "bad key"),
 			want: outcome{reason: wassistv1alpha1.ReasonCredentialsRejected, warn: true, stalled: true, requeueAfter: credentialsRetry}},
 		{name: "a 403", err: apiErr(http.StatusForbidden, "not allowed"),
-			want: outcome{reason: wassistv1alpha1.ReasonCredentialsRejected, warn: true, stalled: true, requeueAfter: credentialsRetry}},
+			want: outcome{reason: wassistv1alpha1.ReasonPermissionDenied, warn: true, stalled: true, requeueAfter: credentialsRetry},
+			wantMessage: "the API key is valid but may not do this"},
+		{name: "a 409", err: apiErr(http.StatusConflict, "already shared"),
+			want: outcome{reason: wassistv1alpha1.ReasonRemoteConflict, warn: true, refused: true, stalled: true}},
+		{name: "a conflict the API refused before", err: &refusedError{reason: wassistv1alpha1.ReasonRemoteConflict, msg: "409"},
+			want: outcome{reason: wassistv1alpha1.ReasonRemoteConflict, message: "409", refused: true, stalled: true}},
 		{name: "a 400 with the API's field errors", err: apiErr(http.StatusBadRequest, "handoffTools[0].childAgentId: unknown"),
 			want: outcome{reason: wassistv1alpha1.ReasonInvalidSpec, warn: true, refused: true, stalled: true}},
 		{name: "a 413", err: apiErr(http.StatusRequestEntityTooLarge, "too large"),
@@ -77,8 +85,11 @@ func TestEveryErrorClassMapsToItsConditionEventAndRequeue(t *testing.T) {
 			if c.want.message != "" && got.message != c.want.message {
 				t.Fatalf("message %q, want the error's own words %q", got.message, c.want.message)
 			}
-			if c.err != nil && !got.stale && !got.budget && got.message != c.err.Error() {
-				t.Fatalf("message %q is not the error's own words %q", got.message, c.err.Error())
+			if c.err != nil && !got.stale && !got.budget && !strings.HasPrefix(got.message, c.err.Error()) {
+				t.Fatalf("message %q does not start with the error's own words %q", got.message, c.err.Error())
+			}
+			if !strings.Contains(got.message, c.wantMessage) {
+				t.Fatalf("message %q does not say %q", got.message, c.wantMessage)
 			}
 			if c.maxRequeue > 0 {
 				if got.requeueAfter < c.minRequeue || got.requeueAfter > c.maxRequeue {
