@@ -135,6 +135,19 @@ var _ = Describe("Admission of invalid manifests", func() {
 		Entry("the same child agent twice", "WassistAgent",
 			agentSpec(`handoffTools: [{agentRef: {name: support}}, {agentRef: {name: support}}]`),
 			"spec.handoffTools", "each child agent may appear only once"),
+		Entry("two image tools with one name", "WassistAgent", agentSpec(`imageGenerateTools: [{name: p, prompt: x}, {name: p, prompt: y}]`),
+			"spec.imageGenerateTools[1]: Duplicate value"),
+		Entry("an image tool without a prompt", "WassistAgent", agentSpec(`imageGenerateTools: [{name: p}]`),
+			"spec.imageGenerateTools[0].prompt: Required value"),
+		Entry("a blank wake-up", "WassistAgent", agentSpec(`wakeUpConfigs: [{description: "  "}]`),
+			"spec.wakeUpConfigs[0].description", "must not be blank"),
+		Entry("nine wake-ups", "WassistAgent", agentSpec("wakeUpConfigs: "+flowList(9, func(i int) string {
+			return fmt.Sprintf("{description: w%d}", i)
+		})), "spec.wakeUpConfigs: Too many"),
+		Entry("an MCP connector that is not a UUID", "WassistAgent", agentSpec(`mcpConfigs: [{connectorID: shopify}]`),
+			"spec.mcpConfigs[0].connectorID"),
+		Entry("a BYOA webhook that is not https", "WassistAgent", agentSpec(`byoa: {webhookURL: "http://bot.example.com"}`),
+			"spec.byoa.webhookURL", "webhookURL must be an https URL with a host"),
 		Entry("a shared number with a plus sign", "WassistAgent", agentSpec(`sharedWith: ["+447700900123"]`),
 			"spec.sharedWith[0]"),
 		Entry("a number shared twice", "WassistAgent", agentSpec(`sharedWith: ["447700900123", "447700900123"]`),
@@ -230,16 +243,25 @@ var _ = Describe("Admission of invalid manifests", func() {
 		// WassistDeployment: the agent xor
 		Entry("a deployment with both agentRef and agentID", "WassistDeployment",
 			deploymentSpec(byRef+"\nagentID: "+uuidA, byNumber),
-			"exactly one of agentRef or agentID must be set"),
+			"exactly one of agentRef, agentID or webhookID must be set"),
 		Entry("a deployment with neither agentRef nor agentID", "WassistDeployment",
 			deploymentSpec("apiKeySecretRef: {name: k}", byNumber),
-			"exactly one of agentRef or agentID must be set"),
+			"exactly one of agentRef, agentID or webhookID must be set"),
+		Entry("a deployment with an agent and a webhook", "WassistDeployment",
+			deploymentSpec(byRef+"\nwebhookID: "+uuidB, byNumber),
+			"exactly one of agentRef, agentID or webhookID must be set"),
+		Entry("a webhook without apiKeySecretRef", "WassistDeployment",
+			deploymentSpec("webhookID: "+uuidB, byNumber),
+			"apiKeySecretRef is required with agentID or webhookID"),
+		Entry("a webhook on the account form", "WassistDeployment",
+			deploymentSpec("webhookID: "+uuidB+"\napiKeySecretRef: {name: k}", "whatsappAccountID: "+uuidA+"\nphoneNumberID: "+uuidB),
+			"webhookID routes a number named by phoneNumber"),
 		Entry("an agentID that is not a UUID", "WassistDeployment",
 			deploymentSpec("agentID: concierge\napiKeySecretRef: {name: k}", byNumber),
 			"spec.agentID"),
 		Entry("an agentID without apiKeySecretRef", "WassistDeployment",
 			deploymentSpec("agentID: "+uuidA, byNumber),
-			"apiKeySecretRef is required when agentID is used"),
+			"apiKeySecretRef is required with agentID or webhookID"),
 		Entry("a deployment Secret ref without a name", "WassistDeployment",
 			deploymentSpec(byRef+"\napiKeySecretRef: {key: apiKey}", byNumber),
 			"spec.apiKeySecretRef.name: Required value"),
@@ -279,6 +301,32 @@ var _ = Describe("Admission of invalid manifests", func() {
 			deploymentSpec(byRef, byNumber+"\ndeletionPolicy: Retain"),
 			"spec.deletionPolicy: Unsupported value", `"Delete", "Orphan"`),
 	)
+
+	It("refuses to change, add or remove a BYOA agent's webhook URL, and accepts other edits", func() {
+		obj := manifest("WassistAgent", agentSpec(`byoa: {webhookURL: "https://bot.example.com/a"}`))
+		Expect(k8sClient.Create(ctx, obj)).To(Succeed())
+		DeferCleanup(func() { Expect(k8sClient.Delete(ctx, obj)).To(Succeed()) })
+		edit := func(change func(spec map[string]any)) error {
+			u := obj.DeepCopy()
+			change(u.Object["spec"].(map[string]any))
+			return k8sClient.Update(ctx, u)
+		}
+		err := edit(func(spec map[string]any) { spec["byoa"] = map[string]any{"webhookURL": "https://bot.example.com/b"} })
+		Expect(apierrors.IsInvalid(err)).To(BeTrue(), "want an Invalid error, got: %v", err)
+		Expect(err.Error()).To(ContainSubstring("webhookURL cannot be changed: Wassist has no call to change"))
+		err = edit(func(spec map[string]any) { delete(spec, "byoa") })
+		Expect(apierrors.IsInvalid(err)).To(BeTrue(), "want an Invalid error, got: %v", err)
+		Expect(err.Error()).To(ContainSubstring("byoa cannot be added or removed after creation"))
+		Expect(edit(func(spec map[string]any) { spec["systemPrompt"] = "relay" })).To(Succeed())
+
+		plain := manifest("WassistAgent", agentSpec("name: plain"))
+		Expect(k8sClient.Create(ctx, plain)).To(Succeed())
+		DeferCleanup(func() { Expect(k8sClient.Delete(ctx, plain)).To(Succeed()) })
+		plain.Object["spec"].(map[string]any)["byoa"] = map[string]any{"webhookURL": "https://bot.example.com/a"}
+		err = k8sClient.Update(ctx, plain)
+		Expect(apierrors.IsInvalid(err)).To(BeTrue(), "want an Invalid error, got: %v", err)
+		Expect(err.Error()).To(ContainSubstring("byoa cannot be added or removed after creation"))
+	})
 
 	It("rejects an agent that hands off to itself, and accepts one that hands off to another", func() {
 		self := manifest("WassistAgent", agentSpec(`handoffTools: [{agentRef: {name: sales}, description: d}]`))

@@ -27,10 +27,7 @@ const byoaClockSkew = time.Minute
 // createBYOA creates the agent; the name and the rest follow in the PATCH after it.
 func (e *agentExternal) createBYOA(ctx context.Context, d managed.Desired) (managed.Observation, error) {
 	created, err := e.api.CreateBYOAAgent(ctx, e.agent.Spec.BYOA.WebhookURL)
-	if err != nil {
-		return managed.Observation{}, err
-	}
-	return agentObservation(e.agent, created, d), nil
+	return e.created(created, err, d)
 }
 
 // findBYOA returns the agents an interrupted BYOA create may have made.

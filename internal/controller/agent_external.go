@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
@@ -61,10 +62,19 @@ func (e *agentExternal) Create(ctx context.Context, marker string, d managed.Des
 		return e.createBYOA(ctx, d)
 	}
 	created, err := e.api.CreateAgent(ctx, marker)
+	return e.created(created, err, d)
+}
+
+// created is the observation of a create's answer. An answer without the agent (an
+// empty 2xx body) is a lost answer: the agent may exist, and is found at the next attempt.
+func (e *agentExternal) created(a *wassist.Agent, err error, d managed.Desired) (managed.Observation, error) {
 	if err != nil {
 		return managed.Observation{}, err
 	}
-	return agentObservation(e.agent, created, d), nil
+	if a.ID == "" {
+		return managed.Observation{}, errors.New("the create was answered without the agent; it is looked for at the next attempt")
+	}
+	return agentObservation(e.agent, a, d), nil
 }
 
 // Update PATCHes the remote agent when it differs from the spec, sending every list
@@ -85,6 +95,10 @@ func (e *agentExternal) Update(ctx context.Context, obs managed.Observation, d m
 	want, _ := d.View.(agentView)
 	if got := want.observed(remote); !want.equal(got) {
 		patched, err := e.api.UpdateAgent(ctx, remote.ID, want.update(remote))
+		if err == nil && patched.ID == "" {
+			// Answered without the agent (an empty body): read what the PATCH left.
+			patched, err = e.api.GetAgent(ctx, remote.ID)
+		}
 		if err != nil {
 			return obs, err
 		}

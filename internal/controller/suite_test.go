@@ -179,6 +179,7 @@ var _ = Describe("The operator", Ordered, func() {
 	Describe("the managed core", coreSpecs)
 	Describe("ownership, identity and references", ownershipSpecs)
 	Describe("status as GitOps tools read it", healthSpecs)
+	Describe("every agent setting, webhooks and the API's answers", settingsSpecs)
 	Describe("secret hygiene", hygieneSpec)
 })
 
