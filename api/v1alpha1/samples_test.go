@@ -116,6 +116,32 @@ var _ = Describe("The samples in config/samples", func() {
 	})
 })
 
+var _ = Describe("The README's first example", func() {
+	It("is accepted as it is written", func() {
+		readme, err := os.ReadFile("../../README.md")
+		Expect(err).NotTo(HaveOccurred())
+		_, rest, found := bytes.Cut(readme, []byte("```yaml\n# concierge.yaml\n"))
+		Expect(found).To(BeTrue(), "the README's first example is a concierge.yaml block")
+		block, _, _ := bytes.Cut(rest, []byte("```"))
+		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "readme-"}}
+		Expect(k8sClient.Create(ctx, ns)).To(Succeed())
+		dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(block), 4096)
+		var kinds []string
+		for {
+			u := &unstructured.Unstructured{}
+			err := dec.Decode(&u.Object)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			Expect(err).NotTo(HaveOccurred())
+			u.SetNamespace(ns.Name)
+			Expect(k8sClient.Create(ctx, u)).To(Succeed(), "%s %s", u.GetKind(), u.GetName())
+			kinds = append(kinds, u.GetKind())
+		}
+		Expect(kinds).To(Equal([]string{"WassistAgent", "WassistDeployment"}))
+	})
+})
+
 var _ = Describe("The generated CRDs", func() {
 	It("document every spec and status field, as kubectl explain shows them", func() {
 		files, err := filepath.Glob(filepath.Join(crdDir, "*.yaml"))
