@@ -129,6 +129,17 @@ func storable(a Agent) Agent {
 	return a
 }
 
+// SeedConnector adds an MCP connector to key's organisation, as made in the dashboard (the
+// API has no call to make one), and returns its id for an agent's mcpConfigs. An unknown
+// key panics.
+func (s *Server) SeedConnector(key, name string) string {
+	id := newUUID()
+	if !s.withTenant(key, func(t *tenant) { t.connectors[id] = name }) {
+		panic("wassisttest: SeedConnector: unknown API key")
+	}
+	return id
+}
+
 // EditAgent changes an agent behind the client's back, as a dashboard user would (drift).
 // edit gets the agent as the API serves it; changes to id, createdAt and computed fields
 // are ignored. It reports whether the agent exists.

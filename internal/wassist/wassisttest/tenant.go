@@ -24,6 +24,8 @@ type tenant struct {
 	numbers     map[string]*PhoneNumber // by number (E.164 digits)
 	numberOrder []string
 
+	connectors map[string]string // MCP connector id to name, made "in the dashboard"
+
 	sessions    []*LinkSession
 	sessionByID map[string]*LinkSession
 
@@ -47,6 +49,7 @@ func newTenant(key string) *tenant {
 		accountByID: map[string]*accountRecord{},
 		numbers:     map[string]*PhoneNumber{},
 		sessionByID: map[string]*LinkSession{},
+		connectors:  map[string]string{},
 	}
 }
 
@@ -90,6 +93,9 @@ func (t *tenant) render(rec *agentRecord) Agent {
 		h := &a.HandoffTools[i]
 		h.ParentAgentID = a.ID
 		h.ChildAgentName = t.agentName(h.ChildAgentID)
+	}
+	for i := range a.MCPConfigs {
+		a.MCPConfigs[i].ConnectorName = t.connectors[a.MCPConfigs[i].ConnectorID]
 	}
 	return a
 }
