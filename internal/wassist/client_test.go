@@ -168,6 +168,25 @@ func TestAgentListsRoundTripThroughTheClient(t *testing.T) {
 	}
 }
 
+func TestCreateBYOAAgent(t *testing.T) {
+	f := newFixture(t, wassisttest.Options{}, wassist.PoolOptions{})
+	ctx := context.Background()
+	a, err := f.client.CreateBYOAAgent(ctx, "https://bot.example.com/wassist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hook, ok := f.sim.BYOAWebhook(testKey, a.ID); a.ID == "" || !ok || hook != "https://bot.example.com/wassist" {
+		t.Fatalf("created %+v with webhook %q", a, hook)
+	}
+	if n := f.sim.Count(testKey, http.MethodPost, "/agents/byoa/"); n != 1 {
+		t.Fatalf("%d requests to POST /agents/byoa/", n)
+	}
+	_, err = f.client.CreateBYOAAgent(ctx, "http://bot.example.com/wassist")
+	if !wassist.IsInvalid(err) || !strings.Contains(err.Error(), "webhookUrl: ") {
+		t.Fatalf("a plain http webhook: %v", err)
+	}
+}
+
 func TestListAgentsReadsEveryPage(t *testing.T) {
 	f := newFixture(t, wassisttest.Options{}, wassist.PoolOptions{})
 	for i := range 250 {

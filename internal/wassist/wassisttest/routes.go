@@ -17,6 +17,9 @@ type route struct {
 
 var routes = []*route{
 	newRoute("/agents/", map[string]handler{http.MethodGet: listAgents, http.MethodPost: createAgent}),
+	// Before /agents/{id}/, as a DRF list action is routed before the detail route: GET
+	// /agents/byoa/ is a 405, not an agent named "byoa".
+	newRoute("/agents/byoa/", map[string]handler{http.MethodPost: createBYOAAgent}),
 	newRoute("/agents/{id}/", map[string]handler{
 		http.MethodGet: getAgent, http.MethodPatch: patchAgent, http.MethodPut: putAgent, http.MethodDelete: deleteAgent,
 	}),

@@ -36,6 +36,9 @@ type tenant struct {
 type agentRecord struct {
 	agent      Agent
 	sharedWith []string
+	// byoaWebhook is where a bring-your-own-agent agent's messages go. The API keeps it but
+	// never serves it (the SDK's Agent has no such field); tests read it with BYOAWebhook.
+	byoaWebhook string
 }
 
 func newTenant(key string) *tenant {

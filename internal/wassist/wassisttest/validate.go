@@ -26,6 +26,7 @@ const (
 	msgInteger    = "A valid integer is required."
 	msgBoolean    = "Must be a valid boolean."
 	msgURL        = "Enter a valid URL."
+	msgHTTPS      = "Enter a valid URL that starts with https://."
 	msgUUID       = "Must be a valid UUID."
 	msgNumber     = "A valid number is required."
 	msgPhone      = "Enter a valid phone number."
