@@ -28,6 +28,7 @@ var routes = []*route{
 	newRoute("/phone-numbers/", map[string]handler{http.MethodGet: listPhoneNumbers}),
 	newRoute("/phone-numbers/{number}/", map[string]handler{http.MethodGet: getPhoneNumber}),
 	newRoute("/phone-numbers/{number}/connect-agent/", map[string]handler{http.MethodPost: connectAgent}),
+	newRoute("/phone-numbers/{number}/subscribe/", map[string]handler{http.MethodPost: subscribeNumber}),
 	newRoute("/phone-numbers/{number}/unsubscribe/", map[string]handler{http.MethodPost: unsubscribeNumber}),
 	newRoute("/whatsapp-accounts/", map[string]handler{http.MethodGet: listAccounts}),
 	newRoute("/whatsapp-accounts/{id}/", map[string]handler{http.MethodGet: getAccount}),

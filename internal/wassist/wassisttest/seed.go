@@ -186,6 +186,34 @@ func (s *Server) ConnectNumber(key, number, agentID string) bool {
 	return done
 }
 
+// SeedWebhook adds a webhook to key's organisation, as made in the dashboard (the API has
+// no call to make one), and returns it with its new id for subscribe's webhookId. An unknown
+// key or a URL that is not absolute http(s) panics.
+func (s *Server) SeedWebhook(key, name, url string) Webhook {
+	if !isHTTPURL(url) {
+		panic("wassisttest: SeedWebhook: " + url + " is not an absolute http(s) URL")
+	}
+	wh := Webhook{ID: newUUID(), Name: name, URL: url}
+	if !s.withTenant(key, func(t *tenant) { t.webhooks[wh.ID] = new(wh) }) {
+		panic("wassisttest: SeedWebhook: unknown API key")
+	}
+	return wh
+}
+
+// SubscribeNumber routes a number to one of key's webhooks behind the client's back, as a
+// dashboard user would; the number's agent is dropped. It reports false if the number or
+// the webhook does not exist.
+func (s *Server) SubscribeNumber(key, number, webhookID string) bool {
+	done := false
+	s.withTenant(key, func(t *tenant) {
+		if n := t.numbers[number]; n != nil && t.hasWebhook(webhookID) {
+			subscribe(n, webhookID)
+			done = true
+		}
+	})
+	return done
+}
+
 // FinishLinkSession plays the user completing (or failing) Meta's signup: a PENDING session
 // becomes SUCCESS or FAILED. Seeding the resulting account is left to the test
 // (SeedAccount). It reports false if the session does not exist or is not pending.

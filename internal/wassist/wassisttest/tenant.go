@@ -25,6 +25,7 @@ type tenant struct {
 	numberOrder []string
 
 	connectors map[string]string // MCP connector id to name, made "in the dashboard"
+	webhooks   map[string]*Webhook
 
 	sessions    []*LinkSession
 	sessionByID map[string]*LinkSession
@@ -53,6 +54,7 @@ func newTenant(key string) *tenant {
 		numbers:     map[string]*PhoneNumber{},
 		sessionByID: map[string]*LinkSession{},
 		connectors:  map[string]string{},
+		webhooks:    map[string]*Webhook{},
 	}
 }
 
@@ -161,6 +163,13 @@ func connect(n *PhoneNumber, agentID string) {
 	n.ActiveAgent = new(agentID)
 	n.DefaultRouting = new(routingAgent)
 	n.DefaultWebhook = nil
+}
+
+// subscribe routes a number to a webhook, which drops its agent.
+func subscribe(n *PhoneNumber, webhookID string) {
+	n.ActiveAgent = nil
+	n.DefaultRouting = new(routingWebhook)
+	n.DefaultWebhook = new(webhookID)
 }
 
 // disconnect clears a number's routing, which is what unsubscribe does. The agent's
