@@ -3,6 +3,7 @@ package wassisttest_test
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -171,9 +172,7 @@ func TestWakeUpImageMCPAndTriggerEntriesAreValidated(t *testing.T) {
 	const ghost = "5b6f1c0e-2f7a-4c1e-9d0b-6a8e1f2c3d4e"
 	image := func(extra map[string]any) map[string]any {
 		e := map[string]any{"name": "draw", "description": "Draws", "prompt": "A cup"}
-		for k, v := range extra {
-			e[k] = v
-		}
+		maps.Copy(e, extra)
 		return e
 	}
 	cases := []struct {
