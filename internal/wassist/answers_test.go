@@ -2,6 +2,7 @@ package wassist_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -91,7 +92,7 @@ func TestEveryStatusTheSDKDistinguishes(t *testing.T) {
 					t.Errorf("%d is also %s", tc.status, name)
 				}
 			}
-			apiErr, ok := err.(*wassist.APIError)
+			apiErr, ok := errors.AsType[*wassist.APIError](err)
 			if !ok || apiErr.RequestID != "req_abc123" || apiErr.Code != tc.code || apiErr.RetryAfter != tc.after {
 				t.Fatalf("APIError %+v, want code %q request id req_abc123 retry after %s", apiErr, tc.code, tc.after)
 			}

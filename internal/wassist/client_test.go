@@ -124,6 +124,69 @@ func TestAgentLifecycle(t *testing.T) {
 	}
 }
 
+// Wake-up configs, image tools and MCP configs go out and come back typed, diffed by id: an
+// entry sent with its id keeps it, and an id that is not the agent's is refused by field.
+func TestAgentListsRoundTripThroughTheClient(t *testing.T) {
+	f := newFixture(t, wassisttest.Options{}, wassist.PoolOptions{})
+	ctx := context.Background()
+	connector := f.sim.SeedConnector(testKey, "Calendar")
+	a, err := f.client.CreateAgent(ctx, "Coffee")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.client.UpdateAgent(ctx, a.ID, wassist.AgentUpdate{
+		WakeUpConfigs:      []wassist.AgentWakeUpConfig{{Description: "Nudge after a day", Enabled: true}},
+		ImageGenerateTools: []wassist.AgentImageGenerateTool{{Name: "draw", Description: "Draws", Prompt: "A cup", CreditCost: 2, Active: true}},
+		MCPConfigs:         []wassist.AgentMCPConfig{{ConnectorID: connector}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.WakeUpConfigs) != 1 || got.WakeUpConfigs[0].ID == "" || !got.WakeUpConfigs[0].Enabled ||
+		len(got.ImageGenerateTools) != 1 || got.ImageGenerateTools[0].CreditCost != 2 ||
+		len(got.MCPConfigs) != 1 || got.MCPConfigs[0].ConnectorName != "Calendar" || got.MCPConfigs[0].ToolWhitelist == nil {
+		t.Fatalf("agent %+v", got)
+	}
+	wake := got.WakeUpConfigs[0]
+	wake.ForceMessage = true
+	mcp := got.MCPConfigs[0]
+	mcp.ToolWhitelist = []string{"list_events"}
+	again, err := f.client.UpdateAgent(ctx, a.ID, wassist.AgentUpdate{
+		WakeUpConfigs: []wassist.AgentWakeUpConfig{wake}, MCPConfigs: []wassist.AgentMCPConfig{mcp},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.WakeUpConfigs[0].ID != wake.ID || !again.WakeUpConfigs[0].ForceMessage || again.MCPConfigs[0].ID != mcp.ID ||
+		len(again.MCPConfigs[0].ToolWhitelist) != 1 || len(again.ImageGenerateTools) != 1 {
+		t.Fatalf("update by id: %+v", again)
+	}
+	stale := wassist.AgentImageGenerateTool{ID: wake.ID, Name: "draw", Description: "d", Prompt: "p"}
+	_, err = f.client.UpdateAgent(ctx, a.ID, wassist.AgentUpdate{ImageGenerateTools: []wassist.AgentImageGenerateTool{stale}})
+	if !wassist.IsInvalid(err) || !strings.Contains(err.Error(), "imageGenerateTools[0].id: Invalid pk") {
+		t.Fatalf("another list's id: %v", err)
+	}
+}
+
+func TestCreateBYOAAgent(t *testing.T) {
+	f := newFixture(t, wassisttest.Options{}, wassist.PoolOptions{})
+	ctx := context.Background()
+	a, err := f.client.CreateBYOAAgent(ctx, "https://bot.example.com/wassist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hook, ok := f.sim.BYOAWebhook(testKey, a.ID); a.ID == "" || !ok || hook != "https://bot.example.com/wassist" {
+		t.Fatalf("created %+v with webhook %q", a, hook)
+	}
+	if n := f.sim.Count(testKey, http.MethodPost, "/agents/byoa/"); n != 1 {
+		t.Fatalf("%d requests to POST /agents/byoa/", n)
+	}
+	_, err = f.client.CreateBYOAAgent(ctx, "http://bot.example.com/wassist")
+	if !wassist.IsInvalid(err) || !strings.Contains(err.Error(), "webhookUrl: ") {
+		t.Fatalf("a plain http webhook: %v", err)
+	}
+}
+
 func TestListAgentsReadsEveryPage(t *testing.T) {
 	f := newFixture(t, wassisttest.Options{}, wassist.PoolOptions{})
 	for i := range 250 {

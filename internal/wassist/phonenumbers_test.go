@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
@@ -62,5 +63,37 @@ func TestGetPhoneNumberWithAndWithoutTheSingleNumberRoute(t *testing.T) {
 				t.Fatalf("%d single reads and %d list pages, want %d and %d", singles, listings, tc.singles, tc.listings)
 			}
 		})
+	}
+}
+
+// A number subscribed to a dashboard webhook reads back with the webhook and without its
+// agent; an unknown webhook is the API's field error.
+func TestSubscribeNumber(t *testing.T) {
+	f := newFixture(t, wassisttest.Options{}, wassist.PoolOptions{})
+	ctx := context.Background()
+	acc := seedAccount(f)
+	agent := f.sim.SeedAgent(testKey, wassisttest.Agent{Name: "Coffee"})
+	wh := f.sim.SeedWebhook(testKey, "Orders", "https://hooks.example.com/orders")
+	if !f.sim.ConnectNumber(testKey, "447700900100", agent.ID) {
+		t.Fatal("could not route the number")
+	}
+	n, err := f.client.SubscribeNumber(ctx, "447700900100", wh.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.DefaultRouting != "webhook" || n.DefaultWebhook.ID != wh.ID || n.DefaultWebhook.Name != "Orders" || n.ActiveAgent.ID != "" ||
+		n.WhatsAppBusinessAccount.ID != acc.ID || n.WhatsAppBusinessAccount.Name != "Daily Grind Ltd" {
+		t.Fatalf("subscribe answered %+v", n)
+	}
+	if got, _ := f.sim.PhoneNumber(testKey, "447700900100"); got.DefaultWebhook == nil || *got.DefaultWebhook != wh.ID {
+		t.Fatalf("the API holds %+v", got)
+	}
+	n, err = f.client.ConnectAgent(ctx, "447700900100", agent.ID, false)
+	if err != nil || n.DefaultWebhook.ID != "" || n.ActiveAgent.ID != agent.ID || n.ActiveAgent.Name != "Coffee" {
+		t.Fatalf("connect after subscribe: %+v %v", n, err)
+	}
+	_, err = f.client.SubscribeNumber(ctx, "447700900100", agent.ID, false)
+	if !wassist.IsInvalid(err) || !strings.Contains(err.Error(), "webhookId: Invalid pk") {
+		t.Fatalf("an agent's id as the webhook: %v", err)
 	}
 }

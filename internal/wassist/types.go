@@ -104,6 +104,16 @@ type AgentMCPConfig struct {
 	ToolWhitelist []string `json:"toolWhitelist"`
 }
 
+// MarshalJSON sends a nil ToolWhitelist as [], never as null: the API's list field takes a
+// list or nothing, and null would fail the whole PATCH.
+func (m AgentMCPConfig) MarshalJSON() ([]byte, error) {
+	type plain AgentMCPConfig
+	if m.ToolWhitelist == nil {
+		m.ToolWhitelist = []string{}
+	}
+	return json.Marshal(plain(m))
+}
+
 // AgentHandoffTool hands a conversation to a child agent. ParentAgentID and
 // ChildAgentName are read-only; the API ignores them on writes.
 type AgentHandoffTool struct {

@@ -61,7 +61,7 @@ func TestDeployAgentRoutesANumberOfThatAccount(t *testing.T) {
 		t.Fatalf("deploy answered %s", r.body)
 	}
 	pn := m.do(http.MethodGet, "/phone-numbers/447700900101/", keyA, nil).object(t)
-	if pn["activeAgent"] != agent || pn["defaultRouting"] != "agent" {
+	if obj(t, pn["activeAgent"])["id"] != agent || pn["defaultRouting"] != "agent" {
 		t.Fatalf("/phone-numbers/ does not see the deploy: %v", pn)
 	}
 }

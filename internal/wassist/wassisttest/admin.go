@@ -19,6 +19,7 @@ const (
 	adminCountsPath        = adminPrefix + "counts"
 	adminAgentsPath        = adminPrefix + "agents"
 	adminPhoneNumbersPath  = adminPrefix + "phone-numbers"
+	adminBYOAWebhooksPath  = adminPrefix + "byoa-webhooks"
 	adminFaultsPath        = adminPrefix + "faults"
 	adminSeedPath          = adminPrefix + "seed"
 	// keyIDParam selects one key's data, by KeyID, in the routes that take it.
@@ -32,6 +33,7 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("GET "+adminCountsPath, s.adminCounts)
 	mux.HandleFunc("GET "+adminAgentsPath, s.adminAgents)
 	mux.HandleFunc("GET "+adminPhoneNumbersPath, s.adminPhoneNumbers)
+	mux.HandleFunc("GET "+adminBYOAWebhooksPath, s.adminBYOAWebhooks)
 	mux.HandleFunc("GET "+adminFaultsPath, s.adminFaultsFired)
 	mux.HandleFunc("POST "+adminFaultsPath, s.adminInjectFault)
 	mux.HandleFunc("DELETE "+adminFaultsPath, s.adminClearFaults)
@@ -109,6 +111,19 @@ func (s *Server) adminPhoneNumbers(w http.ResponseWriter, r *http.Request) {
 	for _, key := range s.keys() {
 		if KeyID(key) == keyID {
 			writeAdmin(w, http.StatusOK, append([]PhoneNumber{}, s.PhoneNumbers(key)...))
+			return
+		}
+	}
+	adminError(w, http.StatusNotFound, fmt.Errorf("no key with id %q", keyID))
+}
+
+// adminBYOAWebhooks serves one key's BYOA webhook URLs by agent id (?keyId=, required):
+// the API never serves them, so this is the only place a test can read them from.
+func (s *Server) adminBYOAWebhooks(w http.ResponseWriter, r *http.Request) {
+	keyID := r.URL.Query().Get(keyIDParam)
+	for _, key := range s.keys() {
+		if KeyID(key) == keyID {
+			writeAdmin(w, http.StatusOK, s.BYOAWebhooks(key))
 			return
 		}
 	}

@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// Agent is an agent as the API serves it (§5.2 of the API notes). Fields the simulator
-// does not model (documents, wake-up configs, ...) are always empty lists, as on a fresh agent.
+// Agent is an agent as the API serves it. Fields the simulator does not model (documents,
+// the profile picture) are always empty, as on a fresh agent; every list PATCH accepts is
+// stored, validated and served back.
 type Agent struct {
 	ID                 string             `json:"id"`
 	Name               string             `json:"name"`
@@ -20,12 +21,12 @@ type Agent struct {
 	Tools              []Tool             `json:"tools"`
 	Documents          []json.RawMessage  `json:"documents"`
 	MemoryKeys         []MemoryKey        `json:"memoryKeys"`
-	WakeUpConfigs      []json.RawMessage  `json:"wakeUpConfigs"`
-	OutboundTriggers   []json.RawMessage  `json:"outboundTriggers"`
+	WakeUpConfigs      []WakeUpConfig     `json:"wakeUpConfigs"`
+	OutboundTriggers   []OutboundTrigger  `json:"outboundTriggers"`
 	WebsiteTools       []WebsiteTool      `json:"websiteTools"`
-	ImageGenerateTools []json.RawMessage  `json:"imageGenerateTools"`
+	ImageGenerateTools []ImageTool        `json:"imageGenerateTools"`
 	HandoffTools       []HandoffTool      `json:"handoffTools"`
-	MCPConfigs         []json.RawMessage  `json:"mcpConfigs"`
+	MCPConfigs         []MCPConfig        `json:"mcpConfigs"`
 	PaywallConfig      *PaywallConfig     `json:"paywallConfig"`
 	CreditSettings     *CreditSettings    `json:"creditSettings"`
 	Organization       *Organization      `json:"organization"`
@@ -75,6 +76,45 @@ type HandoffTool struct {
 	ChildAgentName string `json:"childAgentName"`
 	Description    string `json:"description"`
 	Active         bool   `json:"active"`
+}
+
+// WakeUpConfig makes the agent write first after a silence.
+type WakeUpConfig struct {
+	ID           string `json:"id"`
+	Description  string `json:"description"`
+	Enabled      bool   `json:"enabled"`
+	ForceMessage bool   `json:"forceMessage"`
+}
+
+// ImageTool is an image-generation tool (imageGenerateTools).
+type ImageTool struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Prompt      string `json:"prompt"`
+	CreditCost  int    `json:"creditCost"`
+	Active      bool   `json:"active"`
+}
+
+// MCPConfig connects one of the key's MCP connectors (made in the dashboard, seeded with
+// SeedConnector). ConnectorName is computed on every read from the connector.
+type MCPConfig struct {
+	ID            string   `json:"id"`
+	ConnectorID   string   `json:"connectorId"`
+	ConnectorName string   `json:"connectorName"`
+	ToolWhitelist []string `json:"toolWhitelist"`
+}
+
+// OutboundTrigger lets an outside system make the agent send a template: it calls URL,
+// signed with Secret. Wassist generates both when the trigger is created; writes cannot set
+// them. The template is not checked: the simulator has no templates yet.
+type OutboundTrigger struct {
+	ID           string `json:"id"`
+	URL          string `json:"url"`
+	Secret       string `json:"secret"`
+	Enabled      bool   `json:"enabled"`
+	TemplateID   string `json:"templateId"`
+	TemplateName string `json:"templateName"`
 }
 
 // PaywallConfig limits free messages. SubscriptionPricePerMonth is a decimal string with
@@ -173,12 +213,37 @@ func fillIDs(a *Agent) {
 	for i := range a.HandoffTools {
 		orNewID(&a.HandoffTools[i].ID)
 	}
+	for i := range a.WakeUpConfigs {
+		orNewID(&a.WakeUpConfigs[i].ID)
+	}
+	for i := range a.ImageGenerateTools {
+		orNewID(&a.ImageGenerateTools[i].ID)
+	}
+	for i := range a.MCPConfigs {
+		orNewID(&a.MCPConfigs[i].ID)
+		a.MCPConfigs[i].ToolWhitelist = emptyIfNil(a.MCPConfigs[i].ToolWhitelist)
+	}
+	for i := range a.OutboundTriggers {
+		tr := &a.OutboundTriggers[i]
+		orNewID(&tr.ID)
+		if tr.URL == "" || tr.Secret == "" {
+			tr.URL, tr.Secret = triggerCredentials(tr.ID)
+		}
+	}
 	if a.PaywallConfig != nil {
 		orNewID(&a.PaywallConfig.ID)
 	}
 	if a.CreditSettings != nil {
 		orNewID(&a.CreditSettings.ID)
 	}
+}
+
+// triggerURLPrefix is where an outbound trigger is called; the path is the simulator's.
+const triggerURLPrefix = "https://backend.wassist.app/api/v1/outbound-triggers/"
+
+// triggerCredentials are the URL and secret Wassist generates for a new outbound trigger.
+func triggerCredentials(id string) (url, secret string) {
+	return triggerURLPrefix + id + "/", "whsec_" + newToken() + newToken()
 }
 
 func orNewID(id *string) {

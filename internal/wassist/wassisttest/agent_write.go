@@ -16,8 +16,9 @@ type agentField struct {
 	reset func(a *Agent)
 }
 
-// agentFields lists everything PATCH and PUT may change. Anything else in a body (read-only
-// fields, unknown fields, sub-resources the simulator does not model) is ignored, as DRF does.
+// agentFields lists everything PATCH and PUT may change: every field of the SDK's
+// UpdateAgentInput. Anything else in a body (read-only fields such as documents, unknown
+// fields) is ignored, as DRF does.
 var agentFields = []agentField{
 	{name: "name", apply: (*agentWriter).name},
 	textField("description", func(a *Agent) *string { return &a.Description }),
@@ -29,6 +30,10 @@ var agentFields = []agentField{
 	{name: "websiteTools", apply: (*agentWriter).websiteTools, reset: func(a *Agent) { a.WebsiteTools = []WebsiteTool{} }},
 	{name: "memoryKeys", apply: (*agentWriter).memoryKeys, reset: func(a *Agent) { a.MemoryKeys = []MemoryKey{} }},
 	{name: "handoffTools", apply: (*agentWriter).handoffTools, reset: func(a *Agent) { a.HandoffTools = []HandoffTool{} }},
+	{name: "wakeUpConfigs", apply: (*agentWriter).wakeUpConfigs, reset: func(a *Agent) { a.WakeUpConfigs = []WakeUpConfig{} }},
+	{name: "imageGenerateTools", apply: (*agentWriter).imageTools, reset: func(a *Agent) { a.ImageGenerateTools = []ImageTool{} }},
+	{name: "mcpConfigs", apply: (*agentWriter).mcpConfigs, reset: func(a *Agent) { a.MCPConfigs = []MCPConfig{} }},
+	{name: "outboundTriggers", apply: (*agentWriter).outboundTriggers, reset: func(a *Agent) { a.OutboundTriggers = []OutboundTrigger{} }},
 	{name: "paywallConfig", apply: (*agentWriter).paywallConfig, reset: func(a *Agent) { a.PaywallConfig = nil }},
 	{name: "creditSettings", apply: (*agentWriter).creditSettings, reset: func(a *Agent) { a.CreditSettings = nil }},
 }
@@ -148,6 +153,42 @@ func (w *agentWriter) handoffTools(v any) any {
 		return errs
 	}
 	w.a.HandoffTools = out
+	return nil
+}
+
+func (w *agentWriter) wakeUpConfigs(v any) any {
+	out, errs := replaceList(v, w.a.WakeUpConfigs, func(x *WakeUpConfig) string { return x.ID }, buildWakeUpConfig)
+	if errs != nil {
+		return errs
+	}
+	w.a.WakeUpConfigs = out
+	return nil
+}
+
+func (w *agentWriter) imageTools(v any) any {
+	out, errs := replaceList(v, w.a.ImageGenerateTools, func(x *ImageTool) string { return x.ID }, buildImageTool)
+	if errs != nil {
+		return errs
+	}
+	w.a.ImageGenerateTools = out
+	return nil
+}
+
+func (w *agentWriter) mcpConfigs(v any) any {
+	out, errs := replaceList(v, w.a.MCPConfigs, func(x *MCPConfig) string { return x.ID }, mcpBuilder(w.t))
+	if errs != nil {
+		return errs
+	}
+	w.a.MCPConfigs = out
+	return nil
+}
+
+func (w *agentWriter) outboundTriggers(v any) any {
+	out, errs := replaceList(v, w.a.OutboundTriggers, func(x *OutboundTrigger) string { return x.ID }, buildOutboundTrigger)
+	if errs != nil {
+		return errs
+	}
+	w.a.OutboundTriggers = out
 	return nil
 }
 

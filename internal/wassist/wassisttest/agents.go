@@ -1,6 +1,9 @@
 package wassisttest
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 func listAgents(c *call) response {
 	return paginate(c, c.t.agents, c.t.render)
@@ -20,6 +23,31 @@ func createAgent(c *call) response {
 		return validationFailed(errs)
 	}
 	rec := c.t.addAgent(newAgent(name, c.now))
+	return jsonResponse(http.StatusCreated, c.t.render(rec))
+}
+
+// byoaAgentName is the name the API gives a bring-your-own-agent agent; the body has none.
+const byoaAgentName = "BYOA agent"
+
+// createBYOAAgent creates an agent whose replies come from the caller's server: the body is
+// only the webhook URL, which must be an absolute https URL (Wassist posts conversations to
+// it). The agent reads like any other; the URL is kept but not served.
+func createBYOAAgent(c *call) response {
+	body, bad := c.object()
+	if bad != nil {
+		return *bad
+	}
+	errs := fieldErrs{}
+	var webhook string
+	errs.link(body, "webhookUrl", &webhook, true)
+	if len(errs) == 0 && !strings.HasPrefix(webhook, "https://") {
+		errs.add("webhookUrl", msgHTTPS)
+	}
+	if len(errs) > 0 {
+		return validationFailed(errs)
+	}
+	rec := c.t.addAgent(newAgent(byoaAgentName, c.now))
+	rec.byoaWebhook = webhook
 	return jsonResponse(http.StatusCreated, c.t.render(rec))
 }
 

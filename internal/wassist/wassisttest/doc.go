@@ -1,6 +1,8 @@
 // Package wassisttest is an in-memory stand-in for the Wassist REST API, built to catch
 // client bugs: it is strict wherever the real API is (or is believed to be) strict, and it
-// can misbehave on demand (latency, 5xx, dropped connections, lost responses, 429 bursts).
+// can misbehave on demand (latency, 5xx, dropped connections, lost responses, 429 bursts,
+// 403 and 409 answers, successes with an empty body). Every answer carries an X-Request-Id,
+// recorded in the request log, as the real API's answers do.
 //
 // The API is mounted under /api/v1/, so a client's base URL is the server URL + "/api/v1".
 // Every API key is its own tenant. Tests seed state and simulate other users through the

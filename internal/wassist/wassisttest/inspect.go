@@ -160,3 +160,28 @@ func (s *Server) LinkSessions(key string) []LinkSession {
 	})
 	return out
 }
+
+// BYOAWebhook returns the webhook URL a bring-your-own-agent agent was created with, which
+// the API keeps but never serves; false if the agent does not exist or is not BYOA.
+func (s *Server) BYOAWebhook(key, id string) (string, bool) {
+	var url string
+	s.withTenant(key, func(t *tenant) {
+		if rec := t.agentByID[id]; rec != nil {
+			url = rec.byoaWebhook
+		}
+	})
+	return url, url != ""
+}
+
+// BYOAWebhooks returns key's bring-your-own-agent agents' webhook URLs by agent id.
+func (s *Server) BYOAWebhooks(key string) map[string]string {
+	out := map[string]string{}
+	s.withTenant(key, func(t *tenant) {
+		for _, rec := range t.agents {
+			if rec.byoaWebhook != "" {
+				out[rec.agent.ID] = rec.byoaWebhook
+			}
+		}
+	})
+	return out
+}

@@ -45,7 +45,7 @@ func TestOutOfBandRoutingAndDeletionShowThroughTheAPI(t *testing.T) {
 		m.s.ConnectNumber(keyA, "447700900101", "missing") {
 		t.Fatal("ConnectNumber")
 	}
-	if pn := m.do(http.MethodGet, "/phone-numbers/447700900100/", keyA, nil).object(t); pn["activeAgent"] != adopted.ID {
+	if pn := m.do(http.MethodGet, "/phone-numbers/447700900100/", keyA, nil).object(t); obj(t, pn["activeAgent"])["id"] != adopted.ID {
 		t.Fatalf("number routed to %v", pn["activeAgent"])
 	}
 

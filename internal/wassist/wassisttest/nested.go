@@ -158,3 +158,61 @@ func parseCreditSettings(e map[string]any, stored *CreditSettings) (CreditSettin
 	errs.count(e, "creditGrantAmount", &cs.CreditGrantAmount)
 	return cs, errs
 }
+
+func buildWakeUpConfig(e map[string]any, prev *WakeUpConfig, errs fieldErrs) WakeUpConfig {
+	wc := WakeUpConfig{ID: newUUID(), Enabled: true}
+	if prev != nil {
+		wc = *prev
+	}
+	errs.text(e, "description", &wc.Description, strRule{}, prev == nil)
+	errs.boolean(e, "enabled", &wc.Enabled)
+	errs.boolean(e, "forceMessage", &wc.ForceMessage)
+	return wc
+}
+
+// buildImageTool requires what the SDK's input type requires (name, description, prompt);
+// a blank description is allowed as on API tools, a blank name or prompt is not.
+func buildImageTool(e map[string]any, prev *ImageTool, errs fieldErrs) ImageTool {
+	it := ImageTool{ID: newUUID(), Active: true}
+	if prev != nil {
+		it = *prev
+	}
+	errs.text(e, "name", &it.Name, strRule{max: toolNameMax}, prev == nil)
+	errs.text(e, "description", &it.Description, anyText, prev == nil)
+	errs.text(e, "prompt", &it.Prompt, strRule{}, prev == nil)
+	errs.count(e, "creditCost", &it.CreditCost)
+	errs.boolean(e, "active", &it.Active)
+	return it
+}
+
+// mcpBuilder checks connectorId against the key's connectors; connectorName is read-only
+// and filled in on every read.
+func mcpBuilder(t *tenant) buildEntry[MCPConfig] {
+	exists := func(id string) bool { _, ok := t.connectors[id]; return ok }
+	return func(e map[string]any, prev *MCPConfig, errs fieldErrs) MCPConfig {
+		mc := MCPConfig{ID: newUUID(), ToolWhitelist: []string{}}
+		if prev != nil {
+			mc = *prev
+		}
+		errs.ref(e, "connectorId", &mc.ConnectorID, prev == nil, exists)
+		errs.stringList(e, "toolWhitelist", &mc.ToolWhitelist)
+		mc.ConnectorName = ""
+		return mc
+	}
+}
+
+// buildOutboundTrigger stores the template it names without checking it (the simulator has
+// no templates yet); url and secret are generated once, on create, and never written.
+func buildOutboundTrigger(e map[string]any, prev *OutboundTrigger, errs fieldErrs) OutboundTrigger {
+	var tr OutboundTrigger
+	if prev != nil {
+		tr = *prev
+	} else {
+		tr = OutboundTrigger{ID: newUUID(), Enabled: true}
+		tr.URL, tr.Secret = triggerCredentials(tr.ID)
+	}
+	errs.text(e, "templateId", &tr.TemplateID, strRule{max: 255}, prev == nil)
+	errs.text(e, "templateName", &tr.TemplateName, strRule{max: 512}, prev == nil)
+	errs.boolean(e, "enabled", &tr.Enabled)
+	return tr
+}

@@ -3,7 +3,9 @@ package wassisttest_test
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
@@ -14,6 +16,7 @@ import (
 func TestSubResourceListsAreReplacedAndDiffedByID(t *testing.T) {
 	m := newSim(t, wassisttest.Options{RateLimit: -1})
 	child := str(t, m.createAgent(keyA, "Child"), "id")
+	connector := m.s.SeedConnector(keyA, "Calendar")
 	cases := []struct {
 		field string
 		entry func(label string) map[string]any // a valid new entry; label is stored in the text field
@@ -23,6 +26,14 @@ func TestSubResourceListsAreReplacedAndDiffedByID(t *testing.T) {
 		{"websiteTools", func(l string) map[string]any { return map[string]any{"url": "https://example.com/", "prompt": l} }, "prompt"},
 		{"memoryKeys", func(l string) map[string]any { return map[string]any{"key": l, "type": "string"} }, "key"},
 		{"handoffTools", func(l string) map[string]any { return map[string]any{"childAgentId": child, "description": l} }, "description"},
+		{"wakeUpConfigs", func(l string) map[string]any { return map[string]any{"description": l} }, "description"},
+		{"imageGenerateTools", func(l string) map[string]any {
+			return map[string]any{"name": l, "description": "Draws", "prompt": "A cup of coffee"}
+		}, "name"},
+		{"mcpConfigs", func(l string) map[string]any {
+			return map[string]any{"connectorId": connector, "toolWhitelist": []any{l}}
+		}, "toolWhitelist"},
+		{"outboundTriggers", func(l string) map[string]any { return map[string]any{"templateId": "tpl-1", "templateName": l} }, "templateName"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.field, func(t *testing.T) {
@@ -49,7 +60,7 @@ func TestSubResourceListsAreReplacedAndDiffedByID(t *testing.T) {
 			updated := tc.entry("a2")
 			updated["id"] = idA
 			second := entries(patch(updated, tc.entry("c")))
-			if len(second) != 2 || second[0]["id"] != idA || second[0][tc.text] != "a2" {
+			if len(second) != 2 || second[0]["id"] != idA || fmt.Sprint(second[0][tc.text]) != fmt.Sprint(updated[tc.text]) {
 				t.Fatalf("update by id: %v", second)
 			}
 			if idC := str(t, second[1], "id"); idC == idA || idC == idB {
@@ -150,4 +161,106 @@ func TestPaywallAndCreditSettingsAreNullableObjectsWithIDs(t *testing.T) {
 	cs := obj(t, patch(map[string]any{"creditSettings": map[string]any{"initialCredits": 5}})["creditSettings"])
 	want = `{"id":"` + str(t, cs, "id") + `","initialCredits":5,"creditGrantPassword":null,"creditGrantAmount":0}`
 	expectEqualJSON(t, []byte(mustJSON(t, cs)), want)
+}
+
+// The lists added for wake-ups, image tools, MCP connectors and outbound triggers check their
+// entries as strictly as the older lists do.
+func TestWakeUpImageMCPAndTriggerEntriesAreValidated(t *testing.T) {
+	m := newSim(t, wassisttest.Options{RateLimit: -1})
+	path := "/agents/" + str(t, m.createAgent(keyA, "Coffee"), "id") + "/"
+	foreign := m.s.SeedConnector(keyB, "Not yours")
+	const ghost = "5b6f1c0e-2f7a-4c1e-9d0b-6a8e1f2c3d4e"
+	image := func(extra map[string]any) map[string]any {
+		e := map[string]any{"name": "draw", "description": "Draws", "prompt": "A cup"}
+		maps.Copy(e, extra)
+		return e
+	}
+	cases := []struct {
+		name, field string
+		entry       map[string]any
+		want        string
+	}{
+		{"wake-up without description", "wakeUpConfigs", map[string]any{"enabled": true}, `[{"description":["This field is required."]}]`},
+		{"wake-up with a blank description", "wakeUpConfigs", map[string]any{"description": "  "}, `[{"description":["This field may not be blank."]}]`},
+		{"wake-up forceMessage not a bool", "wakeUpConfigs", map[string]any{"description": "x", "forceMessage": "yes"},
+			`[{"forceMessage":["Must be a valid boolean."]}]`},
+		{"image tool without prompt", "imageGenerateTools", map[string]any{"name": "draw", "description": "d"},
+			`[{"prompt":["This field is required."]}]`},
+		{"image tool without name and description", "imageGenerateTools", map[string]any{"prompt": "p"},
+			`[{"name":["This field is required."],"description":["This field is required."]}]`},
+		{"image tool with a negative credit cost", "imageGenerateTools", image(map[string]any{"creditCost": -1}),
+			`[{"creditCost":["Ensure this value is greater than or equal to 0."]}]`},
+		{"image tool active not a bool", "imageGenerateTools", image(map[string]any{"active": 1}), `[{"active":["Must be a valid boolean."]}]`},
+		{"MCP without connectorId", "mcpConfigs", map[string]any{}, `[{"connectorId":["This field is required."]}]`},
+		{"MCP connectorId not a uuid", "mcpConfigs", map[string]any{"connectorId": "calendar"}, `[{"connectorId":["Must be a valid UUID."]}]`},
+		{"MCP with an unknown connector", "mcpConfigs", map[string]any{"connectorId": ghost},
+			`[{"connectorId":["Invalid pk \"` + ghost + `\" - object does not exist."]}]`},
+		{"MCP with another key's connector", "mcpConfigs", map[string]any{"connectorId": foreign},
+			`[{"connectorId":["Invalid pk \"` + foreign + `\" - object does not exist."]}]`},
+		{"MCP toolWhitelist not a list", "mcpConfigs", map[string]any{"connectorId": foreign, "toolWhitelist": "all"},
+			`[{"connectorId":["Invalid pk \"` + foreign + `\" - object does not exist."],"toolWhitelist":["Expected a list of items but got type \"str\"."]}]`},
+		{"trigger without template", "outboundTriggers", map[string]any{"enabled": true},
+			`[{"templateId":["This field is required."],"templateName":["This field is required."]}]`},
+		{"trigger with a blank template id", "outboundTriggers", map[string]any{"templateId": "", "templateName": "welcome"},
+			`[{"templateId":["This field may not be blank."]}]`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := m.do(http.MethodPatch, path, keyA, map[string]any{tc.field: []any{tc.entry}})
+			expectJSON(t, r, http.StatusBadRequest, fmt.Sprintf(`{%q:%s}`, tc.field, tc.want))
+		})
+	}
+	if a, _ := m.s.Agent(keyA, strings.Split(path, "/")[2]); len(a.WakeUpConfigs)+len(a.ImageGenerateTools)+len(a.MCPConfigs)+
+		len(a.OutboundTriggers) != 0 {
+		t.Fatalf("a refused PATCH stored entries: %+v", a)
+	}
+}
+
+// Omitted flags take the API's defaults; connectorName, url and secret are the server's and
+// cannot be written; a trigger keeps its url and secret through updates.
+func TestWakeUpImageMCPAndTriggerDefaultsAndReadOnlyFields(t *testing.T) {
+	m := newSim(t, wassisttest.Options{RateLimit: -1})
+	path := "/agents/" + str(t, m.createAgent(keyA, "Coffee"), "id") + "/"
+	connector := m.s.SeedConnector(keyA, "Calendar")
+	r := m.do(http.MethodPatch, path, keyA, map[string]any{
+		"wakeUpConfigs":      []any{map[string]any{"description": "Nudge after a day"}},
+		"imageGenerateTools": []any{map[string]any{"name": "draw", "description": "", "prompt": "A cup"}},
+		"mcpConfigs":         []any{map[string]any{"connectorId": connector, "connectorName": "forged"}},
+		"outboundTriggers": []any{map[string]any{"templateId": "tpl-1", "templateName": "welcome",
+			"url": "https://evil.example.com/", "secret": "mine"}},
+	})
+	expectStatus(t, r, http.StatusOK)
+	a := r.object(t)
+	wake := obj(t, list(t, a, "wakeUpConfigs")[0])
+	image := obj(t, list(t, a, "imageGenerateTools")[0])
+	mcp := obj(t, list(t, a, "mcpConfigs")[0])
+	trigger := obj(t, list(t, a, "outboundTriggers")[0])
+	expectEqualJSON(t, []byte(mustJSON(t, wake)), `{"id":"`+str(t, wake, "id")+`","description":"Nudge after a day","enabled":true,"forceMessage":false}`)
+	expectEqualJSON(t, []byte(mustJSON(t, image)),
+		`{"id":"`+str(t, image, "id")+`","name":"draw","description":"","prompt":"A cup","creditCost":0,"active":true}`)
+	expectEqualJSON(t, []byte(mustJSON(t, mcp)),
+		`{"id":"`+str(t, mcp, "id")+`","connectorId":"`+connector+`","connectorName":"Calendar","toolWhitelist":[]}`)
+	url, secret := str(t, trigger, "url"), str(t, trigger, "secret")
+	if !strings.HasPrefix(url, "https://") || strings.Contains(url, "evil") || secret == "" || secret == "mine" ||
+		trigger["enabled"] != true || trigger["templateName"] != "welcome" {
+		t.Fatalf("trigger = %v", trigger)
+	}
+
+	r = m.do(http.MethodPatch, path, keyA, map[string]any{"outboundTriggers": []any{
+		map[string]any{"id": trigger["id"], "enabled": false, "secret": "rotated?"},
+		map[string]any{"templateId": "tpl-2", "templateName": "reminder"},
+	}})
+	expectStatus(t, r, http.StatusOK)
+	triggers := list(t, r.object(t), "outboundTriggers")
+	kept, added := obj(t, triggers[0]), obj(t, triggers[1])
+	if kept["url"] != url || kept["secret"] != secret || kept["enabled"] != false || kept["templateId"] != "tpl-1" {
+		t.Fatalf("updated trigger = %v, want url %s and secret kept", kept, url)
+	}
+	if added["url"] == url || added["secret"] == secret || str(t, added, "secret") == "" {
+		t.Fatalf("a new trigger shares credentials: %v", added)
+	}
+	got := m.do(http.MethodGet, path, keyA, nil).object(t)
+	if mustJSON(t, list(t, got, "outboundTriggers")) != mustJSON(t, triggers) || mustJSON(t, list(t, got, "mcpConfigs")) != mustJSON(t, []any{mcp}) {
+		t.Fatalf("GET serves other lists than the PATCH answered: %s", mustJSON(t, got))
+	}
 }

@@ -19,15 +19,20 @@ func TestPhoneNumbersAreListedAndConnectAgentRoutesThem(t *testing.T) {
 	if n := len(numbers.items(t)); n != 2 {
 		t.Fatalf("%d numbers listed, want 2", n)
 	}
+	expectStatus(t, m.do(http.MethodPatch, "/agents/"+agent+"/", keyA, map[string]any{"icebreakers": []string{"Menu"}}), http.StatusOK)
 	pn := m.do(http.MethodGet, path, keyA, nil).object(t)
 	meta := str(t, pn, "whatsappPhoneNumberId")
+	// The SDK's shape: the account and the agent as objects, not ids.
+	account := `{"id":"` + acc.ID + `","name":"Daily Grind Ltd","waId":"` + acc.WaID + `"}`
 	want := `{"id":"` + acc.PhoneNumbers[0].ID + `","number":"447700900100","whatsappPhoneNumberId":"` + meta + `",` +
-		`"whatsappBusinessAccount":"` + acc.ID + `","activeAgent":null,"defaultRouting":null,"defaultWebhook":null,"isSandbox":false}`
+		`"whatsappBusinessAccount":` + account + `,"activeAgent":null,"defaultRouting":null,"defaultWebhook":null,"isSandbox":false}`
 	expectEqualJSON(t, []byte(mustJSON(t, pn)), want)
+	expectEqualJSON(t, []byte(mustJSON(t, numbers.items(t)[0])), want)
 
 	r := m.do(http.MethodPost, path+"connect-agent/", keyA, map[string]any{"agentId": agent, "applyToExisting": true})
 	want = `{"id":"` + acc.PhoneNumbers[0].ID + `","number":"447700900100","whatsappPhoneNumberId":"` + meta + `",` +
-		`"whatsappBusinessAccount":"` + acc.ID + `","activeAgent":"` + agent + `","defaultRouting":"agent","defaultWebhook":null,"isSandbox":false}`
+		`"whatsappBusinessAccount":` + account + `,"activeAgent":{"id":"` + agent + `","name":"Coffee","icebreakers":["Menu"]},` +
+		`"defaultRouting":"agent","defaultWebhook":null,"isSandbox":false}`
 	expectJSON(t, r, http.StatusOK, want)
 	expectJSON(t, m.do(http.MethodGet, path, keyA, nil), http.StatusOK, want)
 
@@ -83,7 +88,8 @@ func TestUnsubscribeClearsTheRoutingEverywhereItShows(t *testing.T) {
 
 	r := m.do(http.MethodPost, path+"unsubscribe/", keyA, map[string]any{"applyToExisting": false})
 	want := `{"id":"` + acc.PhoneNumbers[0].ID + `","number":"447700900100","whatsappPhoneNumberId":"` + meta + `",` +
-		`"whatsappBusinessAccount":"` + acc.ID + `","activeAgent":null,"defaultRouting":null,"defaultWebhook":null,"isSandbox":false}`
+		`"whatsappBusinessAccount":{"id":"` + acc.ID + `","name":"Daily Grind Ltd","waId":"` + acc.WaID + `"},` +
+		`"activeAgent":null,"defaultRouting":null,"defaultWebhook":null,"isSandbox":false}`
 	expectJSON(t, r, http.StatusOK, want)
 	expectJSON(t, m.do(http.MethodGet, path, keyA, nil), http.StatusOK, want)
 
@@ -133,4 +139,74 @@ func TestUnsubscribeValidatesItsBody(t *testing.T) {
 	if n, _ := m.s.PhoneNumber(keyA, "447700900100"); n.ActiveAgent == nil || *n.ActiveAgent != agent {
 		t.Fatalf("a rejected unsubscribe changed the routing: %+v", n)
 	}
+}
+
+// A webhook made in the dashboard takes the number over from its agent; connecting an agent
+// drops the webhook again, and unsubscribe clears both.
+func TestSubscribeRoutesANumberToAWebhook(t *testing.T) {
+	m := newSim(t, wassisttest.Options{RateLimit: -1})
+	m.s.SeedAccount(keyA, wassisttest.DemoAccount())
+	agent := str(t, m.createAgent(keyA, "Coffee"), "id")
+	wh := m.s.SeedWebhook(keyA, "Orders", "https://hooks.example.com/orders")
+	const path = "/phone-numbers/447700900100/"
+	expectStatus(t, m.do(http.MethodPost, path+"connect-agent/", keyA, map[string]any{"agentId": agent}), http.StatusOK)
+
+	r := m.do(http.MethodPost, path+"subscribe/", keyA, map[string]any{"webhookId": wh.ID, "applyToExisting": false})
+	expectStatus(t, r, http.StatusOK)
+	pn := r.object(t)
+	if pn["activeAgent"] != nil || pn["defaultRouting"] != "webhook" ||
+		mustJSON(t, pn["defaultWebhook"]) != `{"id":"`+wh.ID+`","name":"Orders","url":"https://hooks.example.com/orders"}` {
+		t.Fatalf("subscribe answered %s", r.body)
+	}
+	expectEqualJSON(t, m.do(http.MethodGet, path, keyA, nil).body, string(r.body))
+	if n := len(list(t, m.do(http.MethodGet, "/agents/"+agent+"/", keyA, nil).object(t), "phoneNumbers")); n != 0 {
+		t.Fatalf("the agent still lists %d numbers", n)
+	}
+	if n, _ := m.s.PhoneNumber(keyA, "447700900100"); n.ActiveAgent != nil || n.DefaultWebhook == nil || *n.DefaultWebhook != wh.ID {
+		t.Fatalf("the simulator holds %+v", n)
+	}
+
+	pn = m.do(http.MethodPost, path+"connect-agent/", keyA, map[string]any{"agentId": agent}).object(t)
+	if pn["defaultWebhook"] != nil || pn["defaultRouting"] != "agent" {
+		t.Fatalf("connect-agent kept the webhook: %v", pn)
+	}
+	if !m.s.SubscribeNumber(keyA, "447700900100", wh.ID) || m.s.SubscribeNumber(keyA, "447700900100", agent) ||
+		m.s.SubscribeNumber(keyA, "447700900999", wh.ID) {
+		t.Fatal("SubscribeNumber")
+	}
+	pn = m.do(http.MethodPost, path+"unsubscribe/", keyA, map[string]any{}).object(t)
+	if pn["defaultWebhook"] != nil || pn["defaultRouting"] != nil || pn["activeAgent"] != nil {
+		t.Fatalf("unsubscribe kept the webhook: %v", pn)
+	}
+}
+
+func TestSubscribeValidatesItsBody(t *testing.T) {
+	m := newSim(t, wassisttest.Options{RateLimit: -1})
+	m.s.SeedAccount(keyA, wassisttest.DemoAccount())
+	wh := m.s.SeedWebhook(keyA, "Orders", "https://hooks.example.com/orders")
+	foreign := m.s.SeedWebhook(keyB, "Not yours", "https://hooks.example.com/other")
+	const ghost = "5b6f1c0e-2f7a-4c1e-9d0b-6a8e1f2c3d4e"
+	cases := []struct {
+		name string
+		body any
+		want string
+	}{
+		{"missing webhookId", map[string]any{}, `{"webhookId":["This field is required."]}`},
+		{"null webhookId", map[string]any{"webhookId": nil}, `{"webhookId":["This field may not be null."]}`},
+		{"webhookId not a uuid", map[string]any{"webhookId": "Orders"}, `{"webhookId":["Must be a valid UUID."]}`},
+		{"unknown webhook", map[string]any{"webhookId": ghost}, `{"webhookId":["Invalid pk \"` + ghost + `\" - object does not exist."]}`},
+		{"another key's webhook", map[string]any{"webhookId": foreign.ID},
+			`{"webhookId":["Invalid pk \"` + foreign.ID + `\" - object does not exist."]}`},
+		{"applyToExisting not a bool", map[string]any{"webhookId": wh.ID, "applyToExisting": "yes"}, `{"applyToExisting":["Must be a valid boolean."]}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			expectJSON(t, m.do(http.MethodPost, "/phone-numbers/447700900100/subscribe/", keyA, tc.body), http.StatusBadRequest, tc.want)
+		})
+	}
+	if n, _ := m.s.PhoneNumber(keyA, "447700900100"); n.DefaultWebhook != nil || n.DefaultRouting != nil {
+		t.Fatalf("a rejected subscribe routed the number: %+v", n)
+	}
+	expectJSON(t, m.do(http.MethodPost, "/phone-numbers/447700900999/subscribe/", keyA, map[string]any{"webhookId": wh.ID}),
+		http.StatusNotFound, `{"error":"Phone number not found","code":"not_found"}`)
 }

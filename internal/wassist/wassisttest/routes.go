@@ -17,6 +17,9 @@ type route struct {
 
 var routes = []*route{
 	newRoute("/agents/", map[string]handler{http.MethodGet: listAgents, http.MethodPost: createAgent}),
+	// Before /agents/{id}/, as a DRF list action is routed before the detail route: GET
+	// /agents/byoa/ is a 405, not an agent named "byoa".
+	newRoute("/agents/byoa/", map[string]handler{http.MethodPost: createBYOAAgent}),
 	newRoute("/agents/{id}/", map[string]handler{
 		http.MethodGet: getAgent, http.MethodPatch: patchAgent, http.MethodPut: putAgent, http.MethodDelete: deleteAgent,
 	}),
@@ -25,6 +28,7 @@ var routes = []*route{
 	newRoute("/phone-numbers/", map[string]handler{http.MethodGet: listPhoneNumbers}),
 	newRoute("/phone-numbers/{number}/", map[string]handler{http.MethodGet: getPhoneNumber}),
 	newRoute("/phone-numbers/{number}/connect-agent/", map[string]handler{http.MethodPost: connectAgent}),
+	newRoute("/phone-numbers/{number}/subscribe/", map[string]handler{http.MethodPost: subscribeNumber}),
 	newRoute("/phone-numbers/{number}/unsubscribe/", map[string]handler{http.MethodPost: unsubscribeNumber}),
 	newRoute("/whatsapp-accounts/", map[string]handler{http.MethodGet: listAccounts}),
 	newRoute("/whatsapp-accounts/{id}/", map[string]handler{http.MethodGet: getAccount}),

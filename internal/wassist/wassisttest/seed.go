@@ -129,6 +129,17 @@ func storable(a Agent) Agent {
 	return a
 }
 
+// SeedConnector adds an MCP connector to key's organisation, as made in the dashboard (the
+// API has no call to make one), and returns its id for an agent's mcpConfigs. An unknown
+// key panics.
+func (s *Server) SeedConnector(key, name string) string {
+	id := newUUID()
+	if !s.withTenant(key, func(t *tenant) { t.connectors[id] = name }) {
+		panic("wassisttest: SeedConnector: unknown API key")
+	}
+	return id
+}
+
 // EditAgent changes an agent behind the client's back, as a dashboard user would (drift).
 // edit gets the agent as the API serves it; changes to id, createdAt and computed fields
 // are ignored. It reports whether the agent exists.
@@ -169,6 +180,34 @@ func (s *Server) ConnectNumber(key, number, agentID string) bool {
 			done = true
 		case t.hasAgent(agentID):
 			connect(n, agentID)
+			done = true
+		}
+	})
+	return done
+}
+
+// SeedWebhook adds a webhook to key's organisation, as made in the dashboard (the API has
+// no call to make one), and returns it with its new id for subscribe's webhookId. An unknown
+// key or a URL that is not absolute http(s) panics.
+func (s *Server) SeedWebhook(key, name, url string) Webhook {
+	if !isHTTPURL(url) {
+		panic("wassisttest: SeedWebhook: " + url + " is not an absolute http(s) URL")
+	}
+	wh := Webhook{ID: newUUID(), Name: name, URL: url}
+	if !s.withTenant(key, func(t *tenant) { t.webhooks[wh.ID] = new(wh) }) {
+		panic("wassisttest: SeedWebhook: unknown API key")
+	}
+	return wh
+}
+
+// SubscribeNumber routes a number to one of key's webhooks behind the client's back, as a
+// dashboard user would; the number's agent is dropped. It reports false if the number or
+// the webhook does not exist.
+func (s *Server) SubscribeNumber(key, number, webhookID string) bool {
+	done := false
+	s.withTenant(key, func(t *tenant) {
+		if n := t.numbers[number]; n != nil && t.hasWebhook(webhookID) {
+			subscribe(n, webhookID)
 			done = true
 		}
 	})

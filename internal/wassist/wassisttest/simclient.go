@@ -141,6 +141,14 @@ func (c *SimClient) PhoneNumbers(ctx context.Context, key string) ([]PhoneNumber
 	return out, c.do(ctx, http.MethodGet, adminPhoneNumbersPath, KeyID(key), nil, http.StatusOK, &out)
 }
 
+// BYOAWebhooks returns key's bring-your-own-agent agents' webhook URLs by agent id, which
+// the API never serves (GET /_sim/byoa-webhooks?keyId=). A key the simulator does not accept
+// is a 404 SimError.
+func (c *SimClient) BYOAWebhooks(ctx context.Context, key string) (map[string]string, error) {
+	var out map[string]string
+	return out, c.do(ctx, http.MethodGet, adminBYOAWebhooksPath, KeyID(key), nil, http.StatusOK, &out)
+}
+
 // SeedAccount adds a WhatsApp account with its numbers to key's tenant and returns it as the
 // API serves it (POST /_sim/seed; see Server.SeedAccount). What the server would panic on
 // (an unknown key, a bad id or number) is a 400 SimError.

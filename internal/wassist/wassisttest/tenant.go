@@ -24,6 +24,9 @@ type tenant struct {
 	numbers     map[string]*PhoneNumber // by number (E.164 digits)
 	numberOrder []string
 
+	connectors map[string]string // MCP connector id to name, made "in the dashboard"
+	webhooks   map[string]*Webhook
+
 	sessions    []*LinkSession
 	sessionByID map[string]*LinkSession
 
@@ -34,6 +37,9 @@ type tenant struct {
 type agentRecord struct {
 	agent      Agent
 	sharedWith []string
+	// byoaWebhook is where a bring-your-own-agent agent's messages go. The API keeps it but
+	// never serves it (the SDK's Agent has no such field); tests read it with BYOAWebhook.
+	byoaWebhook string
 }
 
 func newTenant(key string) *tenant {
@@ -47,6 +53,8 @@ func newTenant(key string) *tenant {
 		accountByID: map[string]*accountRecord{},
 		numbers:     map[string]*PhoneNumber{},
 		sessionByID: map[string]*LinkSession{},
+		connectors:  map[string]string{},
+		webhooks:    map[string]*Webhook{},
 	}
 }
 
@@ -90,6 +98,9 @@ func (t *tenant) render(rec *agentRecord) Agent {
 		h := &a.HandoffTools[i]
 		h.ParentAgentID = a.ID
 		h.ChildAgentName = t.agentName(h.ChildAgentID)
+	}
+	for i := range a.MCPConfigs {
+		a.MCPConfigs[i].ConnectorName = t.connectors[a.MCPConfigs[i].ConnectorID]
 	}
 	return a
 }
@@ -152,6 +163,13 @@ func connect(n *PhoneNumber, agentID string) {
 	n.ActiveAgent = new(agentID)
 	n.DefaultRouting = new(routingAgent)
 	n.DefaultWebhook = nil
+}
+
+// subscribe routes a number to a webhook, which drops its agent.
+func subscribe(n *PhoneNumber, webhookID string) {
+	n.ActiveAgent = nil
+	n.DefaultRouting = new(routingWebhook)
+	n.DefaultWebhook = new(webhookID)
 }
 
 // disconnect clears a number's routing, which is what unsubscribe does. The agent's

@@ -26,6 +26,7 @@ const (
 	msgInteger    = "A valid integer is required."
 	msgBoolean    = "Must be a valid boolean."
 	msgURL        = "Enter a valid URL."
+	msgHTTPS      = "Enter a valid URL that starts with https://."
 	msgUUID       = "Must be a valid UUID."
 	msgNumber     = "A valid number is required."
 	msgPhone      = "Enter a valid phone number."
@@ -169,6 +170,38 @@ func (f fieldErrs) nullableCount(e map[string]any, key string, dst **int) {
 		return
 	}
 	*dst = &n
+}
+
+// stringList is a DRF ListField of CharField, optional: per-item errors are keyed by index.
+func (f fieldErrs) stringList(e map[string]any, key string, dst *[]string) {
+	v, ok := e[key]
+	if !ok {
+		return
+	}
+	items, isList := v.([]any)
+	switch {
+	case v == nil:
+		f.add(key, msgNull)
+		return
+	case !isList:
+		f.add(key, notAList(v))
+		return
+	}
+	out := make([]string, 0, len(items))
+	perIndex := fieldErrs{}
+	for i, item := range items {
+		s, errs := parseString(item, strRule{})
+		if errs != nil {
+			perIndex[strconv.Itoa(i)] = errs
+			continue
+		}
+		out = append(out, *s)
+	}
+	if len(perIndex) > 0 {
+		f[key] = perIndex
+		return
+	}
+	*dst = out
 }
 
 // boolean accepts only JSON booleans; DRF would also take "true" or 1, which hides bugs.
