@@ -66,6 +66,9 @@ vet: ## Run go vet against code.
 test: manifests generate fmt vet envtest ginkgo helm kustomize ## Run the unit and envtest suites against a real kube-apiserver and etcd.
 	KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" HELM="$(HELM)" KUSTOMIZE="$(KUSTOMIZE)" "$(GINKGO)" run -r --skip-package=test/e2e,test/chaos \
 		--timeout=30m --poll-progress-after=120s --cover --coverprofile=cover.out --output-dir=. ./...
+	@echo "==> again, with the simulator serving bare arrays where the API has been seen to (WASSIST_SIM_BARE_LISTS=1)"
+	WASSIST_SIM_BARE_LISTS=1 KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" "$(GINKGO)" run --timeout=30m \
+		./internal/wassist/... ./internal/controller/
 
 .PHONY: test-e2e
 test-e2e: manifests generate envtest ginkgo kustomize helm ## Run the end-to-end suite (config/default's RBAC, manager and simulator as processes).
