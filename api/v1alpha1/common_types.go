@@ -101,7 +101,7 @@ const (
 	ReasonPermissionDenied = "PermissionDenied"
 	// ReasonRemoteConflict: Wassist answered 409, the request conflicts with the remote
 	// object's state; the same spec is not sent again until it changes.
-	ReasonRemoteConflict = "RemoteConflict"
+	ReasonRemoteConflict      = "RemoteConflict"
 	ReasonCredentialsMissing  = "CredentialsMissing"
 	ReasonSecretNotFound      = "SecretNotFound"
 	ReasonSecretKeyMissing    = "SecretKeyMissing"

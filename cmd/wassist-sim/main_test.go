@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -48,18 +50,44 @@ func TestSimulatorSeedsTheDemoAccountForEveryKey(t *testing.T) {
 	defer ts.Close()
 	for _, key := range []string{"a", "b"} {
 		status, body := get(t, ts.URL+"/api/v1/whatsapp-accounts/", key)
-		var accounts []struct {
-			Name         string
-			PhoneNumbers []struct{ Number string }
+		var page struct {
+			Results []struct {
+				Name         string
+				PhoneNumbers []struct{ Number string }
+			}
 		}
-		if err := json.Unmarshal(body, &accounts); err != nil || status != http.StatusOK {
+		if err := json.Unmarshal(body, &page); err != nil || status != http.StatusOK {
 			t.Fatalf("%d %s", status, body)
 		}
+		accounts := page.Results
 		if len(accounts) != 1 || accounts[0].Name != "Daily Grind Ltd" || len(accounts[0].PhoneNumbers) != 2 ||
 			accounts[0].PhoneNumbers[0].Number != "447700900100" || accounts[0].PhoneNumbers[1].Number != "447700900101" {
 			t.Fatalf("key %s sees %s", key, body)
 		}
+		// The samples' MCP connector is known to every key.
+		agent := call(t, ts.URL+"/api/v1/agents/", key, http.MethodPost, `{"name": "probe"}`, http.StatusCreated)
+		call(t, ts.URL+"/api/v1/agents/"+agent["id"].(string)+"/", key, http.MethodPatch,
+			`{"mcpConfigs": [{"connectorId": "`+wassisttest.DemoConnectorID+`"}]}`, http.StatusOK)
 	}
+}
+
+// call sends body to url and checks the answer's status; it returns the answer decoded.
+func call(t *testing.T, url, key, method, body string, want int) map[string]any {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(context.Background(), method, url, strings.NewReader(body))
+	req.Header.Set("X-API-Key", key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	out := map[string]any{}
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want || json.Unmarshal(data, &out) != nil {
+		t.Fatalf("%s %s: %d %s", method, url, resp.StatusCode, data)
+	}
+	return out
 }
 
 func TestSimulatorErrorRateAndRateLimit(t *testing.T) {

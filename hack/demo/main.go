@@ -140,6 +140,12 @@ func showRemote(ctx context.Context, sim *wassisttest.SimClient) error {
 	for _, agents := range byKey {
 		for _, a := range agents {
 			fmt.Printf("- %s (%s)\n    model %s; %d tool(s)", a.Name, a.ID, deref(a.LLMModel), len(a.Tools))
+			if n := len(a.ImageGenerateTools) + len(a.WakeUpConfigs); n > 0 {
+				fmt.Printf("; %d image tool(s), %d wake-up(s)", len(a.ImageGenerateTools), len(a.WakeUpConfigs))
+			}
+			for _, m := range a.MCPConfigs {
+				fmt.Printf("; MCP connector %s", m.ConnectorName)
+			}
 			for _, h := range a.HandoffTools {
 				fmt.Printf("; hands off to %s", h.ChildAgentName)
 			}

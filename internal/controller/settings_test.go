@@ -189,8 +189,9 @@ func settingsSpecs() {
 		update(agent, func(a *wassistv1alpha1.WassistAgent) { a.Spec.FirstMessage = "first try" })
 		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonRemoteConflict))
 		Expect(conditionOf(agent, wassistv1alpha1.ConditionStalled)()).To(Equal("True/" + wassistv1alpha1.ReasonRemoteConflict))
+		Eventually(eventNotes(agent, wassistv1alpha1.ReasonRemoteConflict)).Should(ConsistOf(ContainSubstring("409")))
 		settled := t.requests()
-		Consistently(t.requests).WithTimeout(2 * time.Second).Should(Equal(settled), "the same spec is not sent again")
+		Consistently(t.requests).WithTimeout(2*time.Second).Should(Equal(settled), "the same spec is not sent again")
 		sim.RemoveFault(conflict)
 
 		sim.InjectFault(wassisttest.Fault{Kind: wassisttest.FaultEmptyBody, Key: t.key, Method: http.MethodPatch,

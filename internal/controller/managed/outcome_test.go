@@ -56,7 +56,7 @@ func TestEveryErrorClassMapsToItsConditionEventAndRequeue(t *testing.T) {
 		{name: "a 401", err: apiErr(http.StatusUnauthorized, "bad key"),
 			want: outcome{reason: wassistv1alpha1.ReasonCredentialsRejected, warn: true, stalled: true, requeueAfter: credentialsRetry}},
 		{name: "a 403", err: apiErr(http.StatusForbidden, "not allowed"),
-			want: outcome{reason: wassistv1alpha1.ReasonPermissionDenied, warn: true, stalled: true, requeueAfter: credentialsRetry},
+			want:        outcome{reason: wassistv1alpha1.ReasonPermissionDenied, warn: true, stalled: true, requeueAfter: credentialsRetry},
 			wantMessage: "the API key is valid but may not do this"},
 		{name: "a 409", err: apiErr(http.StatusConflict, "already shared"),
 			want: outcome{reason: wassistv1alpha1.ReasonRemoteConflict, warn: true, refused: true, stalled: true}},

@@ -134,10 +134,25 @@ func storable(a Agent) Agent {
 // key panics.
 func (s *Server) SeedConnector(key, name string) string {
 	id := newUUID()
+	s.seedConnector(key, id, name)
+	return id
+}
+
+func (s *Server) seedConnector(key, id, name string) {
 	if !s.withTenant(key, func(t *tenant) { t.connectors[id] = name }) {
 		panic("wassisttest: SeedConnector: unknown API key")
 	}
-	return id
+}
+
+// DemoConnectorID is the MCP connector ("Shop orders") SeedDemo gives every key, which
+// config/samples names.
+const DemoConnectorID = "3d8f6a2e-1b7c-4e5d-9a0f-2c4b6d8e0f13"
+
+// SeedDemo seeds key with what the wassist-sim binary offers by default: DemoAccount and
+// the demo MCP connector.
+func (s *Server) SeedDemo(key string) {
+	s.SeedAccount(key, DemoAccount())
+	s.seedConnector(key, DemoConnectorID, "Shop orders")
 }
 
 // EditAgent changes an agent behind the client's back, as a dashboard user would (drift).
