@@ -70,7 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.rateLimit, "rate-limit", 100, "requests per minute per key (0 means the documented 100, negative means unlimited)")
 	fs.Int64Var(&cfg.seed, "seed", 0, "seed for fault probabilities")
 	fs.BoolVar(&cfg.omitRetryAfter, "omit-retry-after-header", false, "send 429s with only the body's retry_after")
-	fs.BoolVar(&cfg.demoSeed, "demo-seed", true, `seed every key with the account "Daily Grind Ltd", two numbers and the MCP connector "Shop orders"`)
+	fs.BoolVar(&cfg.demoSeed, "demo-seed", true, `seed every key with the account "Daily Grind Ltd", two numbers and an MCP connector`)
 	fs.Float64Var(&cfg.errorRate, "error-rate", 0, "probability (0-1) of a 500 on every route")
 	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every request")
 	if err := fs.Parse(args); err != nil {

@@ -133,6 +133,12 @@ func desiredView(agent *wassistv1alpha1.WassistAgent, refs resolvedRefs) agentVi
 	if c := spec.CreditSettings; c != nil {
 		v.Credits = &creditsView{int64(c.InitialCredits), int64(c.CreditGrantAmount), refs.creditPassword}
 	}
+	v.later(spec)
+	return v.normalized()
+}
+
+// later sets the lists managed only when the spec sets them.
+func (v *agentView) later(spec wassistv1alpha1.WassistAgentSpec) {
 	if spec.ImageGenerateTools != nil {
 		v.ImageTools = &[]imageToolView{}
 		for _, t := range spec.ImageGenerateTools {
@@ -152,7 +158,6 @@ func desiredView(agent *wassistv1alpha1.WassistAgent, refs resolvedRefs) agentVi
 			*v.MCPs = append(*v.MCPs, mcpView{m.ConnectorID, whitelist(m.ToolWhitelist)})
 		}
 	}
-	return v.normalized()
 }
 
 // whitelist is a tool whitelist in one comparable form: the set, sorted, as JSON.

@@ -21,7 +21,7 @@ type deploymentExternal struct {
 	dep      *wassistv1alpha1.WassistDeployment
 	target   deploymentTarget
 	recorder events.EventRecorder
-	// ours are the agents a deletion takes off the number (deploymentKind.agentsOf).
+	// ours are the routes (agents, webhooks) a deletion takes off the number (deploymentKind.routesOf).
 	ours []string
 }
 

@@ -99,7 +99,7 @@ func (k *deploymentKind) Connect(ctx context.Context, dep *wassistv1alpha1.Wassi
 	if d != nil {
 		keyRef = d.View.(deploymentView).keyRef
 	} else {
-		if ext.ours = k.agentsOf(ctx, dep); len(ext.ours) == 0 {
+		if ext.ours = k.routesOf(ctx, dep); len(ext.ours) == 0 {
 			return ext, nil
 		}
 		keyRef = k.keyRef(ctx, dep)
@@ -109,10 +109,10 @@ func (k *deploymentKind) Connect(ctx context.Context, dep *wassistv1alpha1.Wassi
 	return ext, err
 }
 
-// agentsOf are the routes the deployment may have put on its number: the one its status
+// routesOf are the routes the deployment may have put on its number: the one its status
 // recorded, and the one its spec names now (a deploy sent, its verification not yet
 // recorded when the manager died or the budget held it).
-func (k *deploymentKind) agentsOf(ctx context.Context, dep *wassistv1alpha1.WassistDeployment) []string {
+func (k *deploymentKind) routesOf(ctx context.Context, dep *wassistv1alpha1.WassistDeployment) []string {
 	var ids []string
 	if statusNamesTarget(dep) {
 		ids = append(ids, recordedRoute(dep.Status))

@@ -215,10 +215,9 @@ func laterListKeys(a wassisttest.Agent) []string {
 
 // lastAnswer is the simulator's last answer with code to the tenant's key.
 func lastAnswer(t tenant, code int) wassisttest.Request {
-	reqs := sim.RequestsFor(t.key)
-	for i := len(reqs) - 1; i >= 0; i-- {
-		if reqs[i].Status == code {
-			return reqs[i]
+	for _, r := range slices.Backward(sim.RequestsFor(t.key)) {
+		if r.Status == code {
+			return r
 		}
 	}
 	Fail("no answer with that code")
