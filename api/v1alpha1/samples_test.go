@@ -146,7 +146,7 @@ var _ = Describe("The generated CRDs", func() {
 	It("document every spec and status field, as kubectl explain shows them", func() {
 		files, err := filepath.Glob(filepath.Join(crdDir, "*.yaml"))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(files).To(HaveLen(2))
+		Expect(files).To(HaveLen(3))
 		for _, f := range files {
 			data, err := os.ReadFile(f)
 			Expect(err).NotTo(HaveOccurred())

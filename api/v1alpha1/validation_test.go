@@ -18,6 +18,7 @@ package v1alpha1_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -53,6 +54,22 @@ func agentSpec(extra string) string {
 // deploymentSpec is a valid deployment with its agent and target lines replaced.
 func deploymentSpec(agent, target string) string {
 	return agent + "\n" + target
+}
+
+// templateSpec is a valid template with the top-level lines given replaced or added.
+func templateSpec(lines ...string) string {
+	base := []string{"apiKeySecretRef: {name: k}", "name: order_update", "category: UTILITY",
+		`body: {text: "Your order {{1}} has shipped today.", examples: ["ORD-1"]}`}
+	for _, l := range lines {
+		key, _, _ := strings.Cut(l, ":")
+		i := slices.IndexFunc(base, func(b string) bool { return strings.HasPrefix(b, key+":") })
+		if i < 0 {
+			base = append(base, l)
+		} else {
+			base[i] = l
+		}
+	}
+	return strings.Join(base, "\n")
 }
 
 const (
@@ -239,6 +256,67 @@ var _ = Describe("Admission of invalid manifests", func() {
 		Entry("a price of nine digits before the point", "WassistAgent",
 			agentSpec(`paywallConfig: {subscriptionPricePerMonth: "123456789.99"}`),
 			"spec.paywallConfig.subscriptionPricePerMonth"),
+
+		// WassistTemplate: Meta's rules for the shape of a template
+		Entry("a template name with capitals and dashes", "WassistTemplate", templateSpec("name: Order-Update"),
+			"spec.name", "should match"),
+		Entry("an unknown category", "WassistTemplate", templateSpec("category: TRANSACTIONAL"),
+			"spec.category: Unsupported value", `"UTILITY", "MARKETING", "AUTHENTICATION"`),
+		Entry("a template without a body", "WassistTemplate", "apiKeySecretRef: {name: k}\nname: x\ncategory: UTILITY",
+			"spec.body: Required value"),
+		Entry("a body over 1024 characters", "WassistTemplate", templateSpec(`body: {text: "`+strings.Repeat("b", 1025)+`"}`),
+			"spec.body.text: Too long: may not be more than 1024"),
+		Entry("a body that starts with a placeholder", "WassistTemplate",
+			templateSpec(`body: {text: "{{1}} has shipped.", examples: ["ORD-1"]}`),
+			"the body may not start or end with a placeholder"),
+		Entry("a positional placeholder without its example", "WassistTemplate",
+			templateSpec(`body: {text: "Order {{1}} ships on {{2}}, thanks.", examples: ["ORD-1"]}`),
+			"every body placeholder {{n}} needs an example"),
+		Entry("a named placeholder in a positional template", "WassistTemplate",
+			templateSpec(`body: {text: "Order {{order_id}} has shipped.", examples: ["ORD-1"]}`),
+			"with parameterFormat POSITIONAL, body placeholders are {{1}}, {{2}}"),
+		Entry("a positional placeholder in a named template", "WassistTemplate",
+			templateSpec("parameterFormat: NAMED", `body: {text: "Order {{1}} has shipped."}`),
+			"with parameterFormat NAMED, body placeholders are lowercase snake_case names"),
+		Entry("a named placeholder without its example", "WassistTemplate",
+			templateSpec("parameterFormat: NAMED", `body: {text: "Order {{order_id}} has shipped."}`),
+			"every body placeholder {{name}} needs an entry in body.namedExamples"),
+		Entry("an example for a placeholder the body does not have", "WassistTemplate",
+			templateSpec(`body: {text: "Your order has shipped today.", examples: ["ORD-1"]}`),
+			"body.examples has an entry for a placeholder the body does not use"),
+		Entry("a header over 60 characters", "WassistTemplate", templateSpec(`header: {text: "`+strings.Repeat("h", 61)+`"}`),
+			"spec.header.text: Too long: may not be more than 60"),
+		Entry("a header with two placeholders", "WassistTemplate",
+			templateSpec(`header: {text: "{{1}} and {{2}}", example: "x"}`), "a header has at most one placeholder"),
+		Entry("a header placeholder without an example", "WassistTemplate", templateSpec(`header: {text: "Hi {{1}}"}`),
+			"a header placeholder needs an example"),
+		Entry("an image header without a sample", "WassistTemplate", templateSpec(`header: {format: IMAGE}`),
+			"a media header has no text, and needs mediaExample"),
+		Entry("a footer with a placeholder", "WassistTemplate", templateSpec(`footer: {text: "Ref {{1}}"}`),
+			"a footer has no placeholders"),
+		Entry("eleven buttons", "WassistTemplate", templateSpec("buttons: "+flowList(11, func(i int) string {
+			return fmt.Sprintf("{type: QUICK_REPLY, text: b%d}", i)
+		})), "spec.buttons: Too many"),
+		Entry("three URL buttons", "WassistTemplate", templateSpec("buttons: "+flowList(3, func(i int) string {
+			return fmt.Sprintf("{type: URL, text: b%d, url: \"https://example.com/%d\"}", i, i)
+		})), "at most 2 URL buttons"),
+		Entry("a URL button without a url", "WassistTemplate", templateSpec("buttons: [{type: URL, text: Track}]"),
+			"url is set on URL buttons, and only on them"),
+		Entry("a quick reply with a phone number", "WassistTemplate",
+			templateSpec(`buttons: [{type: QUICK_REPLY, text: Call, phoneNumber: "+447700900100"}]`),
+			"phoneNumber is set on PHONE_NUMBER buttons, and only on them"),
+		Entry("a button text over 25 characters", "WassistTemplate",
+			templateSpec("buttons: [{type: QUICK_REPLY, text: "+strings.Repeat("t", 26)+"}]"),
+			"spec.buttons[0].text: Too long: may not be more than 25"),
+		Entry("a URL placeholder without an example", "WassistTemplate",
+			templateSpec(`buttons: [{type: URL, text: Track, url: "https://shop.example.com/t/{{1}}"}]`),
+			"a URL with a placeholder needs an example"),
+		Entry("an OTP button on a UTILITY template", "WassistTemplate", templateSpec("buttons: [{type: OTP, text: Copy code}]"),
+			"OTP buttons are for AUTHENTICATION templates"),
+		Entry("a language Meta does not write so", "WassistTemplate", templateSpec("language: english"),
+			"spec.language"),
+		Entry("an account that is not a UUID", "WassistTemplate", templateSpec("publishTo: [daily-grind]"),
+			"spec.publishTo[0]"),
 
 		// WassistDeployment: the agent xor
 		Entry("a deployment with both agentRef and agentID", "WassistDeployment",
