@@ -60,6 +60,9 @@ const (
 	// AnnotationAgentID adopts an existing remote agent instead of creating one. The
 	// operator also writes it itself, right after a create, so the id survives a lost status.
 	AnnotationAgentID = "wassist.app/agent-id"
+	// AnnotationTemplateID adopts an existing WhatsApp template, as AnnotationAgentID does
+	// an agent; the operator writes it after a create.
+	AnnotationTemplateID = "wassist.app/template-id"
 	// AnnotationPaused set to "true" stops all API traffic for the object.
 	AnnotationPaused = "wassist.app/paused"
 	// AnnotationCreatePending is written before a create is sent and removed once its
@@ -120,6 +123,11 @@ const (
 	// ReasonIdentityChanged: the agent-id annotation names another agent than the one
 	// the resource manages; the change is refused.
 	ReasonIdentityChanged = "IdentityChanged"
+	// ReasonReviewPending: Meta is reviewing the template in at least one account.
+	ReasonReviewPending = "ReviewPending"
+	// ReasonTemplateRejected: Meta rejected the template in at least one account; the
+	// message carries Meta's reason. An edit of the template submits it again.
+	ReasonTemplateRejected = "TemplateRejected"
 	// ReasonWaitingForBudget: a new resource waits for its API key's turn (Ready Unknown).
 	ReasonWaitingForBudget = "WaitingForBudget"
 )

@@ -88,3 +88,36 @@ func (d *WassistDeployment) SetRemoteID(id string) { d.Status.PhoneNumberID = id
 
 // GetDeletionPolicy returns spec.deletionPolicy.
 func (d *WassistDeployment) GetDeletionPolicy() DeletionPolicy { return d.Spec.DeletionPolicy }
+
+// GetConditions returns status.conditions.
+func (t *WassistTemplate) GetConditions() []metav1.Condition { return t.Status.Conditions }
+
+// SetConditions sets status.conditions.
+func (t *WassistTemplate) SetConditions(c []metav1.Condition) { t.Status.Conditions = c }
+
+// GetObservedGeneration returns status.observedGeneration.
+func (t *WassistTemplate) GetObservedGeneration() int64 { return t.Status.ObservedGeneration }
+
+// SetObservedGeneration sets status.observedGeneration.
+func (t *WassistTemplate) SetObservedGeneration(g int64) { t.Status.ObservedGeneration = g }
+
+// GetLastSyncTime returns status.lastSyncTime.
+func (t *WassistTemplate) GetLastSyncTime() *metav1.Time { return t.Status.LastSyncTime }
+
+// SetLastSyncTime sets status.lastSyncTime.
+func (t *WassistTemplate) SetLastSyncTime(tm *metav1.Time) { t.Status.LastSyncTime = tm }
+
+// GetAppliedHash returns status.appliedHash.
+func (t *WassistTemplate) GetAppliedHash() string { return t.Status.AppliedHash }
+
+// SetAppliedHash sets status.appliedHash.
+func (t *WassistTemplate) SetAppliedHash(h string) { t.Status.AppliedHash = h }
+
+// GetRemoteID returns status.templateID, the template the operator has seen exist.
+func (t *WassistTemplate) GetRemoteID() string { return t.Status.TemplateID }
+
+// SetRemoteID sets status.templateID.
+func (t *WassistTemplate) SetRemoteID(id string) { t.Status.TemplateID = id }
+
+// GetDeletionPolicy returns spec.deletionPolicy.
+func (t *WassistTemplate) GetDeletionPolicy() DeletionPolicy { return t.Spec.DeletionPolicy }

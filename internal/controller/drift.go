@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -29,6 +30,7 @@ type DriftObserver struct {
 	agentKind   *agentKind
 	agents      *agentReconciler
 	deployments *deploymentReconciler
+	templates   *templateReconciler
 	checks      *prometheus.CounterVec
 }
 
@@ -51,10 +53,13 @@ func newDriftObserver(cache client.Reader, keys *keyring, period time.Duration, 
 // NeedLeaderElection reports true: only the leader spends the API budget.
 func (o *DriftObserver) NeedLeaderElection() bool { return true }
 
-// Start checks every period until ctx ends.
+// Start checks every period until ctx ends, and the keys with a template under review
+// every review period.
 func (o *DriftObserver) Start(ctx context.Context) error {
 	t := time.NewTicker(o.period)
 	defer t.Stop()
+	reviews := time.NewTicker(reviewPeriod(o.period))
+	defer reviews.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -63,14 +68,29 @@ func (o *DriftObserver) Start(ctx context.Context) error {
 			if err := o.Check(ctx); err != nil {
 				logf.FromContext(ctx).Error(err, "Bulk drift check failed; retrying at the next period")
 			}
+		case <-reviews.C:
+			if err := o.CheckReviews(ctx); err != nil {
+				logf.FromContext(ctx).Error(err, "Review check failed; retrying at the next review period")
+			}
 		}
 	}
 }
 
-// Check runs one pass over agents and deployments.
+// reviewPeriod is how often the keys with a template under Meta's review list their
+// templates: a tenth of the sync period, at least 30 seconds.
+func reviewPeriod(period time.Duration) time.Duration {
+	return max(cmp.Or(period, DefaultSyncPeriod)/10, 30*time.Second)
+}
+
+// Check runs one pass over agents, deployments and templates.
 func (o *DriftObserver) Check(ctx context.Context) error {
 	keys := o.newPassKeys()
-	return cmpErr(o.checkAgents(ctx, keys), o.checkDeployments(ctx, keys))
+	return cmpErr(cmpErr(o.checkAgents(ctx, keys), o.checkDeployments(ctx, keys)), o.checkTemplates(ctx, keys, false))
+}
+
+// CheckReviews lists the templates of the keys that have one under Meta's review.
+func (o *DriftObserver) CheckReviews(ctx context.Context) error {
+	return o.checkTemplates(ctx, o.newPassKeys(), true)
 }
 
 // groupByKey groups the observable agents (Ready, with an id, not paused or being

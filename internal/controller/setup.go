@@ -62,13 +62,14 @@ func Setup(ctx context.Context, mgr ctrl.Manager, o Options) (*Operator, error) 
 		drift:    managed.DriftMode{Period: o.SyncPeriod, Bulk: o.BulkDriftCheck},
 		workers:  o.Workers,
 	}
-	kind := newAgentKind(mgr, w)
+	kind, tplKind := newAgentKind(mgr, w), newTemplateKind(mgr, w)
 	agents, deployments := newAgentReconciler(mgr, w, kind), newDeploymentReconciler(mgr, w)
-	if err := agents.IndexClaims(ctx, mgr); err != nil {
-		return nil, err
-	}
-	if err := deployments.IndexClaims(ctx, mgr); err != nil {
-		return nil, err
+	templates := newTemplateReconciler(mgr, w, tplKind)
+	for _, index := range []func(context.Context, ctrl.Manager) error{agents.IndexClaims, deployments.IndexClaims,
+		templates.IndexClaims} {
+		if err := index(ctx, mgr); err != nil {
+			return nil, err
+		}
 	}
 	op := &Operator{}
 	if o.BulkDriftCheck {
@@ -77,12 +78,16 @@ func Setup(ctx context.Context, mgr ctrl.Manager, o Options) (*Operator, error) 
 			return nil, err
 		}
 		drift.agentKind, drift.agents, drift.deployments = kind, agents, deployments
+		drift.templates = templates
 		if err := mgr.Add(drift); err != nil {
 			return nil, err
 		}
 		op.Drift = drift
 	}
 	if err := setupAgentController(mgr, agents); err != nil {
+		return nil, err
+	}
+	if err := setupTemplateController(mgr, templates); err != nil {
 		return nil, err
 	}
 	return op, setupDeploymentController(mgr, deployments)

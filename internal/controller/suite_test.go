@@ -176,6 +176,7 @@ func startPeriodicManager(cfg *rest.Config, scheme *runtime.Scheme) {
 var _ = Describe("The operator", Ordered, func() {
 	Describe("WassistAgent", agentSpecs)
 	Describe("WassistDeployment", deploymentSpecs)
+	Describe("WassistTemplate", templateSpecs)
 	Describe("the managed core", coreSpecs)
 	Describe("ownership, identity and references", ownershipSpecs)
 	Describe("status as GitOps tools read it", healthSpecs)

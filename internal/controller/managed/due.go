@@ -76,6 +76,9 @@ const (
 	// stillWaiting: the remote object was made equal to this very spec, which still
 	// waits for something (Desired.Wait); no API call until either changes.
 	stillWaiting
+	// awaiting: the remote object equals this very spec and itself waits (an
+	// Observation.Wait, Meta's review); no API call until the bulk check sees a change.
+	awaiting
 )
 
 // gate is the one answer to "is anything due?" (docs/design.md, rule 1): an object whose
@@ -102,6 +105,8 @@ func (r *Reconciler[O]) gate(s *scope[O]) verdict {
 		return inSync
 	case s.desired.Wait != nil && ready.Reason == s.desired.Wait.Reason:
 		return stillWaiting
+	case r.Awaits[ready.Reason]:
+		return awaiting
 	}
 	return due
 }

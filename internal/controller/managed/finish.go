@@ -183,6 +183,14 @@ func refusedAgain(obj Object) error {
 	return &refusedError{reason: ready.Reason, msg: ready.Message}
 }
 
+// awaitingAgain is the outcome of a reconcile that finds the remote object still waiting
+// as the last one saw it (Meta's review): the conditions stay, nothing is sent.
+func awaitingAgain(obj Object) error {
+	ready := meta.FindStatusCondition(obj.GetConditions(), wassistv1alpha1.ConditionReady)
+	return &WaitingError{Reason: ready.Reason, Message: ready.Message,
+		Stalled: meta.IsStatusConditionTrue(obj.GetConditions(), wassistv1alpha1.ConditionStalled)}
+}
+
 // refusedError is a refusal remembered from an earlier reconcile.
 type refusedError struct{ reason, msg string }
 

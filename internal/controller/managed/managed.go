@@ -104,4 +104,8 @@ type Observation struct {
 	Created bool
 	// Remote is the kind's own view of the remote object.
 	Remote any
+	// Wait, when set, is what the remote object itself still waits for once it equals
+	// the spec (Meta's review of a template): the reconcile ends with it, and the object
+	// is not read again for it until the bulk check sees a change (Reconciler.Awaits).
+	Wait *WaitingError
 }

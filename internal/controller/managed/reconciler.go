@@ -45,6 +45,10 @@ type Reconciler[O Object] struct {
 	Deleted EventText
 	// Drift is how drift is found.
 	Drift DriftMode
+	// Awaits are the reasons of an Observation.Wait: an object applied as it is and
+	// waiting with one of them is not read again until the bulk check (or its sync
+	// period, in the periodic mode) finds a change.
+	Awaits map[string]bool
 	// Workers is how many objects are reconciled at once (default 1). Every worker
 	// draws on the same per-key budgets, so more workers never spend more of them.
 	Workers int
@@ -136,6 +140,9 @@ func (r *Reconciler[O]) reconcileNormal(ctx context.Context, s *scope[O]) error 
 	case v == stillWaiting:
 		s.waitApplied = true
 		return s.desired.Wait
+	case v == awaiting:
+		s.waitApplied = true
+		return awaitingAgain(s.obj)
 	}
 	return r.sync(ctx, s)
 }
@@ -185,6 +192,9 @@ func (r *Reconciler[O]) sync(ctx context.Context, s *scope[O]) error {
 		}
 	}
 	s.confirmed = true
+	if obs.Wait != nil {
+		return obs.Wait
+	}
 	if s.desired.Wait != nil {
 		return s.desired.Wait
 	}

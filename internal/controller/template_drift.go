@@ -1,0 +1,76 @@
+package controller
+
+import (
+	"context"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
+)
+
+// checkTemplates is the templates' part of a bulk check: per API key, one list of
+// templates says how each is written, where it is published and what Meta's review says
+// in each account; only the templates whose remote side differs from their spec or
+// status are enqueued, with what the list saw. With underReview, only the keys that have
+// a template waiting for Meta's review are listed.
+func (o *DriftObserver) checkTemplates(ctx context.Context, keys *passKeys, underReview bool) error {
+	if o.templates == nil {
+		return nil
+	}
+	list := &wassistv1alpha1.WassistTemplateList{}
+	if err := o.cache.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil { // read-only
+		return err
+	}
+	byKey := map[string][]*wassistv1alpha1.WassistTemplate{}
+	clients := map[string]*wassist.Client{}
+	for i := range list.Items {
+		t := &list.Items[i]
+		if t.Status.TemplateID == "" || !t.DeletionTimestamp.IsZero() || managed.IsPaused(t) || alreadyManaged(t.Status.Conditions) {
+			continue
+		}
+		if ready := meta.FindStatusCondition(t.Status.Conditions, wassistv1alpha1.ConditionReady); underReview &&
+			(ready == nil || ready.Reason != wassistv1alpha1.ReasonReviewPending) {
+			continue
+		}
+		keyID, c, ok := keys.resolve(ctx, t.Namespace, t.Spec.APIKeySecretRef)
+		if !ok {
+			continue
+		}
+		byKey[keyID], clients[keyID] = append(byKey[keyID], t), c
+	}
+	var firstErr error
+	for keyID, group := range byKey {
+		remote, err := clients[keyID].ListTemplates(ctx)
+		if err != nil {
+			firstErr = cmpErr(firstErr, err)
+			continue
+		}
+		byID := make(map[string]*wassist.Template, len(remote))
+		for i := range remote {
+			byID[remote[i].ID] = &remote[i]
+		}
+		for _, t := range group {
+			o.compareTemplate(t, byID[t.Status.TemplateID])
+		}
+	}
+	return firstErr
+}
+
+// compareTemplate hands the core what the list says of t when it differs.
+func (o *DriftObserver) compareTemplate(t *wassistv1alpha1.WassistTemplate, remote *wassist.Template) {
+	obs := managed.Observation{ID: t.Status.TemplateID}
+	result := "vanished"
+	if remote != nil {
+		v := desiredTemplate(t)
+		if obs = (&templateExternal{tpl: t}).observation(remote, managed.Desired{Hash: v.hash(), View: v}); obs.UpToDate {
+			o.checks.WithLabelValues("equal").Inc()
+			return
+		}
+		result = "drifted"
+	}
+	o.checks.WithLabelValues(result).Inc()
+	o.templates.Observed(t.DeepCopy(), &obs)
+}

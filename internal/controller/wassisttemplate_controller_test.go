@@ -1,0 +1,163 @@
+package controller_test
+
+import (
+	"net/http"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
+)
+
+const (
+	routeTemplates = "/whatsapp-templates/"
+	routeTemplate  = "/whatsapp-templates/{id}/"
+)
+
+// twoAccounts seeds the tenant's WhatsApp accounts: its usual one, and a second.
+func (t tenant) twoAccounts() (wassisttest.Account, wassisttest.Account) {
+	first, _ := t.withAccount()
+	number, _ := t.numbers()
+	second := sim.SeedAccount(t.key, wassisttest.Account{Name: "Daily Grind Ireland",
+		PhoneNumbers: []wassisttest.AccountPhoneNumber{{Number: number[:len(number)-1] + "9"}}})
+	return first, second
+}
+
+// template returns a WassistTemplate of the tenant, not yet created.
+func (t tenant) template(name string, publishTo ...string) *wassistv1alpha1.WassistTemplate {
+	return &wassistv1alpha1.WassistTemplate{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: t.ns},
+		Spec: wassistv1alpha1.WassistTemplateSpec{
+			APIKeySecretRef: wassistv1alpha1.SecretKeySelector{Name: t.secret},
+			Name:            "order_update",
+			Category:        "UTILITY",
+			Body: wassistv1alpha1.TemplateBody{Text: "Your order {{1}} has shipped and arrives {{2}}.",
+				Examples: []string{"ORD-1042", "tomorrow"}},
+			Footer:    &wassistv1alpha1.TemplateFooter{Text: "Daily Grind"},
+			PublishTo: publishTo,
+		},
+	}
+}
+
+// remoteTemplate is the tenant's template as the simulator serves it now.
+func (t tenant) remoteTemplate(id string) func() wassisttest.Template {
+	return func() wassisttest.Template {
+		tpl, _ := sim.Template(t.key, id)
+		return tpl
+	}
+}
+
+// reviews are the template's accounts as "account=STATUS", after a review pass.
+func reviews(tpl *wassistv1alpha1.WassistTemplate) func() []string {
+	return func() []string {
+		Expect(drift.CheckReviews(ctx)).To(Succeed())
+		fetch(tpl)
+		var out []string
+		for _, a := range tpl.Status.Accounts {
+			out = append(out, a.AccountName+"="+a.Status)
+		}
+		return out
+	}
+}
+
+// templateSpecs are the WassistTemplate behaviours.
+func templateSpecs() {
+	It("publishes to two accounts, reports Meta's approval in one and rejection in the other, by list only", func() {
+		t := newTenant()
+		uk, ie := t.twoAccounts()
+		sim.SetTemplateReview(t.key, ie.ID, wassisttest.TemplateVerdict{Status: "REJECTED", Reason: "INVALID_FORMAT"})
+		tpl := t.template("order-update", uk.ID, ie.ID)
+		Expect(k8sClient.Create(ctx, tpl)).To(Succeed())
+		Eventually(conditionOf(tpl, wassistv1alpha1.ConditionReady)).WithTimeout(timeout).
+			Should(Equal("False/" + wassistv1alpha1.ReasonReviewPending))
+		Expect(readBy(asServed(tpl))).To(Equal(gitops{status.InProgressStatus, "Progressing"}))
+		Expect(t.remoteTemplates()).To(HaveLen(1))
+
+		Eventually(reviews(tpl)).WithTimeout(timeout).
+			Should(ConsistOf("Daily Grind Ltd=APPROVED", "Daily Grind Ireland=REJECTED"))
+		Eventually(conditionOf(tpl, wassistv1alpha1.ConditionStalled)).WithTimeout(timeout).
+			Should(Equal("True/" + wassistv1alpha1.ReasonTemplateRejected))
+		Expect(readBy(asServed(tpl))).To(Equal(gitops{status.FailedStatus, "Degraded"}))
+		Expect(eventNotes(tpl, "Rejected")()).To(ConsistOf(ContainSubstring("INVALID_FORMAT")))
+		Expect(eventNotes(tpl, "Approved")()).To(HaveLen(1))
+		Expect(t.requests(http.MethodGet, routeTemplate)).To(BeZero(), "reviews are read from the list, not per template")
+
+		By("dropping the account that rejected it unpublishes it there, and the template is Ready")
+		update(tpl, func(x *wassistv1alpha1.WassistTemplate) { x.Spec.PublishTo = []string{uk.ID} })
+		Eventually(conditionOf(tpl, wassistv1alpha1.ConditionReady)).WithTimeout(timeout).
+			Should(Equal("True/" + wassistv1alpha1.ReasonAvailable))
+		Expect(t.remoteTemplate(tpl.Status.TemplateID)().AccountLinks).To(ConsistOf(HaveField("AccountID", uk.ID)))
+		Expect(conditionOf(tpl, wassistv1alpha1.ConditionStalled)()).To(Equal("absent"))
+		Expect(eventReasons(tpl)()).To(ContainElement("Unpublished"))
+	})
+
+	It("repairs a template edited or unpublished in the dashboard", func() {
+		t := newTenant()
+		uk, _ := t.twoAccounts()
+		tpl := t.template("repaired", uk.ID)
+		Expect(k8sClient.Create(ctx, tpl)).To(Succeed())
+		Eventually(reviews(tpl)).WithTimeout(timeout).Should(ConsistOf("Daily Grind Ltd=APPROVED"))
+		Eventually(conditionOf(tpl, wassistv1alpha1.ConditionReady)).WithTimeout(timeout).
+			Should(Equal("True/" + wassistv1alpha1.ReasonAvailable))
+		id := tpl.Status.TemplateID
+
+		Expect(sim.EditTemplate(t.key, id, func(x *wassisttest.Template) {
+			for i := range x.Components {
+				if x.Components[i].Type == "FOOTER" {
+					x.Components[i].Text = "edited in the dashboard"
+				}
+			}
+		})).To(BeTrue())
+		checkDrift()
+		Eventually(func() string { return footerOf(t.remoteTemplate(id)()) }).WithTimeout(timeout).Should(Equal("Daily Grind"))
+
+		Expect(sim.RemoveTemplateLink(t.key, id, uk.ID)).To(BeTrue())
+		checkDrift()
+		Eventually(func() []wassisttest.TemplateAccountLink { return t.remoteTemplate(id)().AccountLinks }).
+			WithTimeout(timeout).Should(ConsistOf(HaveField("AccountID", uk.ID)))
+	})
+
+	It("creates one template after a lost create answer, and deletes it (or leaves it) with the resource", func() {
+		t := newTenant()
+		uk, _ := t.twoAccounts()
+		sim.InjectFault(wassisttest.Fault{Kind: wassisttest.FaultLoseResponse, Key: t.key, Method: http.MethodPost,
+			Route: routeTemplates, Count: 1})
+		tpl := t.template("lost-answer", uk.ID)
+		Expect(k8sClient.Create(ctx, tpl)).To(Succeed())
+		Eventually(conditionOf(tpl, wassistv1alpha1.ConditionReady)).WithTimeout(timeout).
+			Should(Equal("False/" + wassistv1alpha1.ReasonReviewPending))
+		Expect(t.remoteTemplates()).To(HaveLen(1))
+		Expect(eventReasons(tpl)()).To(ContainElement("Recovered"))
+
+		Expect(k8sClient.Delete(ctx, tpl)).To(Succeed())
+		Eventually(gone(tpl)).WithTimeout(timeout).ShouldNot(Succeed())
+		Expect(t.remoteTemplates()).To(BeEmpty())
+
+		kept := t.template("kept", uk.ID)
+		kept.Spec.Name = "order_kept"
+		kept.Spec.DeletionPolicy = wassistv1alpha1.DeletionPolicyOrphan
+		Expect(k8sClient.Create(ctx, kept)).To(Succeed())
+		Eventually(conditionOf(kept, wassistv1alpha1.ConditionReady)).WithTimeout(timeout).
+			Should(Equal("False/" + wassistv1alpha1.ReasonReviewPending))
+		Expect(k8sClient.Delete(ctx, kept)).To(Succeed())
+		Eventually(gone(kept)).WithTimeout(timeout).ShouldNot(Succeed())
+		Expect(t.remoteTemplates()).To(ConsistOf(HaveField("Name", "order_kept")))
+		Expect(eventReasonsOfType(kept, corev1.EventTypeNormal)()).To(ContainElement("Orphaned"))
+	})
+}
+
+func (t tenant) remoteTemplates() []wassisttest.Template { return sim.Templates(t.key) }
+
+func footerOf(tpl wassisttest.Template) string {
+	for _, c := range tpl.Components {
+		if c.Type == "FOOTER" {
+			return c.Text
+		}
+	}
+	return ""
+}
