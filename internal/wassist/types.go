@@ -2,6 +2,7 @@ package wassist
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -32,7 +33,7 @@ type Agent struct {
 	ProfilePicture     json.RawMessage          `json:"profilePicture,omitempty"`
 	Documents          json.RawMessage          `json:"documents,omitempty"`
 	WakeUpConfigs      []AgentWakeUpConfig      `json:"wakeUpConfigs"`
-	OutboundTriggers   json.RawMessage          `json:"outboundTriggers,omitempty"`
+	OutboundTriggers   []AgentOutboundTrigger   `json:"outboundTriggers"`
 	ImageGenerateTools []AgentImageGenerateTool `json:"imageGenerateTools"`
 	MCPConfigs         []AgentMCPConfig         `json:"mcpConfigs"`
 	Organization       json.RawMessage          `json:"organization,omitempty"`
@@ -114,6 +115,56 @@ func (m AgentMCPConfig) MarshalJSON() ([]byte, error) {
 	return json.Marshal(plain(m))
 }
 
+// AgentOutboundTrigger lets an outside system make the agent send a WhatsApp template: it
+// calls URL, signed with Secret. Wassist generates both when the trigger is created, so they
+// are read-only, and Secret is a credential: MarshalJSON never sends either, and the
+// trigger prints with its secret redacted.
+type AgentOutboundTrigger struct {
+	ID           string `json:"id,omitempty"`
+	URL          string `json:"url,omitempty"`
+	Secret       string `json:"secret,omitempty"`
+	Enabled      bool   `json:"enabled"`
+	TemplateID   string `json:"templateId"`
+	TemplateName string `json:"templateName"`
+}
+
+// outboundTriggerInput is what a write may carry: the SDK's AgentOutboundTriggerInput.
+type outboundTriggerInput struct {
+	ID           string `json:"id,omitempty"`
+	Enabled      bool   `json:"enabled"`
+	TemplateID   string `json:"templateId"`
+	TemplateName string `json:"templateName"`
+}
+
+// MarshalJSON leaves out url and secret: they are the API's to generate, and a request body
+// is the last place a credential should travel (a proxy's log, an error echoing the input).
+func (t AgentOutboundTrigger) MarshalJSON() ([]byte, error) {
+	return json.Marshal(outboundTriggerInput{ID: t.ID, Enabled: t.Enabled, TemplateID: t.TemplateID, TemplateName: t.TemplateName})
+}
+
+// redactedSecret stands for a trigger's secret wherever a trigger is printed.
+const redactedSecret = "[redacted]"
+
+// String prints the trigger with its secret redacted, so that an agent logged with %v or
+// %+v does not carry the credential into a log.
+func (t AgentOutboundTrigger) String() string {
+	return fmt.Sprintf("{ID:%s URL:%s Secret:%s Enabled:%t TemplateID:%s TemplateName:%s}",
+		t.ID, t.URL, redactSecret(t.Secret), t.Enabled, t.TemplateID, t.TemplateName)
+}
+
+// GoString is String for %#v.
+func (t AgentOutboundTrigger) GoString() string {
+	return fmt.Sprintf("wassist.AgentOutboundTrigger{ID:%q, URL:%q, Secret:%q, Enabled:%t, TemplateID:%q, TemplateName:%q}",
+		t.ID, t.URL, redactSecret(t.Secret), t.Enabled, t.TemplateID, t.TemplateName)
+}
+
+func redactSecret(s string) string {
+	if s == "" {
+		return ""
+	}
+	return redactedSecret
+}
+
 // AgentHandoffTool hands a conversation to a child agent. ParentAgentID and
 // ChildAgentName are read-only; the API ignores them on writes.
 type AgentHandoffTool struct {
@@ -170,6 +221,7 @@ type AgentUpdate struct {
 	WakeUpConfigs      []AgentWakeUpConfig      `json:"wakeUpConfigs,omitzero"`
 	ImageGenerateTools []AgentImageGenerateTool `json:"imageGenerateTools,omitzero"`
 	MCPConfigs         []AgentMCPConfig         `json:"mcpConfigs,omitzero"`
+	OutboundTriggers   []AgentOutboundTrigger   `json:"outboundTriggers,omitzero"`
 	PaywallConfig      Nullable[PaywallConfig]  `json:"paywallConfig,omitzero"`
 	CreditSettings     Nullable[CreditSettings] `json:"creditSettings,omitzero"`
 }

@@ -70,3 +70,41 @@ func TestAgentDecodesOwnerAndSharingsPresentNullOrAbsent(t *testing.T) {
 		}
 	}
 }
+
+// A trigger is read with the url and secret Wassist generated and written without them.
+func TestOutboundTriggerIsWrittenWithoutItsURLAndSecret(t *testing.T) {
+	var a Agent
+	body := `{"outboundTriggers":[{"id":"tr1","url":"https://backend.wassist.app/t/tr1/","secret":"whsec_1","enabled":true,` +
+		`"templateId":"tpl1","templateName":"order_ready"}]}`
+	if err := json.Unmarshal([]byte(body), &a); err != nil {
+		t.Fatal(err)
+	}
+	want := AgentOutboundTrigger{ID: "tr1", URL: "https://backend.wassist.app/t/tr1/", Secret: "whsec_1", Enabled: true,
+		TemplateID: "tpl1", TemplateName: "order_ready"}
+	if len(a.OutboundTriggers) != 1 || a.OutboundTriggers[0] != want {
+		t.Fatalf("read %+v", a.OutboundTriggers)
+	}
+	cases := []struct {
+		name string
+		u    AgentUpdate
+		want string
+	}{
+		{"left out", AgentUpdate{}, `{}`},
+		{"cleared", AgentUpdate{OutboundTriggers: []AgentOutboundTrigger{}}, `{"outboundTriggers":[]}`},
+		{"sent back as read", AgentUpdate{OutboundTriggers: a.OutboundTriggers},
+			`{"outboundTriggers":[{"id":"tr1","enabled":true,"templateId":"tpl1","templateName":"order_ready"}]}`},
+		{"new", AgentUpdate{OutboundTriggers: []AgentOutboundTrigger{{TemplateID: "tpl1", TemplateName: "order_ready"}}},
+			`{"outboundTriggers":[{"enabled":false,"templateId":"tpl1","templateName":"order_ready"}]}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := json.Marshal(tc.u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(data) != tc.want {
+				t.Fatalf("sent %s, want %s", data, tc.want)
+			}
+		})
+	}
+}

@@ -20,6 +20,7 @@ const (
 	adminAgentsPath        = adminPrefix + "agents"
 	adminPhoneNumbersPath  = adminPrefix + "phone-numbers"
 	adminBYOAWebhooksPath  = adminPrefix + "byoa-webhooks"
+	adminTemplatesPath     = adminPrefix + "templates"
 	adminFaultsPath        = adminPrefix + "faults"
 	adminSeedPath          = adminPrefix + "seed"
 	// keyIDParam selects one key's data, by KeyID, in the routes that take it.
@@ -34,6 +35,7 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("GET "+adminAgentsPath, s.adminAgents)
 	mux.HandleFunc("GET "+adminPhoneNumbersPath, s.adminPhoneNumbers)
 	mux.HandleFunc("GET "+adminBYOAWebhooksPath, s.adminBYOAWebhooks)
+	mux.HandleFunc("GET "+adminTemplatesPath, s.adminTemplates)
 	mux.HandleFunc("GET "+adminFaultsPath, s.adminFaultsFired)
 	mux.HandleFunc("POST "+adminFaultsPath, s.adminInjectFault)
 	mux.HandleFunc("DELETE "+adminFaultsPath, s.adminClearFaults)
@@ -124,6 +126,19 @@ func (s *Server) adminBYOAWebhooks(w http.ResponseWriter, r *http.Request) {
 	for _, key := range s.keys() {
 		if KeyID(key) == keyID {
 			writeAdmin(w, http.StatusOK, s.BYOAWebhooks(key))
+			return
+		}
+	}
+	adminError(w, http.StatusNotFound, fmt.Errorf("no key with id %q", keyID))
+}
+
+// adminTemplates serves one key's templates as the API would serve them now (?keyId=,
+// required), account links and reviews included.
+func (s *Server) adminTemplates(w http.ResponseWriter, r *http.Request) {
+	keyID := r.URL.Query().Get(keyIDParam)
+	for _, key := range s.keys() {
+		if KeyID(key) == keyID {
+			writeAdmin(w, http.StatusOK, s.Templates(key))
 			return
 		}
 	}

@@ -107,7 +107,8 @@ type MCPConfig struct {
 
 // OutboundTrigger lets an outside system make the agent send a template: it calls URL,
 // signed with Secret. Wassist generates both when the trigger is created; writes cannot set
-// them. The template is not checked: the simulator has no templates yet.
+// them (RotateTriggerSecret changes the secret behind the client's back). TemplateID must be
+// one of the key's templates and TemplateName its name.
 type OutboundTrigger struct {
 	ID           string `json:"id"`
 	URL          string `json:"url"`

@@ -184,7 +184,7 @@ func (w *agentWriter) mcpConfigs(v any) any {
 }
 
 func (w *agentWriter) outboundTriggers(v any) any {
-	out, errs := replaceList(v, w.a.OutboundTriggers, func(x *OutboundTrigger) string { return x.ID }, buildOutboundTrigger)
+	out, errs := replaceList(v, w.a.OutboundTriggers, func(x *OutboundTrigger) string { return x.ID }, triggerBuilder(w.t))
 	if errs != nil {
 		return errs
 	}

@@ -11,6 +11,13 @@
 // served over HTTP under /_sim/ for the wassist-sim binary; that surface needs no key, which
 // is why the binary binds to loopback by default.
 //
+// WhatsApp templates go through a simulated Meta review: a submission (a publish, or an edit
+// of a published template's content) is PENDING until Options.TemplateReviewDelay has passed
+// on the simulator's clock, then APPROVED or REJECTED as SetTemplateReview decided for the
+// account (by default APPROVED, except MARKETING that says "guaranteed": REJECTED as
+// PROMOTIONAL). The verdict is worked out when the template is next read; nothing runs in
+// the background.
+//
 // Where the API's behaviour is undocumented the simulator picks the stricter plausible
 // reading of a Django REST Framework backend, so that a client that copes here copes there:
 //   - CharFields are whitespace-trimmed on write (DRF's trim_whitespace default), so a
@@ -22,8 +29,8 @@
 //
 // Every list is served in the paginated envelope {count, next, previous, results} with limit
 // and offset, as the official SDK reads every list. Third parties saw phone numbers, WhatsApp
-// accounts and link sessions come back as bare arrays; Options.BareLists serves those three
-// bare (agents stay enveloped). The environment variable WASSIST_SIM_BARE_LISTS=1 turns
+// accounts, link sessions and templates come back as bare arrays; Options.BareLists serves
+// those four bare (agents stay enveloped). The environment variable WASSIST_SIM_BARE_LISTS=1 turns
 // BareLists on in every simulator New makes, so that a whole suite (the client's, the
 // controller's) can be run again in bare mode without a change to its code:
 //

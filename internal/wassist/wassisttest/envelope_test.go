@@ -28,6 +28,7 @@ func TestEveryListIsEnvelopedByDefault(t *testing.T) {
 		{"/phone-numbers/", 2, 2, nil},
 		{"/phone-numbers/?limit=1", 2, 1, base + "/phone-numbers/?limit=1&offset=1"},
 		{"/whatsapp-link-sessions/", 1, 1, nil},
+		{"/whatsapp-templates/", 0, 0, nil},
 		{"/agents/", 0, 0, nil},
 	}
 	for _, tc := range cases {
@@ -50,6 +51,7 @@ func TestBareListsServesArraysButAgentsEnveloped(t *testing.T) {
 	createSession(t, m)
 	for path, n := range map[string]int{
 		"/whatsapp-accounts/": 1, "/phone-numbers/": 2, "/phone-numbers/?limit=1": 2, "/whatsapp-link-sessions/": 1,
+		"/whatsapp-templates/": 0,
 	} {
 		r := m.do(http.MethodGet, path, keyA, nil)
 		expectStatus(t, r, http.StatusOK)

@@ -201,18 +201,31 @@ func mcpBuilder(t *tenant) buildEntry[MCPConfig] {
 	}
 }
 
-// buildOutboundTrigger stores the template it names without checking it (the simulator has
-// no templates yet); url and secret are generated once, on create, and never written.
-func buildOutboundTrigger(e map[string]any, prev *OutboundTrigger, errs fieldErrs) OutboundTrigger {
-	var tr OutboundTrigger
-	if prev != nil {
-		tr = *prev
-	} else {
-		tr = OutboundTrigger{ID: newUUID(), Enabled: true}
-		tr.URL, tr.Secret = triggerCredentials(tr.ID)
+// triggerBuilder checks the template a trigger names against the key's templates: templateId
+// must be one of them and templateName its name. Every trigger sent is checked, not only new
+// ones, so a trigger left naming a deleted or renamed template refuses the PATCH that sends
+// it back. url and secret are generated once, on create, and never written.
+func triggerBuilder(t *tenant) buildEntry[OutboundTrigger] {
+	return func(e map[string]any, prev *OutboundTrigger, errs fieldErrs) OutboundTrigger {
+		var tr OutboundTrigger
+		if prev != nil {
+			tr = *prev
+		} else {
+			tr = OutboundTrigger{ID: newUUID(), Enabled: true}
+			tr.URL, tr.Secret = triggerCredentials(tr.ID)
+		}
+		errs.text(e, "templateId", &tr.TemplateID, strRule{max: 255}, prev == nil)
+		errs.text(e, "templateName", &tr.TemplateName, strRule{max: templateNameMax}, prev == nil)
+		errs.boolean(e, "enabled", &tr.Enabled)
+		if errs["templateId"] != nil || errs["templateName"] != nil {
+			return tr
+		}
+		switch rec := t.templateByID[tr.TemplateID]; {
+		case rec == nil:
+			errs.add("templateId", fmt.Sprintf(msgNoSuchPK, tr.TemplateID))
+		case rec.tpl.Name != tr.TemplateName:
+			errs.add("templateName", fmt.Sprintf("Does not match the name of template %s, %q.", tr.TemplateID, rec.tpl.Name))
+		}
+		return tr
 	}
-	errs.text(e, "templateId", &tr.TemplateID, strRule{max: 255}, prev == nil)
-	errs.text(e, "templateName", &tr.TemplateName, strRule{max: 512}, prev == nil)
-	errs.boolean(e, "enabled", &tr.Enabled)
-	return tr
 }

@@ -17,6 +17,10 @@ func TestSubResourceListsAreReplacedAndDiffedByID(t *testing.T) {
 	m := newSim(t, wassisttest.Options{RateLimit: -1})
 	child := str(t, m.createAgent(keyA, "Child"), "id")
 	connector := m.s.SeedConnector(keyA, "Calendar")
+	templates := map[string]string{} // a trigger's templateName must be its template's name
+	for _, name := range []string{"a", "b", "a2", "c", "new"} {
+		templates[name] = m.s.SeedTemplate(keyA, wassisttest.Template{Name: name, Category: "UTILITY"}).ID
+	}
 	cases := []struct {
 		field string
 		entry func(label string) map[string]any // a valid new entry; label is stored in the text field
@@ -33,7 +37,7 @@ func TestSubResourceListsAreReplacedAndDiffedByID(t *testing.T) {
 		{"mcpConfigs", func(l string) map[string]any {
 			return map[string]any{"connectorId": connector, "toolWhitelist": []any{l}}
 		}, "toolWhitelist"},
-		{"outboundTriggers", func(l string) map[string]any { return map[string]any{"templateId": "tpl-1", "templateName": l} }, "templateName"},
+		{"outboundTriggers", func(l string) map[string]any { return map[string]any{"templateId": templates[l], "templateName": l} }, "templateName"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.field, func(t *testing.T) {
@@ -169,6 +173,8 @@ func TestWakeUpImageMCPAndTriggerEntriesAreValidated(t *testing.T) {
 	m := newSim(t, wassisttest.Options{RateLimit: -1})
 	path := "/agents/" + str(t, m.createAgent(keyA, "Coffee"), "id") + "/"
 	foreign := m.s.SeedConnector(keyB, "Not yours")
+	welcome := m.s.SeedTemplate(keyA, wassisttest.Template{Name: "welcome", Category: "UTILITY"}).ID
+	foreignTemplate := m.s.SeedTemplate(keyB, wassisttest.Template{Name: "welcome", Category: "UTILITY"}).ID
 	const ghost = "5b6f1c0e-2f7a-4c1e-9d0b-6a8e1f2c3d4e"
 	image := func(extra map[string]any) map[string]any {
 		e := map[string]any{"name": "draw", "description": "Draws", "prompt": "A cup"}
@@ -203,6 +209,12 @@ func TestWakeUpImageMCPAndTriggerEntriesAreValidated(t *testing.T) {
 			`[{"templateId":["This field is required."],"templateName":["This field is required."]}]`},
 		{"trigger with a blank template id", "outboundTriggers", map[string]any{"templateId": "", "templateName": "welcome"},
 			`[{"templateId":["This field may not be blank."]}]`},
+		{"trigger naming no template", "outboundTriggers", map[string]any{"templateId": ghost, "templateName": "welcome"},
+			`[{"templateId":["Invalid pk \"` + ghost + `\" - object does not exist."]}]`},
+		{"trigger naming another key's template", "outboundTriggers", map[string]any{"templateId": foreignTemplate, "templateName": "welcome"},
+			`[{"templateId":["Invalid pk \"` + foreignTemplate + `\" - object does not exist."]}]`},
+		{"trigger with another name than its template's", "outboundTriggers", map[string]any{"templateId": welcome, "templateName": "reminder"},
+			`[{"templateName":["Does not match the name of template ` + welcome + `, \"welcome\"."]}]`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -222,11 +234,13 @@ func TestWakeUpImageMCPAndTriggerDefaultsAndReadOnlyFields(t *testing.T) {
 	m := newSim(t, wassisttest.Options{RateLimit: -1})
 	path := "/agents/" + str(t, m.createAgent(keyA, "Coffee"), "id") + "/"
 	connector := m.s.SeedConnector(keyA, "Calendar")
+	welcome := m.s.SeedTemplate(keyA, wassisttest.Template{Name: "welcome", Category: "UTILITY"}).ID
+	reminder := m.s.SeedTemplate(keyA, wassisttest.Template{Name: "reminder", Category: "UTILITY"}).ID
 	r := m.do(http.MethodPatch, path, keyA, map[string]any{
 		"wakeUpConfigs":      []any{map[string]any{"description": "Nudge after a day"}},
 		"imageGenerateTools": []any{map[string]any{"name": "draw", "description": "", "prompt": "A cup"}},
 		"mcpConfigs":         []any{map[string]any{"connectorId": connector, "connectorName": "forged"}},
-		"outboundTriggers": []any{map[string]any{"templateId": "tpl-1", "templateName": "welcome",
+		"outboundTriggers": []any{map[string]any{"templateId": welcome, "templateName": "welcome",
 			"url": "https://evil.example.com/", "secret": "mine"}},
 	})
 	expectStatus(t, r, http.StatusOK)
@@ -248,12 +262,12 @@ func TestWakeUpImageMCPAndTriggerDefaultsAndReadOnlyFields(t *testing.T) {
 
 	r = m.do(http.MethodPatch, path, keyA, map[string]any{"outboundTriggers": []any{
 		map[string]any{"id": trigger["id"], "enabled": false, "secret": "rotated?"},
-		map[string]any{"templateId": "tpl-2", "templateName": "reminder"},
+		map[string]any{"templateId": reminder, "templateName": "reminder"},
 	}})
 	expectStatus(t, r, http.StatusOK)
 	triggers := list(t, r.object(t), "outboundTriggers")
 	kept, added := obj(t, triggers[0]), obj(t, triggers[1])
-	if kept["url"] != url || kept["secret"] != secret || kept["enabled"] != false || kept["templateId"] != "tpl-1" {
+	if kept["url"] != url || kept["secret"] != secret || kept["enabled"] != false || kept["templateId"] != welcome {
 		t.Fatalf("updated trigger = %v, want url %s and secret kept", kept, url)
 	}
 	if added["url"] == url || added["secret"] == secret || str(t, added, "secret") == "" {

@@ -33,6 +33,12 @@ var routes = []*route{
 	newRoute("/whatsapp-accounts/", map[string]handler{http.MethodGet: listAccounts}),
 	newRoute("/whatsapp-accounts/{id}/", map[string]handler{http.MethodGet: getAccount}),
 	newRoute("/whatsapp-accounts/{id}/deploy-agent/", map[string]handler{http.MethodPost: deployAgent}),
+	newRoute("/whatsapp-templates/", map[string]handler{http.MethodGet: listTemplates, http.MethodPost: createTemplate}),
+	newRoute("/whatsapp-templates/{id}/", map[string]handler{
+		http.MethodGet: getTemplate, http.MethodPatch: patchTemplate, http.MethodDelete: deleteTemplate,
+	}),
+	newRoute("/whatsapp-templates/{id}/publish/", map[string]handler{http.MethodPost: publishTemplate}),
+	newRoute("/whatsapp-templates/{id}/unpublish/", map[string]handler{http.MethodPost: unpublishTemplate}),
 	newRoute("/whatsapp-link-sessions/", map[string]handler{http.MethodGet: listLinkSessions, http.MethodPost: createLinkSession}),
 	newRoute("/whatsapp-link-sessions/{id}/", map[string]handler{http.MethodGet: getLinkSession}),
 	newRoute("/whatsapp-link-sessions/{id}/expire/", map[string]handler{http.MethodPost: expireLinkSession}),

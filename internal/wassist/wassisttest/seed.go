@@ -174,6 +174,26 @@ func (s *Server) EditAgent(key, id string, edit func(*Agent)) bool {
 	return found
 }
 
+// RotateTriggerSecret gives an agent's outbound trigger a new secret behind the client's
+// back, as rotating it in the dashboard would; the URL stays. It returns the new secret, or
+// false if the agent or the trigger does not exist.
+func (s *Server) RotateTriggerSecret(key, agentID, triggerID string) (string, bool) {
+	var secret string
+	s.withTenant(key, func(t *tenant) {
+		rec := t.agentByID[agentID]
+		if rec == nil {
+			return
+		}
+		for i := range rec.agent.OutboundTriggers {
+			if tr := &rec.agent.OutboundTriggers[i]; tr.ID == triggerID {
+				_, tr.Secret = triggerCredentials(tr.ID)
+				secret = tr.Secret
+			}
+		}
+	})
+	return secret, secret != ""
+}
+
 // RemoveAgent deletes an agent behind the client's back; handoffs to it and number routing
 // to it go with it. It reports whether the agent existed.
 func (s *Server) RemoveAgent(key, id string) bool {

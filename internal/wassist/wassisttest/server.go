@@ -28,7 +28,7 @@ const (
 // until AddAPIKey is called.
 type Options struct {
 	// APIKeys are accepted from the start. Each key is its own tenant with its own agents,
-	// accounts, numbers and link sessions, as two customers' keys would be.
+	// accounts, numbers, link sessions and templates, as two customers' keys would be.
 	APIKeys []string
 	// RateLimit is requests per minute per key: 0 means the documented 100, negative means
 	// unlimited.
@@ -40,8 +40,8 @@ type Options struct {
 	// OmitRetryAfterHeader makes 429s carry only the body's retry_after, because the real API
 	// is not known to send the header.
 	OmitRetryAfterHeader bool
-	// BareLists serves phone numbers, WhatsApp accounts and link sessions as bare JSON
-	// arrays (limit and offset ignored), as third parties saw the API answer, instead of the
+	// BareLists serves phone numbers, WhatsApp accounts, link sessions and templates as bare
+	// JSON arrays (limit and offset ignored), as third parties saw the API answer, instead of the
 	// paginated envelope the SDK reads every list as. Agents are always enveloped. The
 	// environment variable WASSIST_SIM_BARE_LISTS=1 sets it for every simulator New makes.
 	BareLists bool
@@ -49,6 +49,11 @@ type Options struct {
 	// without that route would: it is in the API's operation list but not in the official
 	// SDK, so a client must be able to read a number from the list alone.
 	NoSingleNumberRoute bool
+	// TemplateReviewDelay is how long after a template's submission to an account Meta's
+	// verdict shows on its account link: 0 means DefaultTemplateReviewDelay (2s), negative
+	// (TemplateReviewAtNextRead) means at the first read after the submission. The review is
+	// worked out from Clock when the template is read, so a FakeClock controls it exactly.
+	TemplateReviewDelay time.Duration
 	// Log, when set, gets one line per API request: method, route, status and fault. The
 	// key never appears, not even as its KeyID.
 	Log io.Writer

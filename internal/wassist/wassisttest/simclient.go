@@ -149,6 +149,14 @@ func (c *SimClient) BYOAWebhooks(ctx context.Context, key string) (map[string]st
 	return out, c.do(ctx, http.MethodGet, adminBYOAWebhooksPath, KeyID(key), nil, http.StatusOK, &out)
 }
 
+// Templates returns key's templates in creation order, as the API would serve them now, with
+// their account links and Meta's reviews (GET /_sim/templates?keyId=). A key the simulator
+// does not accept is a 404 SimError.
+func (c *SimClient) Templates(ctx context.Context, key string) ([]Template, error) {
+	var out []Template
+	return out, c.do(ctx, http.MethodGet, adminTemplatesPath, KeyID(key), nil, http.StatusOK, &out)
+}
+
 // SeedAccount adds a WhatsApp account with its numbers to key's tenant and returns it as the
 // API serves it (POST /_sim/seed; see Server.SeedAccount). What the server would panic on
 // (an unknown key, a bad id or number) is a 400 SimError.

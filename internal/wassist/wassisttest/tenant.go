@@ -27,6 +27,10 @@ type tenant struct {
 	connectors map[string]string // MCP connector id to name, made "in the dashboard"
 	webhooks   map[string]*Webhook
 
+	templates    []*templateRecord // creation order, which is also list order
+	templateByID map[string]*templateRecord
+	reviewRules  map[string]TemplateVerdict // Meta's verdict on submissions, by account id (SetTemplateReview)
+
 	sessions    []*LinkSession
 	sessionByID map[string]*LinkSession
 
@@ -45,16 +49,18 @@ type agentRecord struct {
 func newTenant(key string) *tenant {
 	id := KeyID(key)
 	return &tenant{
-		key:         key,
-		keyID:       id,
-		org:         Organization{ID: newUUID(), Name: "Simulated organisation " + id},
-		owner:       ownerFor(id),
-		agentByID:   map[string]*agentRecord{},
-		accountByID: map[string]*accountRecord{},
-		numbers:     map[string]*PhoneNumber{},
-		sessionByID: map[string]*LinkSession{},
-		connectors:  map[string]string{},
-		webhooks:    map[string]*Webhook{},
+		key:          key,
+		keyID:        id,
+		org:          Organization{ID: newUUID(), Name: "Simulated organisation " + id},
+		owner:        ownerFor(id),
+		agentByID:    map[string]*agentRecord{},
+		accountByID:  map[string]*accountRecord{},
+		numbers:      map[string]*PhoneNumber{},
+		sessionByID:  map[string]*LinkSession{},
+		templateByID: map[string]*templateRecord{},
+		reviewRules:  map[string]TemplateVerdict{},
+		connectors:   map[string]string{},
+		webhooks:     map[string]*Webhook{},
 	}
 }
 
