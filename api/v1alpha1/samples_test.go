@@ -90,6 +90,7 @@ var _ = Describe("The samples in config/samples", func() {
 		}
 		Expect(kinds).To(HaveKeyWithValue("WassistAgent", 2))
 		Expect(kinds).To(HaveKeyWithValue("WassistDeployment", 1))
+		Expect(kinds).To(HaveKeyWithValue("WassistTemplate", 1))
 		Expect(kinds).To(HaveKeyWithValue("Secret", 1))
 
 		for _, sample := range samples {

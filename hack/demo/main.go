@@ -85,7 +85,9 @@ func run(ctx context.Context, o options) error {
 	step("Starting the operator (bin/manager)")
 	manager, err := start(filepath.Join(work, "manager.log"), filepath.Join(o.bin, "manager"),
 		"--kubeconfig="+kubeconfig, "--wassist-api-url="+sim.APIURL(),
-		"--metrics-bind-address=0", "--health-probe-bind-address=0", "--leader-elect=false")
+		"--metrics-bind-address=0", "--health-probe-bind-address=0", "--leader-elect=false",
+		// A short period, so that Meta's (simulated) review shows within seconds.
+		"--sync-period=1m")
 	if err != nil {
 		return err
 	}
@@ -102,16 +104,16 @@ func run(ctx context.Context, o options) error {
 	}
 
 	// As the README says to: kubectl wait reads the Ready condition of the generation applied.
-	step("kubectl wait --for=condition=Ready wagent/concierge wagent/support wdeploy/concierge-main-number")
+	step("kubectl wait --for=condition=Ready wagent/concierge wagent/support wdeploy/concierge-main-number wtemplate/order-shipped")
 	if err := kubectl("wait", "--for=condition=Ready", "--timeout="+o.timeout.String(),
-		"wagent/concierge", "wagent/support", "wdeploy/concierge-main-number"); err != nil {
+		"wagent/concierge", "wagent/support", "wdeploy/concierge-main-number", "wtemplate/order-shipped"); err != nil {
 		fmt.Println("manager log:", filepath.Join(work, "manager.log"))
 		_ = kubectl("get", "wassistagents,wassistdeployments", "-o", "wide")
 		return err
 	}
 
 	step("The resources, as kubectl shows them")
-	if err := kubectl("get", "wassistagents,wassistdeployments"); err != nil {
+	if err := kubectl("get", "wassistagents,wassistdeployments,wassisttemplates"); err != nil {
 		return err
 	}
 	step("The agents, as Wassist (the simulator) holds them")

@@ -77,9 +77,9 @@ func (o *DriftObserver) Start(ctx context.Context) error {
 }
 
 // reviewPeriod is how often the keys with a template under Meta's review list their
-// templates: a tenth of the sync period, at least 30 seconds.
+// templates: a tenth of the sync period (a minute by default), at least 5 seconds.
 func reviewPeriod(period time.Duration) time.Duration {
-	return max(cmp.Or(period, DefaultSyncPeriod)/10, 30*time.Second)
+	return max(cmp.Or(period, DefaultSyncPeriod)/10, 5*time.Second)
 }
 
 // Check runs one pass over agents, deployments and templates.

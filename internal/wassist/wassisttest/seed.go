@@ -15,6 +15,7 @@ var seededNumberPattern = regexp.MustCompile(`^[0-9]{7,15}$`)
 // business with two numbers and no agents routed yet.
 func DemoAccount() Account {
 	return Account{
+		ID:           DemoAccountID,
 		Name:         "Daily Grind Ltd",
 		PhoneNumbers: []AccountPhoneNumber{{Number: "447700900100"}, {Number: "447700900101"}},
 	}
@@ -143,6 +144,9 @@ func (s *Server) seedConnector(key, id, name string) {
 		panic("wassisttest: SeedConnector: unknown API key")
 	}
 }
+
+// DemoAccountID is the id of DemoAccount, which config/samples publishes its template to.
+const DemoAccountID = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d"
 
 // DemoConnectorID is the MCP connector ("Shop orders") SeedDemo gives every key, which
 // config/samples names.
