@@ -128,6 +128,11 @@ const (
 	// ReasonTemplateRejected: Meta rejected the template in at least one account; the
 	// message carries Meta's reason. An edit of the template submits it again.
 	ReasonTemplateRejected = "TemplateRejected"
+	// ReasonTemplatePending: an outbound trigger names a WassistTemplate not created yet.
+	ReasonTemplatePending = "TemplatePending"
+	// ReasonSecretNotOwned: a trigger's secretName names a Secret the operator did not
+	// create; it writes credentials only into Secrets it owns.
+	ReasonSecretNotOwned = "SecretNotOwned"
 	// ReasonWaitingForBudget: a new resource waits for its API key's turn (Ready Unknown).
 	ReasonWaitingForBudget = "WaitingForBudget"
 )

@@ -126,6 +126,18 @@ type WassistAgentSpec struct {
 	// +optional
 	MCPConfigs []AgentMCPConfig `json:"mcpConfigs,omitzero"`
 
+	// outboundTriggers let an app make the agent send a template outside the 24-hour
+	// window. Wassist generates each trigger's URL and secret; the operator writes them into
+	// the Secret secretName (keys "url" and "secret"), which it creates, owns and rotates.
+	// Matched to the remote triggers by template. Left out, the agent's triggers are not
+	// managed.
+	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:XValidation:rule="self.all(a, self.exists_one(b, (has(a.templateRef) && has(b.templateRef) && a.templateRef.name == b.templateRef.name) || (has(a.templateID) && has(b.templateID) && a.templateID == b.templateID)))",message="each template may have only one trigger"
+	// +listType=map
+	// +listMapKey=secretName
+	// +optional
+	OutboundTriggers []AgentOutboundTrigger `json:"outboundTriggers,omitzero"`
+
 	// byoa makes this a bring-your-own-agent agent: Wassist forwards its conversations to
 	// your server, which writes the replies. Set at creation only: Wassist has no call to
 	// change a BYOA agent's webhook URL, so it cannot be added, removed or changed later.
@@ -346,6 +358,63 @@ type AgentMCPConfig struct {
 	ToolWhitelist []string `json:"toolWhitelist,omitempty"`
 }
 
+// AgentOutboundTrigger lets an app in the cluster make the agent send a template.
+// +kubebuilder:validation:XValidation:rule="has(self.templateRef) != has(self.templateID)",message="exactly one of templateRef or templateID must be set"
+// +kubebuilder:validation:XValidation:rule="has(self.templateID) == has(self.templateName)",message="templateID and templateName are set together"
+type AgentOutboundTrigger struct {
+	// templateRef names a WassistTemplate in this namespace; its template id and name are used.
+	// +optional
+	TemplateRef *TemplateReference `json:"templateRef,omitempty"`
+
+	// templateID is the Wassist id of a template not managed in this namespace.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	// +optional
+	TemplateID string `json:"templateID,omitempty"`
+
+	// templateName is that template's name, as Wassist has it.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=512
+	// +optional
+	TemplateName string `json:"templateName,omitempty"`
+
+	// enabled turns the trigger on.
+	// +kubebuilder:default=true
+	// +optional
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// secretName is the Secret, in this namespace, the trigger's URL and secret are written
+	// to. The operator creates it, owned by this WassistAgent (deleted with it), and refuses
+	// a Secret of that name that it did not create.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`
+	// +required
+	SecretName string `json:"secretName"`
+}
+
+// TemplateReference names a WassistTemplate in the same namespace.
+type TemplateReference struct {
+	// name of the WassistTemplate.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +required
+	Name string `json:"name"`
+}
+
+// AgentOutboundTriggerStatus is a trigger as the operator last wrote it to its Secret.
+type AgentOutboundTriggerStatus struct {
+	// secretName is the Secret the trigger's URL and secret are in.
+	SecretName string `json:"secretName"`
+	// triggerID is Wassist's id of the trigger.
+	// +optional
+	TriggerID string `json:"triggerID,omitempty"`
+	// credentialsHash is a hash of the URL and secret last written, by which a rotation on
+	// Wassist is seen; never the credentials themselves.
+	// +optional
+	CredentialsHash string `json:"credentialsHash,omitempty"`
+}
+
 // BYOAConfig is a bring-your-own-agent agent's server.
 type BYOAConfig struct {
 	// webhookURL is where Wassist forwards the agent's conversations (https).
@@ -473,6 +542,12 @@ type WassistAgentStatus struct {
 	// +listType=set
 	// +optional
 	SharedWith []string `json:"sharedWith,omitempty"`
+
+	// outboundTriggers are the triggers whose URL and secret are in their Secrets.
+	// +listType=map
+	// +listMapKey=secretName
+	// +optional
+	OutboundTriggers []AgentOutboundTriggerStatus `json:"outboundTriggers,omitempty"`
 }
 
 // +kubebuilder:object:root=true

@@ -38,6 +38,10 @@ type agentView struct {
 	ImageTools *[]imageToolView `json:",omitempty"`
 	WakeUps    *[]wakeUpView    `json:",omitempty"`
 	MCPs       *[]mcpView       `json:",omitempty"`
+	Triggers   *[]triggerView   `json:",omitempty"`
+	// triggerSecrets are the triggers by the Secret their credentials go to: the spec's
+	// side only, neither compared nor hashed (Secrets are the operator's, not Wassist's).
+	triggerSecrets map[string]triggerView
 }
 
 type imageToolView struct {
@@ -90,6 +94,7 @@ type resolvedRefs struct {
 	handoffIDs     map[string]string // WassistAgent name -> its agent id
 	pending        []string          // the handoff targets without an agent id yet
 	creditPassword string
+	triggers       map[string]triggerView // by secretName; nil when the spec has no outboundTriggers
 }
 
 // desiredView is the agent the spec asks for.
@@ -134,6 +139,12 @@ func desiredView(agent *wassistv1alpha1.WassistAgent, refs resolvedRefs) agentVi
 		v.Credits = &creditsView{int64(c.InitialCredits), int64(c.CreditGrantAmount), refs.creditPassword}
 	}
 	v.later(spec)
+	if refs.triggers != nil {
+		v.Triggers, v.triggerSecrets = &[]triggerView{}, refs.triggers
+		for _, t := range refs.triggers {
+			*v.Triggers = append(*v.Triggers, t)
+		}
+	}
 	return v.normalized()
 }
 
@@ -209,6 +220,10 @@ func remoteView(a *wassist.Agent) agentView {
 	for _, m := range a.MCPConfigs {
 		*v.MCPs = append(*v.MCPs, mcpView{m.ConnectorID, whitelist(m.ToolWhitelist)})
 	}
+	v.Triggers = &[]triggerView{}
+	for _, t := range a.OutboundTriggers {
+		*v.Triggers = append(*v.Triggers, triggerView{t.TemplateID, t.TemplateName, t.Enabled})
+	}
 	return v.normalized()
 }
 
@@ -223,6 +238,9 @@ func (v agentView) observed(a *wassist.Agent) agentView {
 	}
 	if v.MCPs == nil {
 		got.MCPs = nil
+	}
+	if v.Triggers == nil {
+		got.Triggers = nil
 	}
 	return got
 }
@@ -242,6 +260,7 @@ func (v agentView) normalized() agentView {
 	sortManaged(v.ImageTools, func(t imageToolView) string { return t.Name })
 	sortManaged(v.WakeUps, func(w wakeUpView) string { return w.Description })
 	sortManaged(v.MCPs, func(m mcpView) string { return m.ConnectorID })
+	sortManaged(v.Triggers, func(t triggerView) string { return t.TemplateID })
 	return v
 }
 
@@ -252,7 +271,10 @@ func sortManaged[T any](list *[]T, key func(T) string) {
 	}
 }
 
-func (v agentView) equal(o agentView) bool { return reflect.DeepEqual(v, o) }
+func (v agentView) equal(o agentView) bool {
+	v.triggerSecrets, o.triggerSecrets = nil, nil
+	return reflect.DeepEqual(v, o)
+}
 
 // hash names the view, and whatever else decides that the remote must be read again,
 // without revealing it (it holds the credit password).
@@ -302,6 +324,24 @@ func (v agentView) update(remote *wassist.Agent) wassist.AgentUpdate {
 		u.HandoffTools = append(u.HandoffTools, wassist.AgentHandoffTool{ID: id, ChildAgentID: h.ChildAgentID,
 			Description: h.Description, Active: h.Active})
 	}
+	v.updateLater(&u, remote)
+	u.PaywallConfig = wassist.Null[wassist.PaywallConfig]()
+	if p := v.Paywall; p != nil {
+		u.PaywallConfig = wassist.Value(wassist.PaywallConfig{MessageLimit: p.MessageLimit, PaywallAction: p.Action,
+			PaywallURL: nonEmpty(p.URL), CTAButtonText: p.CTAButtonText, TerminalStateMessage: p.TerminalMessage,
+			SubscriptionPricePerMonth: nonEmpty(p.SubscriptionPricePerMonth)})
+	}
+	u.CreditSettings = wassist.Null[wassist.CreditSettings]()
+	if c := v.Credits; c != nil {
+		u.CreditSettings = wassist.Value(wassist.CreditSettings{InitialCredits: c.InitialCredits,
+			CreditGrantAmount: c.GrantAmount, CreditGrantPassword: nonEmpty(c.GrantPassword)})
+	}
+	return u
+}
+
+// updateLater adds to u the lists managed only when set, with the ids of the remote
+// entries of the same key.
+func (v agentView) updateLater(u *wassist.AgentUpdate, remote *wassist.Agent) {
 	if v.ImageTools != nil {
 		u.ImageGenerateTools = []wassist.AgentImageGenerateTool{}
 		for _, t := range *v.ImageTools {
@@ -327,18 +367,15 @@ func (v agentView) update(remote *wassist.Agent) wassist.AgentUpdate {
 				ToolWhitelist: splitWhitelist(m.ToolWhitelist)})
 		}
 	}
-	u.PaywallConfig = wassist.Null[wassist.PaywallConfig]()
-	if p := v.Paywall; p != nil {
-		u.PaywallConfig = wassist.Value(wassist.PaywallConfig{MessageLimit: p.MessageLimit, PaywallAction: p.Action,
-			PaywallURL: nonEmpty(p.URL), CTAButtonText: p.CTAButtonText, TerminalStateMessage: p.TerminalMessage,
-			SubscriptionPricePerMonth: nonEmpty(p.SubscriptionPricePerMonth)})
+	if v.Triggers != nil {
+		u.OutboundTriggers = []wassist.AgentOutboundTrigger{}
+		for _, t := range *v.Triggers {
+			id := idOf(remote.OutboundTriggers, func(r wassist.AgentOutboundTrigger) (string, string) { return r.TemplateID, r.ID },
+				t.TemplateID)
+			u.OutboundTriggers = append(u.OutboundTriggers, wassist.AgentOutboundTrigger{ID: id, TemplateID: t.TemplateID,
+				TemplateName: t.TemplateName, Enabled: t.Enabled})
+		}
 	}
-	u.CreditSettings = wassist.Null[wassist.CreditSettings]()
-	if c := v.Credits; c != nil {
-		u.CreditSettings = wassist.Value(wassist.CreditSettings{InitialCredits: c.InitialCredits,
-			CreditGrantAmount: c.GrantAmount, CreditGrantPassword: nonEmpty(c.GrantPassword)})
-	}
-	return u
 }
 
 // splitWhitelist is the inverse of whitelist.

@@ -38,6 +38,8 @@ func changedFields(want, got agentView) []string {
 	out = append(out, keyedChanges("wakeUpConfigs", deref(want.WakeUps), deref(got.WakeUps),
 		func(w wakeUpView) string { return w.Description })...)
 	out = append(out, keyedChanges("mcpConfigs", deref(want.MCPs), deref(got.MCPs), func(m mcpView) string { return m.ConnectorID })...)
+	out = append(out, keyedChanges("outboundTriggers", deref(want.Triggers), deref(got.Triggers),
+		func(t triggerView) string { return t.TemplateName })...)
 	if !reflect.DeepEqual(want.Paywall, got.Paywall) {
 		out = append(out, "paywallConfig")
 	}

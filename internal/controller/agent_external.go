@@ -22,6 +22,9 @@ type agentExternal struct {
 	recorder events.EventRecorder
 	// cache finds the WassistAgents that name an agent (a BYOA create's recovery).
 	cache client.Reader
+	// writer and reader write the triggers' Secrets (agent_triggers.go).
+	writer client.Client
+	reader client.Reader
 }
 
 var _ managed.External = (*agentExternal)(nil)
@@ -111,6 +114,9 @@ func (e *agentExternal) Update(ctx context.Context, obs managed.Observation, d m
 	if err := e.reconcileSharing(ctx, remote); err != nil {
 		return agentObservation(e.agent, remote, d), err
 	}
+	if err := e.writeTriggerSecrets(ctx, remote, want); err != nil {
+		return agentObservation(e.agent, remote, d), err
+	}
 	return agentObservation(e.agent, remote, d), nil
 }
 
@@ -135,7 +141,7 @@ func (e *agentExternal) Delete(ctx context.Context, id string) error {
 func agentObservation(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, d managed.Desired) managed.Observation {
 	want, ok := d.View.(agentView)
 	return managed.Observation{ID: remote.ID, Exists: true, Remote: remote,
-		UpToDate: ok && want.equal(want.observed(remote)) && sharedAsSpecified(agent, remote)}
+		UpToDate: ok && want.equal(want.observed(remote)) && sharedAsSpecified(agent, remote) && triggersWritten(agent, remote, want)}
 }
 
 // report writes what the remote agent says of itself on the status.

@@ -19,7 +19,10 @@ import (
 // agentKind is the WassistAgent's part of the managed core: the agent the spec asks for,
 // and the client of its key.
 type agentKind struct {
-	cache    client.Reader
+	cache client.Reader
+	// writer creates and patches the triggers' Secrets; reader reads one uncached.
+	writer   client.Client
+	reader   client.Reader
 	secrets  *SecretReader
 	keys     *keyring
 	recorder events.EventRecorder
@@ -65,8 +68,12 @@ func (k *agentKind) Desired(ctx context.Context, agent *wassistv1alpha1.WassistA
 	if err != nil {
 		return managed.Desired{}, err
 	}
+	secrets, err := k.triggerSecretsState(ctx, agent)
+	if err != nil {
+		return managed.Desired{}, err
+	}
 	view := desiredView(agent, refs)
-	d := managed.Desired{Hash: view.hash(deployments), View: view}
+	d := managed.Desired{Hash: view.hash(deployments + ";" + secrets), View: view}
 	if len(refs.pending) > 0 {
 		d.Wait = &managed.WaitingError{Reason: wassistv1alpha1.ReasonHandoffAgentPending, Retry: time.Minute,
 			Message: pendingHandoffsMessage(refs.pending)}
@@ -80,7 +87,7 @@ func (k *agentKind) Connect(ctx context.Context, agent *wassistv1alpha1.WassistA
 	if err != nil {
 		return nil, err
 	}
-	return &agentExternal{api: api, agent: agent, recorder: k.recorder, cache: k.cache}, nil
+	return &agentExternal{api: api, agent: agent, recorder: k.recorder, cache: k.cache, writer: k.writer, reader: k.reader}, nil
 }
 
 // pendingHandoffsMessage says which handoff targets (WassistAgents of the namespace) have
@@ -120,7 +127,7 @@ func (k *agentKind) resolveRefs(ctx context.Context, agent *wassistv1alpha1.Wass
 		}
 		refs.creditPassword = password
 	}
-	return refs, nil
+	return refs, k.resolveTriggers(ctx, agent, &refs)
 }
 
 // deploymentsFingerprint names the Ready WassistDeployments of the agent.

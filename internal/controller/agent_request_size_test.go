@@ -123,7 +123,13 @@ func TestLargestAgentRequestFitsBudget(t *testing.T) {
 	}
 	agent := &wassistv1alpha1.WassistAgent{ObjectMeta: metav1.ObjectMeta{Name: "largest"}, Spec: s}
 
-	body, err := json.Marshal(desiredView(agent, resolvedRefs{}).update(remote))
+	refs := resolvedRefs{triggers: map[string]triggerView{}}
+	for i := range limit("outboundTriggers") {
+		id := key("outboundTriggers[].templateID", i)
+		refs.triggers[fmt.Sprint("trigger-", i)] = triggerView{TemplateID: id, TemplateName: fill("outboundTriggers[].templateName")}
+		remote.OutboundTriggers = append(remote.OutboundTriggers, wassist.AgentOutboundTrigger{ID: uuid(600 + i), TemplateID: id})
+	}
+	body, err := json.Marshal(desiredView(agent, refs).update(remote))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -167,6 +167,9 @@ func agentSecretNames(obj client.Object) []string {
 	if cs := agent.Spec.CreditSettings; cs != nil && cs.CreditGrantPasswordSecretRef != nil {
 		names = append(names, cs.CreditGrantPasswordSecretRef.Name)
 	}
+	for _, t := range agent.Spec.OutboundTriggers {
+		names = append(names, t.SecretName) // deleted by hand, it is written again
+	}
 	return names
 }
 

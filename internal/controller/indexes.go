@@ -23,6 +23,7 @@ func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 	}{
 		{&wassistv1alpha1.WassistAgent{}, secretRefIndex, agentSecretNames},
 		{&wassistv1alpha1.WassistAgent{}, handoffRefIndex, handoffRefNames},
+		{&wassistv1alpha1.WassistAgent{}, templateRefIndex, triggerTemplateNames},
 		{&wassistv1alpha1.WassistDeployment{}, deploymentAgentIndex, deploymentAgentNames},
 	} {
 		if err := idx.IndexField(ctx, i.obj, i.name, i.value); err != nil {

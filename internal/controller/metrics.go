@@ -38,7 +38,9 @@ var readyReasons = []string{
 	wassistv1alpha1.ReasonCredentialsMissing, wassistv1alpha1.ReasonSecretNotFound, wassistv1alpha1.ReasonSecretKeyMissing,
 	wassistv1alpha1.ReasonSecretKeyEmpty, wassistv1alpha1.ReasonCreateAmbiguous, wassistv1alpha1.ReasonRemoteNotFound,
 	wassistv1alpha1.ReasonHandoffAgentPending, wassistv1alpha1.ReasonAgentNotReady, wassistv1alpha1.ReasonAlreadyManaged,
-	wassistv1alpha1.ReasonHandingOver, wassistv1alpha1.ReasonIdentityChanged, reasonNone, reasonOther,
+	wassistv1alpha1.ReasonHandingOver, wassistv1alpha1.ReasonIdentityChanged, wassistv1alpha1.ReasonReviewPending,
+	wassistv1alpha1.ReasonTemplateRejected, wassistv1alpha1.ReasonTemplatePending, wassistv1alpha1.ReasonSecretNotOwned,
+	reasonNone, reasonOther,
 }
 
 const (

@@ -177,6 +177,7 @@ var _ = Describe("The operator", Ordered, func() {
 	Describe("WassistAgent", agentSpecs)
 	Describe("WassistDeployment", deploymentSpecs)
 	Describe("WassistTemplate", templateSpecs)
+	Describe("outbound triggers", triggerSpecs)
 	Describe("the managed core", coreSpecs)
 	Describe("ownership, identity and references", ownershipSpecs)
 	Describe("status as GitOps tools read it", healthSpecs)

@@ -20,9 +20,35 @@ func (o *DriftObserver) checkTemplates(ctx context.Context, keys *passKeys, unde
 	if o.templates == nil {
 		return nil
 	}
+	byKey, clients, err := o.templatesByKey(ctx, keys, underReview)
+	if err != nil {
+		return err
+	}
+	var firstErr error
+	for keyID, group := range byKey {
+		remote, err := clients[keyID].ListTemplates(ctx)
+		if err != nil {
+			firstErr = cmpErr(firstErr, err)
+			continue
+		}
+		byID := make(map[string]*wassist.Template, len(remote))
+		for i := range remote {
+			byID[remote[i].ID] = &remote[i]
+		}
+		for _, t := range group {
+			o.compareTemplate(t, byID[t.Status.TemplateID])
+		}
+	}
+	return firstErr
+}
+
+// templatesByKey groups the observable templates (with an id, not paused or being
+// deleted, and, with underReview, waiting for Meta) by their key.
+func (o *DriftObserver) templatesByKey(ctx context.Context, keys *passKeys, underReview bool) (
+	map[string][]*wassistv1alpha1.WassistTemplate, map[string]*wassist.Client, error) {
 	list := &wassistv1alpha1.WassistTemplateList{}
 	if err := o.cache.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil { // read-only
-		return err
+		return nil, nil, err
 	}
 	byKey := map[string][]*wassistv1alpha1.WassistTemplate{}
 	clients := map[string]*wassist.Client{}
@@ -41,22 +67,7 @@ func (o *DriftObserver) checkTemplates(ctx context.Context, keys *passKeys, unde
 		}
 		byKey[keyID], clients[keyID] = append(byKey[keyID], t), c
 	}
-	var firstErr error
-	for keyID, group := range byKey {
-		remote, err := clients[keyID].ListTemplates(ctx)
-		if err != nil {
-			firstErr = cmpErr(firstErr, err)
-			continue
-		}
-		byID := make(map[string]*wassist.Template, len(remote))
-		for i := range remote {
-			byID[remote[i].ID] = &remote[i]
-		}
-		for _, t := range group {
-			o.compareTemplate(t, byID[t.Status.TemplateID])
-		}
-	}
-	return firstErr
+	return byKey, clients, nil
 }
 
 // compareTemplate hands the core what the list says of t when it differs.

@@ -187,7 +187,7 @@ func accountName(a wassistv1alpha1.TemplateAccountStatus) string {
 
 // accountsOf is Meta's review per account, as the status reports it.
 func accountsOf(links []wassist.TemplateAccountLink) []wassistv1alpha1.TemplateAccountStatus {
-	var accounts []wassistv1alpha1.TemplateAccountStatus
+	accounts := make([]wassistv1alpha1.TemplateAccountStatus, 0, len(links))
 	for _, l := range links {
 		accounts = append(accounts, wassistv1alpha1.TemplateAccountStatus{AccountID: l.AccountID, AccountName: l.AccountName,
 			MetaTemplateID: l.MetaTemplateID, Status: l.Status, QualityScore: l.QualityScore, RejectionReason: l.RejectionReason})

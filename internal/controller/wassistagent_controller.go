@@ -29,7 +29,7 @@ import (
 
 // +kubebuilder:rbac:groups=wassist.app,resources=wassistagents,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups=wassist.app,resources=wassistagents/status,verbs=patch
-// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch;create;patch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // agentReconciler keeps a remote Wassist agent equal to each WassistAgent: the managed
@@ -37,7 +37,8 @@ import (
 type agentReconciler = managed.Reconciler[*wassistv1alpha1.WassistAgent]
 
 func newAgentKind(mgr ctrl.Manager, w *wiring) *agentKind {
-	return &agentKind{cache: mgr.GetClient(), secrets: w.secrets, keys: w.keys, recorder: w.recorder}
+	return &agentKind{cache: mgr.GetClient(), writer: mgr.GetClient(), reader: mgr.GetAPIReader(), secrets: w.secrets,
+		keys: w.keys, recorder: w.recorder}
 }
 
 func newAgentReconciler(mgr ctrl.Manager, w *wiring, kind *agentKind) *agentReconciler {
@@ -65,6 +66,9 @@ func setupAgentController(mgr ctrl.Manager, r *agentReconciler) error {
 		// A handoff target getting (or changing) its agent id moves the agents that hand off to it.
 		Watches(&wassistv1alpha1.WassistAgent{},
 			handler.EnqueueRequestsFromMapFunc(objectsIndexedBy(mgr.GetClient(), handoffRefIndex, agentList))).
+		// A template its trigger names getting an id moves the agent.
+		Watches(&wassistv1alpha1.WassistTemplate{},
+			handler.EnqueueRequestsFromMapFunc(objectsIndexedBy(mgr.GetClient(), templateRefIndex, agentList))).
 		// A deployment of the agent changing refreshes the agent's status.phoneNumbers.
 		Watches(&wassistv1alpha1.WassistDeployment{}, handler.EnqueueRequestsFromMapFunc(deployedAgent)).
 		Complete(r)

@@ -151,6 +151,60 @@ func templateSpecs() {
 	})
 }
 
+// triggerSpecs are the agents' outbound triggers and the Secrets they write.
+func triggerSpecs() {
+	It("writes a trigger's URL and secret into a Secret the agent owns, rotates it, and refuses a Secret it does not own", func() {
+		t := newTenant()
+		uk, _ := t.twoAccounts()
+		tpl := t.template("reminder", uk.ID)
+		tpl.Spec.Name = "pickup_reminder"
+		Expect(k8sClient.Create(ctx, tpl)).To(Succeed())
+		agent := t.agent("notifier")
+		agent.Spec.OutboundTriggers = []wassistv1alpha1.AgentOutboundTrigger{
+			{TemplateRef: &wassistv1alpha1.TemplateReference{Name: "reminder"}, SecretName: "notifier-trigger"}}
+		Expect(k8sClient.Create(ctx, agent)).To(Succeed())
+		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal(ready))
+
+		remote := t.remoteAgent(agent.Status.AgentID)()
+		Expect(remote.OutboundTriggers).To(HaveLen(1))
+		trigger := remote.OutboundTriggers[0]
+		Expect(trigger.TemplateName).To(Equal("pickup_reminder"))
+		usedKeys = append(usedKeys, trigger.Secret) // the hygiene spec looks for it everywhere
+		secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "notifier-trigger", Namespace: t.ns}}
+		fetch(secret)
+		Expect(string(secret.Data["url"])).To(Equal(trigger.URL))
+		Expect(string(secret.Data["secret"])).To(Equal(trigger.Secret))
+		Expect(metav1.IsControlledBy(secret, agent)).To(BeTrue())
+
+		By("a secret rotated on Wassist is written again")
+		rotated, ok := sim.RotateTriggerSecret(t.key, agent.Status.AgentID, trigger.ID)
+		Expect(ok).To(BeTrue())
+		usedKeys = append(usedKeys, rotated)
+		checkDrift()
+		Eventually(func() string { fetch(secret); return string(secret.Data["secret"]) }).WithTimeout(timeout).Should(Equal(rotated))
+
+		By("a Secret the operator did not create is never written")
+		foreign := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "someone-elses", Namespace: t.ns},
+			Data: map[string][]byte{"secret": []byte("theirs")}}
+		Expect(k8sClient.Create(ctx, foreign)).To(Succeed())
+		other := t.agent("greedy")
+		other.Spec.OutboundTriggers = []wassistv1alpha1.AgentOutboundTrigger{
+			{TemplateRef: &wassistv1alpha1.TemplateReference{Name: "reminder"}, SecretName: "someone-elses"}}
+		Expect(k8sClient.Create(ctx, other)).To(Succeed())
+		Eventually(readyReason(other)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonSecretNotOwned))
+		Expect(conditionOf(other, wassistv1alpha1.ConditionStalled)()).To(Equal("True/" + wassistv1alpha1.ReasonSecretNotOwned))
+		fetch(foreign)
+		Expect(foreign.Data).To(Equal(map[string][]byte{"secret": []byte("theirs")}))
+		Expect(foreign.OwnerReferences).To(BeEmpty())
+		for _, a := range []*wassistv1alpha1.WassistAgent{other, agent} {
+			fetch(a)
+			for _, st := range a.Status.OutboundTriggers {
+				Expect(st.CredentialsHash).NotTo(ContainSubstring(rotated))
+			}
+		}
+	})
+}
+
 func (t tenant) remoteTemplates() []wassisttest.Template { return sim.Templates(t.key) }
 
 func footerOf(tpl wassisttest.Template) string {

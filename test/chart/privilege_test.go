@@ -43,8 +43,10 @@ type grant struct {
 }
 
 var managerGrants = map[grant]string{
-	{"ClusterRole/manager-role", "", "secrets", "get,list,watch"}: "get: the API key and credit password, read uncached from the resource's own namespace; " +
-		"list, watch: the metadata-only watch that sees a Secret change (rotation) at once. No create, update or delete.",
+	{"ClusterRole/manager-role", "", "secrets", "create,get,list,patch,watch"}: "get: the API key and credit password, read uncached " +
+		"from the resource's own namespace; list, watch: the metadata-only watch that sees a Secret change (rotation) at once; " +
+		"create, patch: the outbound triggers' Secrets only, created owned by their agent and written only while it controls them " +
+		"(the outbound-trigger spec of the controller suite). No update or delete.",
 	{"ClusterRole/manager-role", "events.k8s.io", "events", "create,patch"}: "an event for every remote write and every problem the user must act on; patch aggregates repeats.",
 	{"ClusterRole/manager-role", "wassist.app", "wassistagents", "get,list,patch,watch"}: "the agent controller's cache; patch writes the finalizer and the " +
 		"agent-id and create-pending annotations of the crash-safe create.",
@@ -52,6 +54,9 @@ var managerGrants = map[grant]string{
 	{"ClusterRole/manager-role", "wassist.app", "wassistdeployments", "get,list,patch,watch"}: "the deployment controller's cache, " +
 		"and the metadata patches that add and remove its finalizer.",
 	{"ClusterRole/manager-role", "wassist.app", "wassistdeployments/status", "patch"}: "the one status patch per reconcile.",
+	{"ClusterRole/manager-role", "wassist.app", "wassisttemplates", "get,list,patch,watch"}: "the template controller's cache, " +
+		"and the metadata patches of the crash-safe create and the finalizer.",
+	{"ClusterRole/manager-role", "wassist.app", "wassisttemplates/status", "patch"}: "the one status patch per reconcile.",
 	{"Role/leader-election-role", "coordination.k8s.io", "leases", "create,delete,get,list,patch,update,watch"}: "leader election, " +
 		"in the operator's own namespace only (a Role): one Lease, taken, renewed and released on shutdown.",
 	{"Role/leader-election-role", "", "events", "create,patch"}:                          "the events leader election records on its Lease, in the operator's own namespace only.",
