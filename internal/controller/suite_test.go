@@ -178,6 +178,7 @@ var _ = Describe("The operator", Ordered, func() {
 	Describe("WassistDeployment", deploymentSpecs)
 	Describe("WassistTemplate", templateSpecs)
 	Describe("outbound triggers", triggerSpecs)
+	Describe("the cost of waiting for Meta", reviewCostSpecs)
 	Describe("the managed core", coreSpecs)
 	Describe("ownership, identity and references", ownershipSpecs)
 	Describe("status as GitOps tools read it", healthSpecs)

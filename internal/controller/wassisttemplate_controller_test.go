@@ -1,7 +1,9 @@
 package controller_test
 
 import (
+	"fmt"
 	"net/http"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -9,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
@@ -148,6 +151,44 @@ func templateSpecs() {
 		Eventually(gone(kept)).WithTimeout(timeout).ShouldNot(Succeed())
 		Expect(t.remoteTemplates()).To(ConsistOf(HaveField("Name", "order_kept")))
 		Expect(eventReasonsOfType(kept, corev1.EventTypeNormal)()).To(ContainElement("Orphaned"))
+	})
+}
+
+// reviewCostSpecs measure what waiting for Meta costs: the requests of a review pass over
+// many templates under review on one key, against the ideal of one list (per 100).
+func reviewCostSpecs() {
+	It("reads 100 reviews with one list per pass and no request per template", func() {
+		t := newTenant()
+		uk, _ := t.twoAccounts()
+		sim.SetTemplateReview(t.key, uk.ID, wassisttest.TemplateVerdict{Status: "PENDING"})
+		const n = 100
+		for i := range n {
+			tpl := t.template(fmt.Sprintf("pending-%03d", i), uk.ID)
+			tpl.Spec.Name = fmt.Sprintf("order_update_%03d", i)
+			Expect(k8sClient.Create(ctx, tpl)).To(Succeed())
+		}
+		Eventually(func() int {
+			list := &wassistv1alpha1.WassistTemplateList{}
+			Expect(k8sClient.List(ctx, list, client.InNamespace(t.ns))).To(Succeed())
+			pending := 0
+			for i := range list.Items {
+				if conditionOf(&list.Items[i], wassistv1alpha1.ConditionReady)() == "False/"+wassistv1alpha1.ReasonReviewPending {
+					pending++
+				}
+			}
+			return pending
+		}).WithTimeout(2 * timeout).WithPolling(time.Second).Should(Equal(n))
+
+		before := t.requests()
+		const passes = 3
+		for range passes {
+			Expect(drift.CheckReviews(ctx)).To(Succeed())
+		}
+		Consistently(t.requests).WithTimeout(time.Second).Should(Equal(before + passes))
+		Expect(t.requests(http.MethodGet, routeTemplates)).To(BeNumerically(">=", passes))
+		Expect(t.requests(http.MethodGet, routeTemplate)).To(BeZero())
+		AddReportEntry("review polling", fmt.Sprintf("%d templates under review on one key: %d requests in %d review passes "+
+			"(ideal %d: one list of up to 100 per pass)", n, t.requests()-before, passes, passes))
 	})
 }
 

@@ -29,7 +29,8 @@ var promotionalWord = regexp.MustCompile(`(?i)\bguaranteed\b`)
 
 // SetTemplateReview decides Meta's verdict on every submission to accountID (of key) from now
 // on, published or resubmitted by an edit; submissions already made keep theirs. The zero
-// verdict removes the rule. A status other than APPROVED or REJECTED, or an unknown key,
+// verdict removes the rule; PENDING leaves those submissions under review for good (a slow
+// Meta, for measuring what waiting for it costs). Any other status, or an unknown key,
 // panics: it is a bug in the test.
 func (s *Server) SetTemplateReview(key, accountID string, verdict TemplateVerdict) {
 	switch verdict.Status {
@@ -39,6 +40,8 @@ func (s *Server) SetTemplateReview(key, accountID string, verdict TemplateVerdic
 		if verdict.Reason == "" {
 			verdict.Reason = defaultRejectionReason
 		}
+	case templatePending:
+		verdict.Reason = ""
 	default:
 		panic("wassisttest: SetTemplateReview: verdict status " + verdict.Status + " is neither APPROVED nor REJECTED")
 	}
@@ -97,7 +100,7 @@ func (s *Server) reviewDelay() time.Duration {
 func (t *tenant) settleReviews(now time.Time, delay time.Duration) {
 	for _, rec := range t.templates {
 		for _, l := range rec.links {
-			if l.link.Status != templatePending || now.Before(l.submittedAt.Add(delay)) {
+			if l.link.Status != templatePending || now.Before(l.submittedAt.Add(delay)) || l.verdict.Status == templatePending {
 				continue
 			}
 			l.link.Status, l.link.RejectionReason = l.verdict.Status, l.verdict.Reason
