@@ -1,4 +1,4 @@
--- Argo CD health of a WassistAgent or WassistDeployment, read from the conditions the
+-- Argo CD health of a WassistAgent, WassistDeployment or WassistTemplate, read from the conditions the
 -- operator sets (docs/gitops.md): Stalled -> Degraded, Reconciling -> Progressing,
 -- Ready -> Healthy, the paused annotation -> Suspended.
 local hs = { status = "Progressing", message = "Waiting for the operator to report" }

@@ -19,13 +19,13 @@ func TestShippedConfigMapHoldsTheScriptForEveryKind(t *testing.T) {
 	if err := yaml.Unmarshal([]byte(raw), cm); err != nil {
 		t.Fatal(err)
 	}
-	for _, kind := range []string{"WassistAgent", "WassistDeployment"} {
+	for _, kind := range []string{"WassistAgent", "WassistDeployment", "WassistTemplate"} {
 		key := "resource.customizations.health.wassist.app_" + kind
 		if cm.Data[key] != script {
 			t.Errorf("argocd-cm.yaml's %s is not config/argocd/health.lua", key)
 		}
 	}
-	if len(cm.Data) != 2 {
+	if len(cm.Data) != 3 {
 		t.Errorf("argocd-cm.yaml has %d keys, want one per kind", len(cm.Data))
 	}
 	docs := read(t, "docs", "gitops.md")
