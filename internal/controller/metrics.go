@@ -25,7 +25,7 @@ type managedResources struct {
 // RegisterMetrics registers the operator's own series (besides the API client's) on reg.
 func RegisterMetrics(reg prometheus.Registerer, reader client.Reader) error {
 	return reg.Register(&managedResources{reader: reader, desc: prometheus.NewDesc("wassist_managed_resources",
-		"WassistAgents and WassistDeployments in the operator's cache, by kind and by Ready condition: its status "+
+		"WassistAgents, WassistDeployments and WassistTemplates in the operator's cache, by kind and by Ready condition: its status "+
 			"and its reason.", []string{"kind", "ready", "reason"}, nil)})
 }
 
@@ -69,6 +69,14 @@ func (m *managedResources) Collect(ch chan<- prometheus.Metric) {
 			conds = append(conds, d.Status.Conditions)
 		}
 		m.emit(ch, "WassistDeployment", conds)
+	}
+	templates := &wassistv1alpha1.WassistTemplateList{}
+	if err := m.reader.List(ctx, templates, client.UnsafeDisableDeepCopy); err == nil {
+		conds := make([][]metav1.Condition, 0, len(templates.Items))
+		for _, t := range templates.Items {
+			conds = append(conds, t.Status.Conditions)
+		}
+		m.emit(ch, "WassistTemplate", conds)
 	}
 }
 

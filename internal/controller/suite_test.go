@@ -77,6 +77,8 @@ var (
 	drift *controller.DriftObserver
 	// pool holds the API clients, and so the budgets, of the bulk-mode manager.
 	pool *wassist.Pool
+	// metricsRegistry holds the bulk-mode manager's metrics, for the hygiene spec.
+	metricsRegistry = prometheus.NewRegistry()
 )
 
 // periodicNS is reconciled by a second manager, in the periodic drift mode (no bulk
@@ -124,14 +126,14 @@ var _ = BeforeSuite(func() {
 	})
 	Expect(err).NotTo(HaveOccurred())
 	pool = wassist.NewPool(wassist.PoolOptions{
-		Options:           wassist.Options{BaseURL: simServer.URL + "/api/v1", Metrics: wassist.NewMetrics(prometheus.NewRegistry())},
+		Options:           wassist.Options{BaseURL: simServer.URL + "/api/v1", Metrics: wassist.NewMetrics(metricsRegistry)},
 		RequestsPerMinute: requestsPerMinute,
 	})
 	mgrCache, apiReader = mgr.GetCache(), mgr.GetAPIReader()
 	// The controllers exactly as cmd/main.go wires them; the bulk check's period is
 	// long, specs run a pass with drift.Check.
 	op, err := controller.Setup(ctx, mgr, controller.Options{
-		Wassist: pool, SyncPeriod: time.Hour, Workers: 4, BulkDriftCheck: true, Registry: prometheus.NewRegistry(),
+		Wassist: pool, SyncPeriod: time.Hour, Workers: 4, BulkDriftCheck: true, Registry: metricsRegistry,
 	})
 	Expect(err).NotTo(HaveOccurred())
 	drift = op.Drift

@@ -500,7 +500,7 @@ func agentSpecs() {
 
 // hygieneSpec runs last, over everything the suite made the manager do.
 func hygieneSpec() {
-	It("never writes an API key into a log line, an event or a status", func() {
+	It("never writes an API key or a trigger secret into a log line, an event, a status or a metric", func() {
 		Expect(usedKeys).NotTo(BeEmpty())
 		events := &eventsv1.EventList{}
 		Expect(k8sClient.List(ctx, events)).To(Succeed())
@@ -508,12 +508,17 @@ func hygieneSpec() {
 		Expect(k8sClient.List(ctx, agents)).To(Succeed())
 		eventsJSON, _ := json.Marshal(events)
 		agentsJSON, _ := json.Marshal(agents)
+		families, err := metricsRegistry.Gather()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(families).NotTo(BeEmpty())
+		metricsText := fmt.Sprint(families)
 		logs := managerLog.String()
 		Expect(logs).NotTo(BeEmpty())
 		for _, key := range usedKeys {
 			Expect(strings.Contains(logs, key)).To(BeFalse(), "the manager log holds an API key")
 			Expect(strings.Contains(string(eventsJSON), key)).To(BeFalse(), "an event holds an API key")
 			Expect(strings.Contains(string(agentsJSON), key)).To(BeFalse(), "a status holds an API key")
+			Expect(strings.Contains(metricsText, key)).To(BeFalse(), "a metric holds an API key")
 		}
 	})
 }
