@@ -115,6 +115,27 @@ var _ = Describe("The operator, installed from config/default", Ordered, func() 
 			HaveField("Number", dep.Spec.PhoneNumber), HaveField("ActiveAgent", BeNil()), HaveField("DefaultRouting", BeNil()))))
 	})
 
+	It("writes an outbound trigger's URL and secret into a Secret it creates, under the manager's RBAC", func() {
+		tpl := &wassistv1alpha1.WassistTemplate{ObjectMeta: metav1.ObjectMeta{Name: "order-shipped", Namespace: samplesNS}}
+		Eventually(func() (string, error) {
+			err := k8sClient.Get(ctx, client.ObjectKeyFromObject(tpl), tpl)
+			return tpl.Status.TemplateID, err
+		}).WithTimeout(timeout).WithPolling(poll).ShouldNot(BeEmpty())
+		agent := &wassistv1alpha1.WassistAgent{
+			ObjectMeta: metav1.ObjectMeta{Name: "notifier", Namespace: samplesNS},
+			Spec: wassistv1alpha1.WassistAgentSpec{APIKeySecretRef: wassistv1alpha1.SecretKeySelector{Name: "wassist-api-key"},
+				OutboundTriggers: []wassistv1alpha1.AgentOutboundTrigger{{
+					TemplateRef: &wassistv1alpha1.TemplateReference{Name: tpl.Name}, SecretName: "notifier-order-shipped"}}},
+		}
+		Expect(k8sClient.Create(ctx, agent)).To(Succeed())
+		secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "notifier-order-shipped", Namespace: samplesNS}}
+		Eventually(func() error { return k8sClient.Get(ctx, client.ObjectKeyFromObject(secret), secret) }).
+			WithTimeout(timeout).WithPolling(poll).Should(Succeed())
+		Expect(secret.Data).To(And(HaveKeyWithValue("url", Not(BeEmpty())), HaveKeyWithValue("secret", Not(BeEmpty()))))
+		Expect(secret.OwnerReferences).To(ConsistOf(HaveField("Name", "notifier")))
+		Expect(k8sClient.Delete(ctx, agent)).To(Succeed())
+	})
+
 	It("deletes the remote agent with its resource", func() {
 		agent := &wassistv1alpha1.WassistAgent{
 			ObjectMeta: metav1.ObjectMeta{Name: "short-lived", Namespace: samplesNS},
