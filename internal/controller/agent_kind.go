@@ -72,8 +72,11 @@ func (k *agentKind) Desired(ctx context.Context, agent *wassistv1alpha1.WassistA
 	if err != nil {
 		return managed.Desired{}, err
 	}
+	if secrets != "" { // only then: the hash of an agent without triggers stays what it was
+		deployments += ";" + secrets
+	}
 	view := desiredView(agent, refs)
-	d := managed.Desired{Hash: view.hash(deployments + ";" + secrets), View: view}
+	d := managed.Desired{Hash: view.hash(deployments), View: view}
 	if len(refs.pending) > 0 {
 		d.Wait = &managed.WaitingError{Reason: wassistv1alpha1.ReasonHandoffAgentPending, Retry: time.Minute,
 			Message: pendingHandoffsMessage(refs.pending)}
