@@ -174,6 +174,7 @@ func TestRBACMatchesConfig(t *testing.T) {
 		"ClusterRole/wassistagent-admin-role", "ClusterRole/wassistagent-editor-role",
 		"ClusterRole/wassistagent-viewer-role", "ClusterRole/wassistdeployment-admin-role",
 		"ClusterRole/wassistdeployment-editor-role", "ClusterRole/wassistdeployment-viewer-role",
+		"ClusterRole/wassisttemplate-admin-role", "ClusterRole/wassisttemplate-editor-role", "ClusterRole/wassisttemplate-viewer-role",
 	} {
 		if _, ok := want[name]; !ok {
 			t.Errorf("config/rbac has no %s", name)
