@@ -72,7 +72,11 @@ func (k *agentKind) resolveTriggers(ctx context.Context, agent *wassistv1alpha1.
 			if err != nil && !apierrors.IsNotFound(err) {
 				return err
 			}
-			if err != nil || tpl.Status.TemplateID == "" {
+			switch {
+			case err != nil:
+				return &managed.WaitingError{Reason: wassistv1alpha1.ReasonTemplatePending,
+					Message: "the outbound trigger names WassistTemplate " + t.TemplateRef.Name + ", which does not exist in this namespace"}
+			case tpl.Status.TemplateID == "":
 				return &managed.WaitingError{Reason: wassistv1alpha1.ReasonTemplatePending,
 					Message: "waiting for WassistTemplate " + t.TemplateRef.Name + " to be created on Wassist"}
 			}

@@ -119,7 +119,7 @@ func (e *templateExternal) Update(ctx context.Context, obs managed.Observation, 
 				failed = append(failed, "account "+r.AccountID+": "+r.Error)
 			}
 		}
-		e.event(corev1.EventTypeNormal, "Published", "Submitted template %s to Meta's review in %s", remote.ID, fieldList(publish))
+		e.event(corev1.EventTypeNormal, "Published", "Submitted template %s to Meta's review in %s", remote.ID, accountList(publish))
 		remote = published
 	}
 	if len(unpublish) > 0 {
@@ -127,7 +127,7 @@ func (e *templateExternal) Update(ctx context.Context, obs managed.Observation, 
 		if err != nil {
 			return e.observation(remote, d), err
 		}
-		e.event(corev1.EventTypeNormal, "Unpublished", "Unpublished template %s from %s", remote.ID, fieldList(unpublish))
+		e.event(corev1.EventTypeNormal, "Unpublished", "Unpublished template %s from %s", remote.ID, accountList(unpublish))
 		remote = unpublished
 	}
 	e.record(remote)
@@ -176,6 +176,14 @@ func (e *templateExternal) record(remote *wassist.Template) {
 				a.RejectionReason)
 		}
 	}
+}
+
+// accountList names accounts by id in a message: "account a", "accounts a and b".
+func accountList(ids []string) string {
+	if len(ids) == 1 {
+		return "account " + ids[0]
+	}
+	return "accounts " + fieldList(ids)
 }
 
 func accountName(a wassistv1alpha1.TemplateAccountStatus) string {

@@ -112,7 +112,8 @@ func outcomeOf(err error) outcome {
 		return outcome{reason: r.reason, message: msg, refused: true, stalled: true}
 	}
 	if w, ok := errors.AsType[*WaitingError](err); ok {
-		return outcome{reason: w.Reason, message: w.Message, requeueAfter: w.Retry, stalled: w.Stalled}
+		// A wait only a person can end is worth a Warning; one that ends by itself is not.
+		return outcome{reason: w.Reason, message: w.Message, requeueAfter: w.Retry, stalled: w.Stalled, warn: w.Stalled}
 	}
 	if c, ok := errors.AsType[*CredentialsError](err); ok {
 		return outcome{reason: c.Reason, message: c.Message, warn: true, stalled: true, requeueAfter: credentialsRetry}

@@ -72,7 +72,7 @@ func TestEveryErrorClassMapsToItsConditionEventAndRequeue(t *testing.T) {
 			want: outcome{reason: wassistv1alpha1.ReasonRemoteError, warn: true, transient: true}},
 		{name: "another resource manages the remote object",
 			err:  &WaitingError{Reason: wassistv1alpha1.ReasonAlreadyManaged, Message: "managed by a", Stalled: true},
-			want: outcome{reason: wassistv1alpha1.ReasonAlreadyManaged, message: "managed by a", stalled: true}},
+			want: outcome{reason: wassistv1alpha1.ReasonAlreadyManaged, message: "managed by a", stalled: true, warn: true}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
