@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
@@ -46,7 +44,7 @@ func (e *agentExternal) findBYOA(ctx context.Context, agents []wassist.Agent, d 
 			strings.HasPrefix(a.Name, managed.MarkerPrefix) {
 			continue
 		}
-		claimed, err := e.claimed(ctx, a.ID)
+		claimed, err := managed.Claimed(ctx, e.cache, &wassistv1alpha1.WassistAgentList{}, "agent:"+a.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -63,13 +61,4 @@ func untouched(a *wassist.Agent) bool {
 		len(a.WebsiteTools) == 0 && len(a.MemoryKeys) == 0 && len(a.HandoffTools) == 0 && len(a.WakeUpConfigs) == 0 &&
 		len(a.ImageGenerateTools) == 0 && len(a.MCPConfigs) == 0 && len(a.PhoneNumbers) == 0 && len(a.Sharings) == 0 &&
 		a.TotalMessages == 0 && a.TotalSessions == 0
-}
-
-// claimed says whether any WassistAgent in the cluster names agent id.
-func (e *agentExternal) claimed(ctx context.Context, id string) (bool, error) {
-	list := &wassistv1alpha1.WassistAgentList{}
-	if err := e.cache.List(ctx, list, client.MatchingFields{managed.ClaimIndex: "agent:" + id}); err != nil {
-		return false, err
-	}
-	return len(list.Items) > 0, nil
 }

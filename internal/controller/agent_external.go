@@ -2,7 +2,6 @@ package controller
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
@@ -68,6 +67,12 @@ func (e *agentExternal) Create(ctx context.Context, marker string, d managed.Des
 	return e.created(created, err, d)
 }
 
+// emptyCreateAnswer is the error of a create answered with an empty body: a lost answer,
+// which the next attempt settles by looking for what it made.
+func emptyCreateAnswer(noun string) error {
+	return fmt.Errorf("the create was answered without the %s; it is looked for at the next attempt", noun)
+}
+
 // created is the observation of a create's answer. An answer without the agent (an
 // empty 2xx body) is a lost answer: the agent may exist, and is found at the next attempt.
 func (e *agentExternal) created(a *wassist.Agent, err error, d managed.Desired) (managed.Observation, error) {
@@ -75,7 +80,7 @@ func (e *agentExternal) created(a *wassist.Agent, err error, d managed.Desired) 
 		return managed.Observation{}, err
 	}
 	if a.ID == "" {
-		return managed.Observation{}, errors.New("the create was answered without the agent; it is looked for at the next attempt")
+		return managed.Observation{}, emptyCreateAnswer("agent")
 	}
 	return agentObservation(e.agent, a, d), nil
 }

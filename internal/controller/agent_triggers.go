@@ -92,9 +92,7 @@ func (k *agentKind) resolveTriggers(ctx context.Context, agent *wassistv1alpha1.
 func (k *agentKind) triggerSecretsState(ctx context.Context, agent *wassistv1alpha1.WassistAgent) (string, error) {
 	var parts []string
 	for _, t := range agent.Spec.OutboundTriggers {
-		meta := &metav1.PartialObjectMetadata{}
-		meta.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
-		err := k.cache.Get(ctx, client.ObjectKey{Namespace: agent.Namespace, Name: t.SecretName}, meta)
+		meta, err := secretMetadata(ctx, k.cache, client.ObjectKey{Namespace: agent.Namespace, Name: t.SecretName})
 		switch {
 		case apierrors.IsNotFound(err):
 			parts = append(parts, t.SecretName+"=absent")
@@ -173,12 +171,8 @@ func (e *agentExternal) writeTriggerSecrets(ctx context.Context, remote *wassist
 
 // secretIsOurs says whether the Secret exists and is controlled by the agent.
 func (e *agentExternal) secretIsOurs(ctx context.Context, name string) bool {
-	meta := &metav1.PartialObjectMetadata{}
-	meta.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
-	if err := e.cache.Get(ctx, client.ObjectKey{Namespace: e.agent.Namespace, Name: name}, meta); err != nil {
-		return false
-	}
-	return metav1.IsControlledBy(meta, e.agent)
+	meta, err := secretMetadata(ctx, e.cache, client.ObjectKey{Namespace: e.agent.Namespace, Name: name})
+	return err == nil && metav1.IsControlledBy(meta, e.agent)
 }
 
 // writeTriggerSecret creates the Secret, or updates one the agent controls; a Secret of
@@ -197,9 +191,8 @@ func (e *agentExternal) writeTriggerSecret(ctx context.Context, name string, rt 
 	if !apierrors.IsAlreadyExists(err) {
 		return err
 	}
-	existing := &metav1.PartialObjectMetadata{}
-	existing.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
-	if err := e.reader.Get(ctx, client.ObjectKeyFromObject(secret), existing); err != nil {
+	existing, err := secretMetadata(ctx, e.reader, client.ObjectKeyFromObject(secret))
+	if err != nil {
 		return err
 	}
 	if !metav1.IsControlledBy(existing, e.agent) {

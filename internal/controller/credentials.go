@@ -77,12 +77,18 @@ func (r *SecretReader) Value(ctx context.Context, namespace string, ref wassistv
 	return string(value), nil
 }
 
+// secretMetadata reads a Secret's metadata only: from the cache's metadata-only watch, so
+// that no Secret's data is ever cached.
+func secretMetadata(ctx context.Context, r client.Reader, key client.ObjectKey) (*metav1.PartialObjectMetadata, error) {
+	m := &metav1.PartialObjectMetadata{}
+	m.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
+	return m, r.Get(ctx, key, m)
+}
+
 // data returns the Secret's data: the kept copy when the cache shows its version still,
 // otherwise a fresh uncached read.
 func (r *SecretReader) data(ctx context.Context, name types.NamespacedName) (map[string][]byte, error) {
-	current := &metav1.PartialObjectMetadata{}
-	current.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
-	if err := r.cache.Get(ctx, name, current); err == nil {
+	if current, err := secretMetadata(ctx, r.cache, name); err == nil {
 		r.mu.Lock()
 		kept, ok := r.values[name]
 		r.mu.Unlock()

@@ -54,16 +54,22 @@ func readBy(u *unstructured.Unstructured) gitops {
 // conditionOf returns obj's condition typ as "Status/Reason", or "absent".
 func conditionOf(obj client.Object, typ string) func() string {
 	return func() string {
-		u := asServed(obj)
-		conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
-		for _, c := range conds {
-			m, _ := c.(map[string]any)
-			if m["type"] == typ {
-				return m["status"].(string) + "/" + m["reason"].(string)
-			}
+		if c := servedCondition(obj, typ); c != nil {
+			return c["status"].(string) + "/" + c["reason"].(string)
 		}
 		return "absent"
 	}
+}
+
+// servedCondition is obj's condition typ as the API server serves it, or nil.
+func servedCondition(obj client.Object, typ string) map[string]any {
+	conds, _, _ := unstructured.NestedSlice(asServed(obj).Object, "status", "conditions")
+	for _, c := range conds {
+		if m, _ := c.(map[string]any); m["type"] == typ {
+			return m
+		}
+	}
+	return nil
 }
 
 // once waits until obj's Synced condition reads synced ("Status/Reason"), and returns
@@ -226,12 +232,8 @@ func (t tenant) answered(code int) int {
 
 // readySince is when obj's Ready condition last changed.
 func readySince(obj client.Object) string {
-	u := asServed(obj)
-	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
-	for _, c := range conds {
-		if m, _ := c.(map[string]any); m["type"] == wassistv1alpha1.ConditionReady {
-			return m["lastTransitionTime"].(string)
-		}
+	if c := servedCondition(obj, wassistv1alpha1.ConditionReady); c != nil {
+		return c["lastTransitionTime"].(string)
 	}
 	return ""
 }

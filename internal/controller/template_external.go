@@ -2,7 +2,6 @@ package controller
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -52,11 +51,11 @@ func (e *templateExternal) Find(ctx context.Context, _ string, d managed.Desired
 		if t.Name != e.tpl.Spec.Name || (want.Input.Language != "" && t.Language != want.Input.Language) {
 			continue
 		}
-		list := &wassistv1alpha1.WassistTemplateList{}
-		if err := e.cache.List(ctx, list, client.MatchingFields{managed.ClaimIndex: "template:" + t.ID}); err != nil {
+		claimed, err := managed.Claimed(ctx, e.cache, &wassistv1alpha1.WassistTemplateList{}, "template:"+t.ID)
+		if err != nil {
 			return nil, err
 		}
-		if len(list.Items) == 0 {
+		if !claimed {
 			found = append(found, e.observation(t, d))
 		}
 	}
@@ -75,7 +74,7 @@ func (e *templateExternal) Create(ctx context.Context, _ string, d managed.Desir
 		return managed.Observation{}, err
 	}
 	if created.ID == "" {
-		return managed.Observation{}, fmt.Errorf("the create was answered without the template; it is looked for at the next attempt")
+		return managed.Observation{}, emptyCreateAnswer("template")
 	}
 	return e.observation(created, d), nil
 }

@@ -41,6 +41,16 @@ func (r *Reconciler[O]) IndexClaims(ctx context.Context, mgr ctrl.Manager) error
 	})
 }
 
+// Claimed says whether any object of a kind (listed into list) claims name, in any
+// namespace: a kind's recovery of a create it cannot find by name leaves alone what a
+// resource already manages.
+func Claimed(ctx context.Context, r client.Reader, list client.ObjectList, name string) (bool, error) {
+	if err := r.List(ctx, list, client.MatchingFields{ClaimIndex: name}); err != nil {
+		return false, err
+	}
+	return meta.LenList(list) > 0, nil
+}
+
 // claimants returns the objects, in any namespace, that claim any of names.
 func (r *Reconciler[O]) claimants(ctx context.Context, names []string) ([]O, error) {
 	var out []O
