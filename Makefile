@@ -117,6 +117,7 @@ lint-config: golangci-lint ## Verify golangci-lint linter configuration
 .PHONY: build
 build: manifests generate fmt vet ## Build manager binary.
 	go build -o bin/manager ./cmd
+	go build -o bin/kubectl-wassist ./cmd/kubectl-wassist
 
 .PHONY: demo
 demo: manifests envtest build ## Run the demo: a local control plane, the simulator, the operator and the samples.
