@@ -55,6 +55,34 @@ const (
 	DeletionPolicyOrphan DeletionPolicy = "Orphan"
 )
 
+// ManagementPolicy says what the operator may do to the remote object.
+// +kubebuilder:validation:Enum=Full;Observe
+type ManagementPolicy string
+
+const (
+	// ManagementPolicyFull creates, updates and deletes the remote object to match the spec.
+	ManagementPolicyFull ManagementPolicy = "Full"
+	// ManagementPolicyObserve only reads the remote object the resource names and reports
+	// it, with what Full would change (status.takeover); nothing remote is ever written,
+	// created or deleted.
+	ManagementPolicyObserve ManagementPolicy = "Observe"
+)
+
+// Takeover is what managementPolicy Full would do to the remote object, as last
+// observed: under Observe, and while an adoption is refused because it would erase.
+type Takeover struct {
+	// changes names the settings Full would write: the remote value differs from the spec's.
+	// +optional
+	// +listType=atomic
+	Changes []string `json:"changes,omitempty"`
+	// erases names the remote settings the spec leaves out, which Full would erase. An
+	// adoption refuses to (AdoptionWouldErase) unless the resource carries the
+	// wassist.app/allow-erase-on-adoption: "true" annotation.
+	// +optional
+	// +listType=atomic
+	Erases []string `json:"erases,omitempty"`
+}
+
 // Annotations users and the operator set on WassistAgent and WassistDeployment objects.
 const (
 	// AnnotationAgentID adopts an existing remote agent instead of creating one. The
@@ -63,6 +91,9 @@ const (
 	// AnnotationTemplateID adopts an existing WhatsApp template, as AnnotationAgentID does
 	// an agent; the operator writes it after a create.
 	AnnotationTemplateID = "wassist.app/template-id"
+	// AnnotationAllowEraseOnAdoption set to "true" lets the adoption of a remote object
+	// erase the settings the spec leaves out (refused otherwise: AdoptionWouldErase).
+	AnnotationAllowEraseOnAdoption = "wassist.app/allow-erase-on-adoption"
 	// AnnotationPaused set to "true" stops all API traffic for the object.
 	AnnotationPaused = "wassist.app/paused"
 	// AnnotationCreatePending is written before a create is sent and removed once its
@@ -133,6 +164,16 @@ const (
 	// ReasonSecretNotOwned: a trigger's secretName names a Secret the operator did not
 	// create; it writes credentials only into Secrets it owns.
 	ReasonSecretNotOwned = "SecretNotOwned"
+	// ReasonObserved: under managementPolicy Observe, the remote object was read and
+	// reported (Ready and Synced True); nothing is written.
+	ReasonObserved = "Observed"
+	// ReasonWouldChange: under Observe, the remote object differs from the spec
+	// (Synced True): status.takeover says what Full would change.
+	ReasonWouldChange = "WouldChange"
+	// ReasonAdoptionWouldErase: taking over a remote object would erase settings the
+	// spec leaves out (status.takeover.erases); nothing is written until the spec names
+	// them or the allow-erase-on-adoption annotation is set.
+	ReasonAdoptionWouldErase = "AdoptionWouldErase"
 	// ReasonWaitingForBudget: a new resource waits for its API key's turn (Ready Unknown).
 	ReasonWaitingForBudget = "WaitingForBudget"
 )

@@ -121,3 +121,30 @@ func (t *WassistTemplate) SetRemoteID(id string) { t.Status.TemplateID = id }
 
 // GetDeletionPolicy returns spec.deletionPolicy.
 func (t *WassistTemplate) GetDeletionPolicy() DeletionPolicy { return t.Spec.DeletionPolicy }
+
+// GetManagementPolicy returns spec.managementPolicy.
+func (a *WassistAgent) GetManagementPolicy() ManagementPolicy { return a.Spec.ManagementPolicy }
+
+// GetTakeover returns status.takeover.
+func (a *WassistAgent) GetTakeover() *Takeover { return a.Status.Takeover }
+
+// SetTakeover sets status.takeover.
+func (a *WassistAgent) SetTakeover(t *Takeover) { a.Status.Takeover = t }
+
+// GetManagementPolicy returns spec.managementPolicy.
+func (d *WassistDeployment) GetManagementPolicy() ManagementPolicy { return d.Spec.ManagementPolicy }
+
+// GetTakeover returns status.takeover.
+func (d *WassistDeployment) GetTakeover() *Takeover { return d.Status.Takeover }
+
+// SetTakeover sets status.takeover.
+func (d *WassistDeployment) SetTakeover(t *Takeover) { d.Status.Takeover = t }
+
+// GetManagementPolicy returns spec.managementPolicy.
+func (t *WassistTemplate) GetManagementPolicy() ManagementPolicy { return t.Spec.ManagementPolicy }
+
+// GetTakeover returns status.takeover.
+func (t *WassistTemplate) GetTakeover() *Takeover { return t.Status.Takeover }
+
+// SetTakeover sets status.takeover.
+func (t *WassistTemplate) SetTakeover(tk *Takeover) { t.Status.Takeover = tk }

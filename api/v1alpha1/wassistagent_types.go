@@ -174,6 +174,14 @@ type WassistAgentSpec struct {
 	// +kubebuilder:default=Delete
 	// +optional
 	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
+
+	// managementPolicy says what the operator may do to the remote agent: Full (the
+	// default) makes it match the spec; Observe only reads the one the resource names
+	// and reports what Full would change in status.takeover, and never writes, creates
+	// or deletes anything remote (deletion then orphans it, whatever deletionPolicy says).
+	// +kubebuilder:default=Full
+	// +optional
+	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
 }
 
 // AgentTool is an HTTP API the agent can call.
@@ -535,6 +543,11 @@ type WassistAgentStatus struct {
 	// it calls no API: within the sync period when Ready, or at all when refused.
 	// +optional
 	AppliedHash string `json:"appliedHash,omitempty"`
+
+	// takeover is what managementPolicy Full would change on the remote agent, as last
+	// observed under Observe or by an adoption refused for erasing; absent otherwise.
+	// +optional
+	Takeover *Takeover `json:"takeover,omitempty"`
 
 	// sharedWith are the numbers the remote agent was last seen shared with (every agent
 	// read returns its sharings); a share removed or added outside the operator is drift,

@@ -90,6 +90,14 @@ type WassistDeploymentSpec struct {
 	// +optional
 	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
 
+	// managementPolicy says what the operator may do to the remote number's routing: Full (the
+	// default) makes it match the spec; Observe only reads the one the resource names
+	// and reports what Full would change in status.takeover, and never writes, creates
+	// or deletes anything remote (deletion then orphans it, whatever deletionPolicy says).
+	// +kubebuilder:default=Full
+	// +optional
+	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
+
 	// apiKeySecretRef names the Secret, in this namespace, holding the Wassist API key.
 	// Optional with agentRef (the agent's Secret is used), required with agentID.
 	// +optional
@@ -136,6 +144,11 @@ type WassistDeploymentStatus struct {
 	// resolved spec still hashes to it calls no API within the sync period when Ready.
 	// +optional
 	AppliedHash string `json:"appliedHash,omitempty"`
+
+	// takeover is what managementPolicy Full would change on the remote number, as last
+	// observed under Observe or by an adoption refused for erasing; absent otherwise.
+	// +optional
+	Takeover *Takeover `json:"takeover,omitempty"`
 }
 
 // +kubebuilder:object:root=true

@@ -104,6 +104,14 @@ type WassistTemplateSpec struct {
 	// +kubebuilder:default=Delete
 	// +optional
 	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
+
+	// managementPolicy says what the operator may do to the remote template: Full (the
+	// default) makes it match the spec; Observe only reads the one the resource names
+	// and reports what Full would change in status.takeover, and never writes, creates
+	// or deletes anything remote (deletion then orphans it, whatever deletionPolicy says).
+	// +kubebuilder:default=Full
+	// +optional
+	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
 }
 
 // TemplateCategory is Meta's category of a template.
@@ -281,6 +289,11 @@ type WassistTemplateStatus struct {
 	// appliedHash is a hash of the template the operator last applied or found in place.
 	// +optional
 	AppliedHash string `json:"appliedHash,omitempty"`
+
+	// takeover is what managementPolicy Full would change on the remote template, as last
+	// observed under Observe or by an adoption refused for erasing; absent otherwise.
+	// +optional
+	Takeover *Takeover `json:"takeover,omitempty"`
 }
 
 // +kubebuilder:object:root=true

@@ -49,6 +49,54 @@ func changedFields(want, got agentView) []string {
 	return out
 }
 
+// erasedFields names what an update from got to want would erase: a text, the
+// icebreakers, a paywall or credit settings set remotely and left out by the spec, and
+// the list entries whose key the spec does not name (docs/design.md, rule 13).
+func erasedFields(want, got agentView) []string {
+	var out []string
+	for _, f := range []struct {
+		name     string
+		set, out bool
+	}{
+		{"description", got.Description != "", want.Description == ""},
+		{"systemPrompt", got.SystemPrompt != "", want.SystemPrompt == ""},
+		{"firstMessage", got.FirstMessage != "", want.FirstMessage == ""},
+		{"icebreakers", len(got.Icebreakers) > 0, len(want.Icebreakers) == 0},
+		{"llmModel", got.LLMModel != "", want.LLMModel == ""},
+		{"paywallConfig", got.Paywall != nil, want.Paywall == nil},
+		{"creditSettings", got.Credits != nil, want.Credits == nil},
+	} {
+		if f.set && f.out {
+			out = append(out, f.name)
+		}
+	}
+	out = append(out, keyedRemovals("tools", want.Tools, got.Tools, func(t toolView) string { return t.Name })...)
+	out = append(out, keyedRemovals("websiteTools", want.WebsiteTools, got.WebsiteTools,
+		func(w websiteToolView) string { return w.URL })...)
+	out = append(out, keyedRemovals("memoryKeys", want.MemoryKeys, got.MemoryKeys, func(m memoryKeyView) string { return m.Key })...)
+	out = append(out, keyedRemovals("handoffTools", want.Handoffs, got.Handoffs,
+		func(h handoffView) string { return h.ChildAgentID })...)
+	out = append(out, keyedRemovals("imageGenerateTools", deref(want.ImageTools), deref(got.ImageTools),
+		func(t imageToolView) string { return t.Name })...)
+	out = append(out, keyedRemovals("wakeUpConfigs", deref(want.WakeUps), deref(got.WakeUps),
+		func(w wakeUpView) string { return w.Description })...)
+	out = append(out, keyedRemovals("mcpConfigs", deref(want.MCPs), deref(got.MCPs), func(m mcpView) string { return m.ConnectorID })...)
+	return append(out, keyedRemovals("outboundTriggers", deref(want.Triggers), deref(got.Triggers),
+		func(t triggerView) string { return t.TemplateName })...)
+}
+
+// keyedRemovals names the entries of got whose key want does not have: field[key].
+func keyedRemovals[T any](field string, want, got []T, key func(T) string) []string {
+	var out []string
+	for _, g := range got {
+		if !slices.ContainsFunc(want, func(w T) bool { return key(w) == key(g) }) {
+			out = append(out, fmt.Sprintf("%s[%s]", field, key(g)))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // keyedChanges names the entries of a list matched by key that were added, removed or
 // changed: field[key].
 func keyedChanges[T comparable](field string, want, got []T, key func(T) string) []string {

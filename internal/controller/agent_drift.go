@@ -39,7 +39,7 @@ func (o *DriftObserver) checkAgents(ctx context.Context, keys *passKeys) error {
 	return firstErr
 }
 
-// compare hands the core what the list says of agent when it differs from the spec:
+// compare hands the core what the list says of agent when it is news (managed.Differs):
 // the remote agent, or that it vanished.
 func (o *DriftObserver) compare(ctx context.Context, agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent) {
 	obs := managed.Observation{ID: agent.Status.AgentID}
@@ -51,9 +51,13 @@ func (o *DriftObserver) compare(ctx context.Context, agent *wassistv1alpha1.Wass
 		}
 		if obs = agentObservation(agent, remote, want); obs.UpToDate {
 			o.checks.WithLabelValues("equal").Inc()
-			return
+		} else {
+			o.checks.WithLabelValues("drifted").Inc()
 		}
-		result = "drifted"
+		if o.agents.Differs(agent, obs) {
+			o.agents.Observed(agent.DeepCopy(), &obs)
+		}
+		return
 	}
 	o.checks.WithLabelValues(result).Inc()
 	o.agents.Observed(agent.DeepCopy(), &obs)

@@ -142,11 +142,28 @@ func (e *agentExternal) Delete(ctx context.Context, id string) error {
 	return e.api.DeleteAgent(ctx, id)
 }
 
-// agentObservation compares a remote agent with the desired one (none when d has no view).
+// agentObservation compares a remote agent with the desired one (none when d has no
+// view), and names what differs and what an update would erase.
 func agentObservation(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, d managed.Desired) managed.Observation {
+	obs := managed.Observation{ID: remote.ID, Exists: true, Remote: remote}
 	want, ok := d.View.(agentView)
-	return managed.Observation{ID: remote.ID, Exists: true, Remote: remote,
-		UpToDate: ok && want.equal(want.observed(remote)) && sharedAsSpecified(agent, remote) && triggersWritten(agent, remote, want)}
+	if !ok {
+		return obs
+	}
+	got := want.observed(remote)
+	shared, written := sharedAsSpecified(agent, remote), triggersWritten(agent, remote, want)
+	if obs.UpToDate = want.equal(got) && shared && written; obs.UpToDate {
+		return obs
+	}
+	obs.Changes, obs.Erases = changedFields(want, got), erasedFields(want, got)
+	if !shared {
+		obs.Changes = append(obs.Changes, "sharedWith")
+		obs.Erases = append(obs.Erases, unshared(agent, remote)...)
+	}
+	if !written {
+		obs.Changes = append(obs.Changes, "outboundTriggers' Secrets")
+	}
+	return obs
 }
 
 // report writes what the remote agent says of itself on the status.

@@ -59,6 +59,17 @@ func sharingNumber(u wassist.AgentUser) string {
 	return strings.TrimPrefix(strings.TrimSpace(u.PhoneNumber), "+")
 }
 
+// unshared names the remote sharings the spec leaves out: sharedWith[number].
+func unshared(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent) []string {
+	var out []string
+	for _, n := range remoteSharings(remote) {
+		if !slices.Contains(agent.Spec.SharedWith, n) {
+			out = append(out, "sharedWith["+n+"]")
+		}
+	}
+	return out
+}
+
 // sharedAsSpecified says whether the remote agent is shared with exactly spec.sharedWith.
 func sharedAsSpecified(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent) bool {
 	want := slices.Sorted(slices.Values(agent.Spec.SharedWith))

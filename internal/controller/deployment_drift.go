@@ -25,7 +25,7 @@ func (o *DriftObserver) checkDeployments(ctx context.Context, keys *passKeys) er
 	clients := map[string]*wassist.Client{}
 	for i := range deps.Items {
 		d := &deps.Items[i]
-		if recordedRoute(d.Status) == "" || !d.DeletionTimestamp.IsZero() || managed.IsPaused(d) ||
+		if (recordedRoute(d.Status) == "" && !managed.Observing(d)) || !d.DeletionTimestamp.IsZero() || managed.IsPaused(d) ||
 			!meta.IsStatusConditionTrue(d.Status.Conditions, wassistv1alpha1.ConditionReady) {
 			continue
 		}

@@ -60,10 +60,25 @@ func (e *deploymentExternal) observation(n numberState, d managed.Desired) manag
 		st.PhoneNumber, st.PhoneNumberID = n.number, n.numberID
 	}
 	upToDate := n.serving == view.route && view.route != ""
-	if upToDate {
-		record(st, view.route)
+	if upToDate || managed.Observing(e.dep) {
+		// Under Observe the status reports what the number serves (status.takeover says
+		// that it is only observed, see ownRoute).
+		record(st, n.serving)
 	}
-	return managed.Observation{ID: e.target.id(), Exists: true, UpToDate: upToDate, Remote: n}
+	obs := managed.Observation{ID: e.target.id(), Exists: true, UpToDate: upToDate, Remote: n}
+	if !upToDate && view.route != "" {
+		obs.Changes = []string{"route (the number serves " + describeServing(n.serving) + "; Full would route " +
+			describeRoute(view.route) + ")"}
+	}
+	return obs
+}
+
+// describeServing names what a number serves in messages.
+func describeServing(route string) string {
+	if route == "" {
+		return "nothing"
+	}
+	return describeRoute(route)
 }
 
 // Update deploys the agent on the number and verifies it by reading the number back:
@@ -110,7 +125,7 @@ func (e *deploymentExternal) Delete(ctx context.Context, _ string) error {
 	if len(e.ours) == 0 {
 		return managed.ErrNothingToDelete
 	}
-	if !routedTarget(e.dep) || digitsOf(e.dep) == "" {
+	if ownRoute(e.dep.Status) == "" || !routedTarget(e.dep) || digitsOf(e.dep) == "" {
 		n, err := e.target.observe(ctx, e.api)
 		if _, unknown := errors.AsType[*managed.WaitingError](err); unknown {
 			return managed.ErrNothingToDelete // the number is gone: nothing routes it any more

@@ -115,7 +115,7 @@ func (k *deploymentKind) Connect(ctx context.Context, dep *wassistv1alpha1.Wassi
 func (k *deploymentKind) routesOf(ctx context.Context, dep *wassistv1alpha1.WassistDeployment) []string {
 	var ids []string
 	if statusNamesTarget(dep) {
-		ids = append(ids, recordedRoute(dep.Status))
+		ids = append(ids, ownRoute(dep.Status))
 	}
 	ids = append(ids, dep.Spec.AgentID, webhookRoute(dep.Spec.WebhookID))
 	if agent, err := k.agentOf(ctx, dep); err == nil && agent != nil {

@@ -49,6 +49,16 @@ func recordedRoute(st wassistv1alpha1.WassistDeploymentStatus) string {
 	return cmp.Or(st.AgentID, webhookRoute(st.WebhookID))
 }
 
+// ownRoute is the route the deployment itself put on its number: none while its status
+// only reports what managementPolicy Observe saw (status.takeover is set until Full has
+// applied the spec).
+func ownRoute(st wassistv1alpha1.WassistDeploymentStatus) string {
+	if st.Takeover != nil {
+		return ""
+	}
+	return recordedRoute(st)
+}
+
 // record writes route on the status.
 func record(st *wassistv1alpha1.WassistDeploymentStatus, route string) {
 	webhook, isWebhook := strings.CutPrefix(route, webhookPrefix)

@@ -185,6 +185,7 @@ var _ = Describe("The operator", Ordered, func() {
 	Describe("ownership, identity and references", ownershipSpecs)
 	Describe("status as GitOps tools read it", healthSpecs)
 	Describe("every agent setting, webhooks and the API's answers", settingsSpecs)
+	Describe("management policies and adoption", policySpecs)
 	Describe("secret hygiene", hygieneSpec)
 })
 

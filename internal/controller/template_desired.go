@@ -99,6 +99,46 @@ func (v templateView) sameContent(o templateView) bool {
 	return string(a) == string(b)
 }
 
+// templateChanges names what differs between want and got, as the spec writes it
+// (category, body, buttons, publishTo[account]), and what of it an update would erase: a
+// component the spec leaves out, an account it no longer publishes to.
+func templateChanges(want, got templateView) (changes, erases []string) {
+	for _, f := range []struct{ name, want, got string }{
+		{"category", want.Input.Category, got.Input.Category},
+		{"parameterFormat", want.Input.ParameterFormat, got.Input.ParameterFormat},
+	} {
+		if f.want != f.got {
+			changes = append(changes, f.name)
+		}
+	}
+	components := func(v templateView) map[string]string {
+		m := map[string]string{}
+		for _, c := range v.Input.Components {
+			data, _ := json.Marshal(c)
+			m[strings.ToLower(c.Type)] = string(data)
+		}
+		return m
+	}
+	w, g := components(want), components(got)
+	for _, typ := range []string{"header", "body", "footer", "buttons"} {
+		if w[typ] != g[typ] {
+			changes = append(changes, typ)
+		}
+		if w[typ] == "" && g[typ] != "" {
+			erases = append(erases, typ)
+		}
+	}
+	for _, acc := range got.PublishTo {
+		if !slices.Contains(want.PublishTo, acc) {
+			erases = append(erases, "publishTo["+acc+"]")
+		}
+	}
+	if !slices.Equal(nilIfEmpty(want.PublishTo), nilIfEmpty(got.PublishTo)) {
+		changes = append(changes, "publishTo")
+	}
+	return changes, erases
+}
+
 func (v templateView) equal(o templateView) bool {
 	return v.sameContent(o) && reflect.DeepEqual(nilIfEmpty(v.PublishTo), nilIfEmpty(o.PublishTo))
 }

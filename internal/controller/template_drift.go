@@ -78,9 +78,13 @@ func (o *DriftObserver) compareTemplate(t *wassistv1alpha1.WassistTemplate, remo
 		v := desiredTemplate(t)
 		if obs = (&templateExternal{tpl: t}).observation(remote, managed.Desired{Hash: v.hash(), View: v}); obs.UpToDate {
 			o.checks.WithLabelValues("equal").Inc()
-			return
+		} else {
+			o.checks.WithLabelValues("drifted").Inc()
 		}
-		result = "drifted"
+		if o.templates.Differs(t, obs) {
+			o.templates.Observed(t.DeepCopy(), &obs)
+		}
+		return
 	}
 	o.checks.WithLabelValues(result).Inc()
 	o.templates.Observed(t.DeepCopy(), &obs)

@@ -147,10 +147,15 @@ func (e *templateExternal) Delete(ctx context.Context, id string) error {
 // Update that follows sends nothing for it, and writes it on the status.
 func (e *templateExternal) observation(remote *wassist.Template, d managed.Desired) managed.Observation {
 	want, ok := d.View.(templateView)
+	// Under Observe the status does not record the review: only an Update does.
+	recorded := managed.Observing(e.tpl) || slices.Equal(accountsOf(remote.AccountLinks), e.tpl.Status.Accounts)
 	obs := managed.Observation{ID: remote.ID, Exists: true, Remote: remote,
-		UpToDate: ok && want.equal(remoteTemplate(remote)) && slices.Equal(accountsOf(remote.AccountLinks), e.tpl.Status.Accounts)}
+		UpToDate: ok && want.equal(remoteTemplate(remote)) && recorded}
 	if ok {
 		obs.Wait = reviewOf(remote.AccountLinks, want.PublishTo)
+		if !obs.UpToDate {
+			obs.Changes, obs.Erases = templateChanges(want, remoteTemplate(remote))
+		}
 	}
 	return obs
 }

@@ -55,6 +55,18 @@ func (p *listPage[T]) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// PageHook is told of each page a list reads: its route, the items read so far, and the
+// list's count when the API gives one (0 otherwise).
+type PageHook func(route string, read, count int)
+
+type pageHookKey struct{}
+
+// WithPageHook has every list read through ctx call hook after each page (a command's
+// progress line).
+func WithPageHook(ctx context.Context, hook PageHook) context.Context {
+	return context.WithValue(ctx, pageHookKey{}, hook)
+}
+
 // listAll reads every page of a list. It follows "next" when it points at the API's own
 // host (the key is never sent elsewhere) and otherwise steps offset by the page it got.
 func listAll[T any](ctx context.Context, c *Client, route, path string) ([]T, error) {
@@ -66,6 +78,9 @@ func listAll[T any](ctx context.Context, c *Client, route, path string) ([]T, er
 			return nil, err
 		}
 		all = append(all, page.Items...)
+		if hook, ok := ctx.Value(pageHookKey{}).(PageHook); ok {
+			hook(route, len(all), page.Count)
+		}
 		// The list has begun: its next pages wait for their tokens in place, as parts of
 		// one read. Handed back to the caller's queue (see Turn), a list of several pages
 		// would start over at each token and never end.

@@ -112,7 +112,8 @@ func (r *Reconciler[O]) gate(s *scope[O]) verdict {
 }
 
 // refusals are the reasons of a spec the API refused as such: sent again only changed.
-var refusals = map[string]bool{wassistv1alpha1.ReasonInvalidSpec: true, wassistv1alpha1.ReasonRemoteConflict: true}
+var refusals = map[string]bool{wassistv1alpha1.ReasonInvalidSpec: true, wassistv1alpha1.ReasonRemoteConflict: true,
+	wassistv1alpha1.ReasonAdoptionWouldErase: true}
 
 // identityKept says the object still names the remote object it was synced with, and
 // holds its finalizer.

@@ -44,8 +44,7 @@ func (r *Reconciler[O]) finish(ctx context.Context, s *scope[O], err error) (ctr
 			"the "+wassistv1alpha1.AnnotationPaused+" annotation stops all API traffic for this resource")
 		removeCondition(obj, wassistv1alpha1.ConditionReconciling)
 	case o.reason == "":
-		r.setCondition(obj, wassistv1alpha1.ConditionReady, metav1.ConditionTrue, wassistv1alpha1.ReasonAvailable, r.ReadyMessage)
-		r.setCondition(obj, wassistv1alpha1.ConditionSynced, metav1.ConditionTrue, wassistv1alpha1.ReasonReconcileSuccess, "")
+		r.reportSuccess(obj)
 		removeCondition(obj, wassistv1alpha1.ConditionReconciling)
 		removeCondition(obj, wassistv1alpha1.ConditionStalled)
 		res = r.Drift.next(obj)
@@ -58,6 +57,24 @@ func (r *Reconciler[O]) finish(ctx context.Context, s *scope[O], err error) (ctr
 		return ctrl.Result{}, patchErr
 	}
 	return res, o.err
+}
+
+// reportSuccess sets Ready and Synced True: available, or, under Observe, observed with
+// what Full would change.
+func (r *Reconciler[O]) reportSuccess(obj O) {
+	if !observing(obj) || obj.GetTakeover() == nil {
+		r.setCondition(obj, wassistv1alpha1.ConditionReady, metav1.ConditionTrue, wassistv1alpha1.ReasonAvailable, r.ReadyMessage)
+		r.setCondition(obj, wassistv1alpha1.ConditionSynced, metav1.ConditionTrue, wassistv1alpha1.ReasonReconcileSuccess, "")
+		return
+	}
+	r.setCondition(obj, wassistv1alpha1.ConditionReady, metav1.ConditionTrue, wassistv1alpha1.ReasonObserved,
+		"the remote "+r.Noun+" exists and is observed (managementPolicy: Observe); nothing is written to it")
+	t := obj.GetTakeover()
+	reason := wassistv1alpha1.ReasonObserved
+	if len(t.Changes) > 0 {
+		reason = wassistv1alpha1.ReasonWouldChange
+	}
+	r.setCondition(obj, wassistv1alpha1.ConditionSynced, metav1.ConditionTrue, reason, takeoverMessage(t))
 }
 
 // report puts a reconcile that did not succeed on the conditions (docs/design.md,
@@ -191,8 +208,12 @@ func awaitingAgain(obj Object) error {
 		Stalled: meta.IsStatusConditionTrue(obj.GetConditions(), wassistv1alpha1.ConditionStalled)}
 }
 
-// refusedError is a refusal remembered from an earlier reconcile.
-type refusedError struct{ reason, msg string }
+// refusedError is a refusal: remembered from an earlier reconcile, or fresh (the core's
+// own, an adoption that would erase), which is worth a Warning.
+type refusedError struct {
+	reason, msg string
+	fresh       bool
+}
 
 func (e *refusedError) Error() string { return e.msg }
 

@@ -33,6 +33,10 @@ type Object interface {
 	GetRemoteID() string
 	SetRemoteID(string)
 	GetDeletionPolicy() wassistv1alpha1.DeletionPolicy
+	GetManagementPolicy() wassistv1alpha1.ManagementPolicy
+	// GetTakeover is what Full would change on the remote object, as last observed.
+	GetTakeover() *wassistv1alpha1.Takeover
+	SetTakeover(*wassistv1alpha1.Takeover)
 }
 
 // Kind is what a kind gives the core.
@@ -104,6 +108,11 @@ type Observation struct {
 	Created bool
 	// Remote is the kind's own view of the remote object.
 	Remote any
+	// Changes names the settings an update would write (empty when UpToDate); Erases
+	// those of them it would erase: set remotely, left out by the spec. Observe reports
+	// both, and an adoption refuses to erase (docs/design.md, rule 13).
+	Changes []string
+	Erases  []string
 	// Wait, when set, is what the remote object itself still waits for once it equals
 	// the spec (Meta's review of a template): the reconcile ends with it, and the object
 	// is not read again for it until the bulk check sees a change (Reconciler.Awaits).

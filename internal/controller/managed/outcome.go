@@ -109,7 +109,7 @@ func outcomeOf(err error) outcome {
 		return outcome{budget: true, held: held.Held, requeueAfter: max(held.RetryAfter, time.Millisecond)}
 	}
 	if r, ok := errors.AsType[*refusedError](err); ok {
-		return outcome{reason: r.reason, message: msg, refused: true, stalled: true}
+		return outcome{reason: r.reason, message: msg, refused: true, stalled: true, warn: r.fresh}
 	}
 	if w, ok := errors.AsType[*WaitingError](err); ok {
 		// A wait only a person can end is worth a Warning; one that ends by itself is not.

@@ -172,7 +172,7 @@ func (r *Reconciler[O]) sync(ctx context.Context, s *scope[O]) error {
 		return err
 	}
 	claims := r.Kind.Claims(s.obj)
-	obs, err := r.observeOrCreate(ctx, s, ext)
+	obs, err := r.observeOrAdopt(ctx, s, ext)
 	if err != nil {
 		return err
 	}
@@ -183,7 +183,15 @@ func (r *Reconciler[O]) sync(ctx context.Context, s *scope[O]) error {
 			return err
 		}
 	}
+	if observing(s.obj) {
+		r.recordTakeover(s, obs)
+		s.confirmed = true
+		return nil
+	}
 	if !obs.UpToDate {
+		if err := r.refuseErasing(s, obs); err != nil {
+			return err
+		}
 		s.beforeUpdate = s.obj.DeepCopyObject().(O)
 		obs, err = ext.Update(ctx, obs, s.desired)
 		s.latest = &obs
@@ -192,6 +200,7 @@ func (r *Reconciler[O]) sync(ctx context.Context, s *scope[O]) error {
 		}
 	}
 	s.confirmed = true
+	s.obj.SetTakeover(nil)
 	if obs.Wait != nil {
 		return obs.Wait
 	}
@@ -252,6 +261,7 @@ func (r *Reconciler[O]) resolve(ctx context.Context, s *scope[O]) error {
 	if err != nil {
 		return err
 	}
+	d.Hash = policyHash(s.obj, d.Hash)
 	s.desired, s.resolved = d, true
 	return nil
 }
@@ -274,7 +284,7 @@ func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error 
 		s.deleted = true
 		return nil
 	}
-	orphan := obj.GetDeletionPolicy() == wassistv1alpha1.DeletionPolicyOrphan
+	orphan := obj.GetDeletionPolicy() == wassistv1alpha1.DeletionPolicyOrphan || observing(obj)
 	switch next, found, ready, err := r.successor(ctx, obj); {
 	case err != nil:
 		return err
@@ -293,7 +303,7 @@ func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error 
 		}
 	default:
 		if id := r.deleteTarget(obj); id != "" {
-			r.event(obj, corev1.EventTypeNormal, "Orphaned", "Left remote %s %s in place (deletionPolicy: Orphan)", r.Noun, id)
+			r.event(obj, corev1.EventTypeNormal, "Orphaned", "Left remote %s %s in place (%s)", r.Noun, id, orphanedBy(obj))
 		}
 	}
 	if err := r.patchMetadata(ctx, obj, func(o O) { controllerutil.RemoveFinalizer(o, r.Finalizer) }); err != nil {

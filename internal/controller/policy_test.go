@@ -1,0 +1,186 @@
+package controller_test
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
+)
+
+const observed = "True/Observed"
+
+// writes counts the requests of the tenant's key that change something.
+func (t tenant) writes() int {
+	return t.requests("POST", "") + t.requests("PATCH", "") + t.requests("PUT", "") + t.requests("DELETE", "")
+}
+
+// seededBarista is an agent made in the dashboard: a prompt, a tool and a memory key.
+func (t tenant) seededBarista() wassisttest.Agent {
+	return sim.SeedAgent(t.key, wassisttest.Agent{Name: "Barista", SystemPrompt: "You are a barista.",
+		Tools:      []wassisttest.Tool{{Name: "menu", APISchema: []byte(`{"url":"https://shop.example/menu"}`), Active: true}},
+		MemoryKeys: []wassisttest.MemoryKey{{Key: "name", Type: "string"}}})
+}
+
+// adopting is a WassistAgent that names the remote agent id, under policy.
+func (t tenant) adopting(name, id string, policy wassistv1alpha1.ManagementPolicy) *wassistv1alpha1.WassistAgent {
+	agent := t.agent(name)
+	agent.Annotations = map[string]string{wassistv1alpha1.AnnotationAgentID: id}
+	agent.Spec.Name = "Barista"
+	agent.Spec.ManagementPolicy = policy
+	agent.Spec.Tools = []wassistv1alpha1.AgentTool{{Name: "menu", APISchema: rawJSON(`{"url":"https://shop.example/menu"}`)}}
+	return agent
+}
+
+// takeover is the agent's status.takeover, read again.
+func takeover(agent *wassistv1alpha1.WassistAgent) func() *wassistv1alpha1.Takeover {
+	return func() *wassistv1alpha1.Takeover {
+		fetch(agent)
+		return agent.Status.Takeover
+	}
+}
+
+// syncedReason is the reason of the agent's Synced condition.
+func syncedReason(agent *wassistv1alpha1.WassistAgent) string {
+	fetch(agent)
+	if c := meta.FindStatusCondition(agent.Status.Conditions, wassistv1alpha1.ConditionSynced); c != nil {
+		return c.Reason
+	}
+	return ""
+}
+
+// policySpecs are managementPolicy Observe and adoption that loses nothing.
+func policySpecs() {
+	It("observes without writing, through a bulk drift period; Full then refuses to erase until allowed", func() {
+		t := newTenant()
+		remote := t.seededBarista()
+		agent := t.adopting("barista", remote.ID, wassistv1alpha1.ManagementPolicyObserve)
+		Expect(k8sClient.Create(ctx, agent)).To(Succeed())
+		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal(observed))
+		Expect(syncedReason(agent)).To(Equal(wassistv1alpha1.ReasonWouldChange))
+		Expect(agent.Status.Takeover.Changes).To(ConsistOf("systemPrompt", "memoryKeys[name]"))
+		Expect(agent.Status.Takeover.Erases).To(ConsistOf("memoryKeys[name]"))
+		Expect(meta.FindStatusCondition(agent.Status.Conditions, wassistv1alpha1.ConditionStalled)).To(BeNil())
+		Expect(t.writes()).To(BeZero())
+
+		By("drift in the dashboard is reported by the bulk check, and nothing is written")
+		Expect(sim.EditAgent(t.key, remote.ID, func(a *wassisttest.Agent) { a.FirstMessage = "Hi! What can I get you?" })).To(BeTrue())
+		checkDrift()
+		Eventually(func() []string { return takeover(agent)().Changes }).WithTimeout(timeout).
+			Should(ConsistOf("systemPrompt", "firstMessage", "memoryKeys[name]"))
+		Expect(agent.Status.Takeover.Erases).To(ConsistOf("firstMessage", "memoryKeys[name]"))
+		Expect(t.writes()).To(BeZero())
+
+		By("a period that finds the same differences costs its list and nothing else")
+		reads := t.requests("GET", "/agents/{id}/")
+		lists := t.requests("GET", "/agents/")
+		checkDrift()
+		Expect(t.requests("GET", "/agents/")).To(Equal(lists + 1))
+		Expect(t.requests("GET", "/agents/{id}/")).To(Equal(reads))
+		Expect(t.writes()).To(BeZero())
+
+		By("switching to Full refuses the adoption: it would erase what the spec leaves out")
+		update(agent, func(a *wassistv1alpha1.WassistAgent) { a.Spec.ManagementPolicy = wassistv1alpha1.ManagementPolicyFull })
+		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonAdoptionWouldErase))
+		Expect(meta.IsStatusConditionTrue(agent.Status.Conditions, wassistv1alpha1.ConditionStalled)).To(BeTrue())
+		Expect(readyMessage(agent)).To(And(ContainSubstring("firstMessage"), ContainSubstring("memoryKeys[name]"),
+			ContainSubstring(wassistv1alpha1.AnnotationAllowEraseOnAdoption)))
+		Expect(t.writes()).To(BeZero())
+
+		By("naming the memory key is not enough: the first message would still be erased")
+		update(agent, func(a *wassistv1alpha1.WassistAgent) {
+			a.Spec.MemoryKeys = []wassistv1alpha1.AgentMemoryKey{{Key: "name"}}
+		})
+		Eventually(func() []string { return takeover(agent)().Erases }).WithTimeout(timeout).Should(ConsistOf("firstMessage"))
+		Expect(readyReason(agent)()).To(Equal("False/" + wassistv1alpha1.ReasonAdoptionWouldErase))
+		Expect(t.writes()).To(BeZero())
+
+		By("allowing the erasing applies the spec, keeping the memory key's id")
+		update(agent, func(a *wassistv1alpha1.WassistAgent) {
+			a.Annotations[wassistv1alpha1.AnnotationAllowEraseOnAdoption] = "true"
+		})
+		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal(ready))
+		now := t.remoteAgent(remote.ID)()
+		Expect(now.SystemPrompt).To(Equal("You are a friendly barista."))
+		Expect(now.FirstMessage).To(BeEmpty())
+		Expect(now.MemoryKeys).To(ConsistOf(HaveField("ID", remote.MemoryKeys[0].ID)))
+		Expect(agent.Status.Takeover).To(BeNil())
+		Expect(t.remoteAgents()).To(HaveLen(1))
+	})
+
+	It("adopts under Full when the spec names everything, and refuses when it would erase a tool", func() {
+		t := newTenant()
+		remote := t.seededBarista()
+		agent := t.adopting("barista", remote.ID, "")
+		agent.Spec.Tools = nil
+		agent.Spec.SystemPrompt = remote.SystemPrompt
+		agent.Spec.MemoryKeys = []wassistv1alpha1.AgentMemoryKey{{Key: "name"}}
+		Expect(k8sClient.Create(ctx, agent)).To(Succeed())
+		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonAdoptionWouldErase))
+		Expect(agent.Status.Takeover.Erases).To(Equal([]string{"tools[menu]"}))
+		Expect(eventReasonsOfType(agent, "Warning")()).To(ContainElement(wassistv1alpha1.ReasonAdoptionWouldErase))
+		Expect(t.writes()).To(BeZero())
+
+		By("the tool written in the spec: adopted with no write at all")
+		update(agent, func(a *wassistv1alpha1.WassistAgent) {
+			a.Spec.Tools = []wassistv1alpha1.AgentTool{{Name: "menu", APISchema: rawJSON(`{"url":"https://shop.example/menu"}`)}}
+		})
+		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal(ready))
+		Expect(t.writes()).To(BeZero())
+		Expect(agent.Status.Takeover).To(BeNil())
+
+		By("once managed, removing a tool from the spec is the user's edit, applied")
+		update(agent, func(a *wassistv1alpha1.WassistAgent) { a.Spec.Tools = nil })
+		Eventually(func() []wassisttest.Tool { return t.remoteAgent(remote.ID)().Tools }).WithTimeout(timeout).Should(BeEmpty())
+	})
+
+	It("never creates or deletes under Observe", func() {
+		t := newTenant()
+		nameless := t.agent("nameless")
+		nameless.Spec.ManagementPolicy = wassistv1alpha1.ManagementPolicyObserve
+		Expect(k8sClient.Create(ctx, nameless)).To(Succeed())
+		Eventually(readyReason(nameless)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonRemoteNotFound))
+		Expect(readyMessage(nameless)).To(ContainSubstring("nothing is created under Observe"))
+
+		remote := t.seededBarista()
+		agent := t.adopting("barista", remote.ID, wassistv1alpha1.ManagementPolicyObserve)
+		agent.Spec.DeletionPolicy = wassistv1alpha1.DeletionPolicyDelete
+		Expect(k8sClient.Create(ctx, agent)).To(Succeed())
+		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal(observed))
+		Expect(k8sClient.Delete(ctx, agent)).To(Succeed())
+		Eventually(gone(agent)).WithTimeout(timeout).ShouldNot(Succeed())
+		Expect(t.remoteAgents()).To(ConsistOf(HaveField("ID", remote.ID)))
+		Expect(t.writes()).To(BeZero())
+		Expect(k8sClient.Delete(ctx, nameless)).To(Succeed())
+	})
+
+	It("observes a number's routing, and routes it once switched to Full", func() {
+		t := newTenant()
+		first, _ := t.numbers()
+		other := sim.SeedAgent(t.key, wassisttest.Agent{Name: "Night shift"})
+		remote := t.seededBarista()
+		sim.SeedAccount(t.key, wassisttest.Account{Name: "Daily Grind Ltd",
+			PhoneNumbers: []wassisttest.AccountPhoneNumber{{Number: first, Bot: &wassisttest.BotRef{ID: other.ID}}}})
+		agent := t.adopting("barista", remote.ID, wassistv1alpha1.ManagementPolicyObserve)
+		Expect(k8sClient.Create(ctx, agent)).To(Succeed())
+		dep := t.deployment("front", "barista", first)
+		dep.Spec.ManagementPolicy = wassistv1alpha1.ManagementPolicyObserve
+		Expect(k8sClient.Create(ctx, dep)).To(Succeed())
+		Eventually(deploymentReady(dep)).WithTimeout(timeout).Should(Equal(observed))
+		Expect(dep.Status.Takeover.Changes).To(ConsistOf(
+			"route (the number serves agent " + other.ID + "; Full would route agent " + remote.ID + ")"))
+		Expect(dep.Status.AgentID).To(Equal(other.ID), "the status reports what the number serves")
+		Expect(t.serving(first)()).To(Equal(other.ID))
+		Expect(t.writes()).To(BeZero())
+
+		By("Full routes it")
+		update(dep, func(d *wassistv1alpha1.WassistDeployment) {
+			d.Spec.ManagementPolicy = wassistv1alpha1.ManagementPolicyFull
+		})
+		Eventually(t.serving(first)).WithTimeout(timeout).Should(Equal(remote.ID))
+		Eventually(deploymentReady(dep)).WithTimeout(timeout).Should(Equal(ready))
+		Expect(dep.Status.Takeover).To(BeNil())
+	})
+}
