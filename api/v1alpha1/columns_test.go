@@ -64,7 +64,7 @@ var _ = Describe("kubectl get", func() {
 			Spec: wassistv1alpha1.WassistDeploymentSpec{AgentRef: &wassistv1alpha1.AgentReference{Name: "columns"},
 				PhoneNumber: "447700900100"}}
 		for _, obj := range []client.Object{agent, dep} {
-			Expect(k8sClient.Create(ctx, obj)).To(Succeed())
+			Expect(create(obj)).To(Succeed())
 		}
 		agent.Status = wassistv1alpha1.WassistAgentStatus{Conditions: conditions, LastSyncTime: &synced}
 		dep.Status = wassistv1alpha1.WassistDeploymentStatus{Conditions: conditions, LastSyncTime: &synced}

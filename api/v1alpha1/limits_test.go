@@ -57,7 +57,7 @@ var _ = Describe("Limits on hostile input", func() {
 		obj := manifest("WassistAgent", agentSpec(""))
 		Expect(unstructured.SetNestedField(obj.Object, strings.Repeat("You are a helpful barista. ", 1<<20/27+1),
 			"spec", "systemPrompt")).To(Succeed())
-		err := k8sClient.Create(ctx, obj)
+		err := create(obj)
 		Expect(err).To(HaveOccurred(), "the API server stored 1 MiB of systemPrompt")
 		Expect(apierrors.IsInvalid(err)).To(BeTrue(), "want an Invalid error, got: %v", err)
 		Expect(err.Error()).To(ContainSubstring("spec.systemPrompt: Too long: may not be more than 100000"))
@@ -86,7 +86,7 @@ handoffTools: [{agentID: "`+uuidA+`", description: `+strings.Repeat("h", 2048)+`
 		}
 		Expect(unstructured.SetNestedSlice(obj.Object, icebreakers, "spec", "icebreakers")).To(Succeed())
 		Expect(unstructured.SetNestedSlice(obj.Object, tools, "spec", "tools")).To(Succeed())
-		Expect(k8sClient.Create(ctx, obj)).To(Succeed())
+		Expect(create(obj)).To(Succeed())
 	})
 })
 
@@ -98,12 +98,14 @@ var _ = Describe("A Secret reference", func() {
 	}
 
 	It("with a namespace is refused under strict field validation, as kubectl apply does by default", func() {
-		err := k8sClient.Create(ctx, withNamespace(), client.FieldValidation("Strict"))
+		err := create(withNamespace()) // strict, as kubectl apply sends it
 		Expect(err).To(HaveOccurred(), "the API server stored a cross-namespace Secret reference")
 		Expect(err.Error()).To(ContainSubstring(`unknown field "spec.apiKeySecretRef.namespace"`))
 	})
 
 	It("with a namespace loses it under default (warn) field validation", func() {
+		// The API server's alone: kubectl wassist validate refuses an unknown field, as the
+		// spec above and kubectl apply do.
 		obj := withNamespace()
 		Expect(k8sClient.Create(ctx, obj, client.FieldValidation("Warn"))).To(Succeed())
 		got := &unstructured.Unstructured{}

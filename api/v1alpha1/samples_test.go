@@ -85,7 +85,7 @@ var _ = Describe("The samples in config/samples", func() {
 		kinds := map[string]int{}
 		for _, obj := range samples {
 			obj.SetNamespace(ns.Name)
-			Expect(k8sClient.Create(ctx, obj)).To(Succeed(), "sample %s/%s", obj.GetKind(), obj.GetName())
+			Expect(create(obj)).To(Succeed(), "sample %s/%s", obj.GetKind(), obj.GetName())
 			kinds[obj.GetKind()]++
 		}
 		Expect(kinds).To(HaveKeyWithValue("WassistAgent", 2))
@@ -136,7 +136,7 @@ var _ = Describe("The README's first example", func() {
 			}
 			Expect(err).NotTo(HaveOccurred())
 			u.SetNamespace(ns.Name)
-			Expect(k8sClient.Create(ctx, u)).To(Succeed(), "%s %s", u.GetKind(), u.GetName())
+			Expect(create(u)).To(Succeed(), "%s %s", u.GetKind(), u.GetName())
 			kinds = append(kinds, u.GetKind())
 		}
 		Expect(kinds).To(Equal([]string{"WassistAgent", "WassistDeployment"}))

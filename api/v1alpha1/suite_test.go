@@ -36,10 +36,12 @@ import (
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/testutil"
+	"github.com/wassist-operator/wassist-operator/internal/validate"
 )
 
 // The schema suite installs the generated CRDs into a real kube-apiserver and proves
-// what admission accepts and rejects. Nothing here runs a controller.
+// what admission accepts and rejects, and that kubectl wassist validate judges every
+// create as it does (offline_test.go). Nothing here runs a controller.
 
 const crdDir = "../../config/crd/bases"
 
@@ -50,6 +52,7 @@ var (
 	k8sClient client.Client
 	restCfg   *rest.Config
 	testNS    string
+	offline   *validate.Validator
 )
 
 func TestSchema(t *testing.T) {
@@ -75,6 +78,8 @@ var _ = BeforeSuite(func() {
 		"(it builds them into bin/k8s) or set KUBEBUILDER_ASSETS")
 
 	restCfg = cfg
+	offline, err = validate.New()
+	Expect(err).NotTo(HaveOccurred())
 	k8sClient, err = client.New(cfg, client.Options{Scheme: scheme})
 	Expect(err).NotTo(HaveOccurred())
 
@@ -84,6 +89,7 @@ var _ = BeforeSuite(func() {
 })
 
 var _ = AfterSuite(func() {
+	GinkgoWriter.Printf("kubectl wassist validate agreed with the API server on %d creates, %d of them refused\n", created, refused)
 	cancel()
 	if testEnv != nil {
 		Expect(testEnv.Stop()).To(Succeed())

@@ -81,11 +81,12 @@ var _ = Describe("Admission of invalid manifests", func() {
 	DescribeTable("rejects the manifest with a message that names the field",
 		func(kind, specYAML string, wantInMessage ...string) {
 			obj := manifest(kind, specYAML)
-			err := k8sClient.Create(ctx, obj)
+			err, offlineErr := admit(obj)
 			Expect(err).To(HaveOccurred(), "the API server accepted an invalid %s", kind)
 			Expect(apierrors.IsInvalid(err)).To(BeTrue(), "want an Invalid error, got: %v", err)
 			for _, want := range wantInMessage {
 				Expect(err.Error()).To(ContainSubstring(want))
+				Expect(offlineErr.Error()).To(ContainSubstring(want), "kubectl wassist validate")
 			}
 		},
 
@@ -380,10 +381,41 @@ var _ = Describe("Admission of invalid manifests", func() {
 			"spec.deletionPolicy: Unsupported value", `"Delete", "Orphan"`),
 	)
 
+	DescribeTable("accepts the manifest, at the edges of the rules that refuse the ones above",
+		func(kind, specYAML string) {
+			obj := manifest(kind, specYAML)
+			obj.SetGenerateName("good-")
+			Expect(create(obj)).To(Succeed())
+		},
+		Entry("a handoff by agentID", "WassistAgent", agentSpec(`handoffTools: [{agentID: "`+uuidA+`", description: d}]`)),
+		Entry("a website tool over http", "WassistAgent", agentSpec(`websiteTools: [{url: "http://example.com/menu"}]`)),
+		Entry("a paywall price with two decimals", "WassistAgent",
+			agentSpec(`paywallConfig: {paywallAction: none, subscriptionPricePerMonth: "9.99", paywallUrl: "https://pay.example.com"}`)),
+		Entry("ten icebreakers", "WassistAgent", agentSpec("icebreakers: [a, b, c, d, e, f, g, h, i, j]")),
+		Entry("a named template with its examples", "WassistTemplate", templateSpec("parameterFormat: NAMED",
+			`body: {text: "Order {{order_id}} has shipped.", namedExamples: [{name: order_id, example: ORD-1}]}`)),
+		Entry("a template with a header placeholder, a footer and two URL buttons", "WassistTemplate", templateSpec(
+			`header: {text: "Hi {{1}}", example: Ana}`, `footer: {text: Daily Grind}`,
+			`buttons: [{type: URL, text: Track, url: "https://shop.example.com/t/{{1}}", example: "https://shop.example.com/t/1"}, `+
+				`{type: URL, text: Shop, url: "https://shop.example.com"}, {type: QUICK_REPLY, text: Thanks}]`)),
+		Entry("an image header with its sample", "WassistTemplate",
+			templateSpec(`header: {format: IMAGE, mediaExample: "https://cdn.example.com/latte.jpg"}`)),
+		Entry("an OTP button on an AUTHENTICATION template", "WassistTemplate",
+			templateSpec("category: AUTHENTICATION", "buttons: [{type: OTP, text: Copy code}]")),
+		Entry("a deployment by agentID", "WassistDeployment", deploymentSpec("agentID: "+uuidA+"\napiKeySecretRef: {name: k}", byNumber)),
+		Entry("a deployment on the account form", "WassistDeployment",
+			deploymentSpec(byRef, "whatsappAccountID: "+uuidA+"\nphoneNumberID: "+uuidB)),
+		Entry("a number routed to a webhook", "WassistDeployment",
+			deploymentSpec("webhookID: "+uuidB+"\napiKeySecretRef: {name: k}", byNumber)),
+		Entry("a phone number of fifteen digits", "WassistDeployment", deploymentSpec(byRef, `phoneNumber: "447700900100123"`)),
+	)
+
 	It("refuses to change, add or remove a BYOA agent's webhook URL, and accepts other edits", func() {
 		obj := manifest("WassistAgent", agentSpec(`byoa: {webhookURL: "https://bot.example.com/a"}`))
-		Expect(k8sClient.Create(ctx, obj)).To(Succeed())
+		Expect(create(obj)).To(Succeed())
 		DeferCleanup(func() { Expect(k8sClient.Delete(ctx, obj)).To(Succeed()) })
+		// The edits are the API server's alone: kubectl wassist validate judges creates, and
+		// these transition rules (oldSelf) need the object as it was.
 		edit := func(change func(spec map[string]any)) error {
 			u := obj.DeepCopy()
 			change(u.Object["spec"].(map[string]any))
@@ -398,7 +430,7 @@ var _ = Describe("Admission of invalid manifests", func() {
 		Expect(edit(func(spec map[string]any) { spec["systemPrompt"] = "relay" })).To(Succeed())
 
 		plain := manifest("WassistAgent", agentSpec("name: plain"))
-		Expect(k8sClient.Create(ctx, plain)).To(Succeed())
+		Expect(create(plain)).To(Succeed())
 		DeferCleanup(func() { Expect(k8sClient.Delete(ctx, plain)).To(Succeed()) })
 		plain.Object["spec"].(map[string]any)["byoa"] = map[string]any{"webhookURL": "https://bot.example.com/a"}
 		err = k8sClient.Update(ctx, plain)
@@ -410,12 +442,12 @@ var _ = Describe("Admission of invalid manifests", func() {
 		self := manifest("WassistAgent", agentSpec(`handoffTools: [{agentRef: {name: sales}, description: d}]`))
 		self.SetGenerateName("")
 		self.SetName("sales")
-		err := k8sClient.Create(ctx, self)
+		err := create(self)
 		Expect(apierrors.IsInvalid(err)).To(BeTrue(), "want an Invalid error, got: %v", err)
 		Expect(err.Error()).To(ContainSubstring("an agent cannot hand off to itself"))
 
 		self.SetName("after-sales")
-		Expect(k8sClient.Create(ctx, self)).To(Succeed())
+		Expect(create(self)).To(Succeed())
 		Expect(k8sClient.Delete(ctx, self)).To(Succeed())
 	})
 })
