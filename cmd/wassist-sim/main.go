@@ -42,6 +42,7 @@ type config struct {
 	seed           int64
 	omitRetryAfter bool
 	demoSeed       bool
+	agencyKey      string
 	errorRate      float64
 	latency        time.Duration
 }
@@ -71,15 +72,18 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Int64Var(&cfg.seed, "seed", 0, "seed for fault probabilities")
 	fs.BoolVar(&cfg.omitRetryAfter, "omit-retry-after-header", false, "send 429s with only the body's retry_after")
 	fs.BoolVar(&cfg.demoSeed, "demo-seed", true, `seed every key with the account "Daily Grind Ltd", two numbers and an MCP connector`)
+	fs.StringVar(&cfg.agencyKey, "agency-key", "",
+		"accept this API key too, seeded instead with a realistic agency (31 agents, 2 accounts, 7 templates) to import")
 	fs.Float64Var(&cfg.errorRate, "error-rate", 0, "probability (0-1) of a 500 on every route")
 	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every request")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
 	cfg.apiKeys = keys
+	cfg.agencyKey = strings.TrimSpace(cfg.agencyKey)
 	switch {
-	case len(cfg.apiKeys) == 0:
-		return cfg, errors.New("at least one --api-key is required")
+	case len(cfg.apiKeys) == 0 && cfg.agencyKey == "":
+		return cfg, errors.New("at least one --api-key (or --agency-key) is required")
 	case cfg.errorRate < 0 || cfg.errorRate > 1:
 		return cfg, fmt.Errorf("--error-rate %v is not a probability", cfg.errorRate)
 	case cfg.latency < 0:
@@ -97,10 +101,14 @@ func newSimulator(cfg config, logw io.Writer) *wassisttest.Server {
 		OmitRetryAfterHeader: cfg.omitRetryAfter,
 		Log:                  logw,
 	})
-	if cfg.demoSeed {
-		for _, key := range cfg.apiKeys {
+	for _, key := range cfg.apiKeys {
+		if cfg.demoSeed && key != cfg.agencyKey {
 			sim.SeedDemo(key)
 		}
+	}
+	if cfg.agencyKey != "" {
+		sim.AddAPIKey(cfg.agencyKey)
+		sim.SeedAgency(cfg.agencyKey)
 	}
 	if cfg.errorRate > 0 { // a Fault's zero probability means "always", not "never"
 		sim.InjectFault(wassisttest.Fault{Kind: wassisttest.FaultError, Probability: cfg.errorRate})

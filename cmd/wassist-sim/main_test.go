@@ -145,3 +145,34 @@ func TestRunServesUntilCancelled(t *testing.T) {
 		t.Fatal("run did not return after cancellation")
 	}
 }
+
+// --agency-key adds a tenant holding the agency fixture instead of the demo account; the
+// other keys keep the demo seed.
+func TestAgencyKeyIsSeededWithTheAgency(t *testing.T) {
+	cfg, err := parseFlags([]string{"--api-key", "demo", "--agency-key", "agency", "--rate-limit", "-1"}, io.Discard)
+	if err != nil || cfg.agencyKey != "agency" {
+		t.Fatalf("config %+v, %v", cfg, err)
+	}
+	ts := httptest.NewServer(newSimulator(cfg, io.Discard))
+	defer ts.Close()
+	count := func(path, key string) int {
+		status, body := get(t, ts.URL+"/api/v1/"+path, key)
+		var page struct{ Count int }
+		if status != http.StatusOK || json.Unmarshal(body, &page) != nil {
+			t.Fatalf("%s: %d %s", path, status, body)
+		}
+		return page.Count
+	}
+	if agents, accounts := count("agents/", "agency"), count("whatsapp-accounts/", "agency"); agents < 24 || accounts != 2 {
+		t.Errorf("the agency key holds %d agents and %d accounts", agents, accounts)
+	}
+	if _, body := get(t, ts.URL+"/api/v1/whatsapp-accounts/", "agency"); strings.Contains(string(body), "Daily Grind") {
+		t.Error("the agency key was given the demo account too")
+	}
+	if agents, accounts := count("agents/", "demo"), count("whatsapp-accounts/", "demo"); agents != 0 || accounts != 1 {
+		t.Errorf("the demo key holds %d agents and %d accounts", agents, accounts)
+	}
+	if _, err := parseFlags([]string{"--agency-key", "only"}, io.Discard); err != nil {
+		t.Errorf("--agency-key alone was refused: %v", err)
+	}
+}
