@@ -53,6 +53,8 @@ const (
 	operatorNS     = "wassist-operator-system"
 	managerAccount = "wassist-operator-controller-manager"
 	apiKey         = "demo-key" // the key of config/samples' Secret
+	// agencyKey is a second tenant, seeded with a realistic account to import.
+	agencyKey = "wk_e2e_agency_5f0c9a1e7b2d4c38"
 	// The simulator and the manager allow ten times the real budget, so the suite runs in
 	// seconds; the budget logic is the same.
 	rateLimit = "1000"
@@ -81,7 +83,8 @@ var _ = BeforeSuite(func() {
 	binDir = filepath.Join(workDir, "bin")
 
 	By("building the manager and the simulator from cmd/")
-	for _, b := range []struct{ out, pkg string }{{"manager", "./cmd"}, {"wassist-sim", "./cmd/wassist-sim"}} {
+	for _, b := range []struct{ out, pkg string }{{"manager", "./cmd"}, {"wassist-sim", "./cmd/wassist-sim"},
+		{"kubectl-wassist", "./cmd/kubectl-wassist"}} {
 		build := exec.Command("go", "build", "-o", filepath.Join(binDir, b.out), b.pkg)
 		build.Dir = "../.."
 		build.Stdout, build.Stderr = GinkgoWriter, GinkgoWriter
@@ -111,7 +114,8 @@ var _ = BeforeSuite(func() {
 
 	By("starting the simulator")
 	simAddr = freeAddr()
-	sim := start("wassist-sim", "--addr="+simAddr, "--api-key="+apiKey, "--rate-limit="+rateLimit)
+	sim := start("wassist-sim", "--addr="+simAddr, "--api-key="+apiKey, "--agency-key="+agencyKey,
+		"--rate-limit="+rateLimit)
 	DeferCleanup(sim.Stop)
 
 	By("starting the manager under its ServiceAccount's token")

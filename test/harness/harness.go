@@ -243,14 +243,17 @@ func FreeAddr(ctx context.Context) (string, error) {
 	return l.Addr().String(), nil
 }
 
-// Kustomize renders the kustomization in dir (relative to the repository root, two levels
-// above the suites) with the kustomize binary named by $KUSTOMIZE, else ./bin's.
+// Kustomize renders the kustomization in dir (absolute, or relative to the repository root,
+// two levels above the suites) with the kustomize binary named by $KUSTOMIZE, else ./bin's.
 func Kustomize(ctx context.Context, dir string) ([]*unstructured.Unstructured, error) {
 	bin := os.Getenv("KUSTOMIZE")
 	if bin == "" {
 		bin = "../../bin/kustomize"
 	}
-	out, err := exec.CommandContext(ctx, bin, "build", filepath.Join("../..", dir)).Output()
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join("../..", dir)
+	}
+	out, err := exec.CommandContext(ctx, bin, "build", dir).Output()
 	if err != nil {
 		return nil, fmt.Errorf("kustomize build %s (the make target installs kustomize): %w", dir, err)
 	}

@@ -1,0 +1,190 @@
+package importer
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
+	"k8s.io/utils/ptr"
+
+	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
+)
+
+// agents writes a WassistAgent per imported agent. Each is checked with the operator's own
+// comparison, after the trip through the API server: one that would still change
+// something (a number Kubernetes cannot store exactly, say) is imported under Observe
+// with a warning, so that applying it writes nothing.
+func (b *builder) agents() {
+	ids := map[string]string{}
+	for id, name := range b.agentNames {
+		ids[name] = id
+	}
+	for i := range b.a.Agents {
+		remote := &b.a.Agents[i]
+		name, ok := b.agentNames[remote.ID]
+		if !ok {
+			continue
+		}
+		agent := b.agent(name, remote)
+		stored, err := asStored(agent)
+		refs := controller.ImportRefs{AgentIDs: ids, Templates: b.templates, CreditPassword: password(remote)}
+		switch changes := controller.AgentChanges(stored, remote, refs); {
+		case err != nil:
+			b.observeOnly(agent, name, "its manifest cannot be stored as read: "+err.Error())
+		case len(changes) > 0:
+			b.observeOnly(agent, name, "Kubernetes cannot hold it exactly as Wassist does ("+strings.Join(changes, ", ")+
+				"): review the difference under Observe before switching to Full")
+		}
+		if b.add("agents", agent) {
+			b.res.Agents++
+		}
+	}
+}
+
+func (b *builder) observeOnly(agent *wassistv1alpha1.WassistAgent, name, why string) {
+	agent.Spec.ManagementPolicy = wassistv1alpha1.ManagementPolicyObserve
+	b.res.Warnings = append(b.res.Warnings, fmt.Sprintf("agent %s imported under managementPolicy Observe: %s", name, why))
+}
+
+// asStored is obj as the API server stores it: JSON numbers become int64 or float64.
+func asStored[T any](obj *T) (*T, error) {
+	data, err := json.Marshal(obj)
+	if err != nil {
+		return nil, err
+	}
+	var generic any
+	if err := utiljson.Unmarshal(data, &generic); err != nil {
+		return nil, err
+	}
+	if data, err = json.Marshal(generic); err != nil {
+		return nil, err
+	}
+	out := new(T)
+	return out, json.Unmarshal(data, out)
+}
+
+func password(a *wassist.Agent) string {
+	if a.CreditSettings == nil {
+		return ""
+	}
+	return ptr.Deref(a.CreditSettings.CreditGrantPassword, "")
+}
+
+// agent is the WassistAgent that names remote and every setting of it the CRD manages.
+func (b *builder) agent(name string, remote *wassist.Agent) *wassistv1alpha1.WassistAgent {
+	spec := wassistv1alpha1.WassistAgentSpec{
+		APIKeySecretRef:  b.keyRef(),
+		Name:             remote.Name,
+		Description:      remote.Description,
+		SystemPrompt:     remote.SystemPrompt,
+		FirstMessage:     remote.FirstMessage,
+		Icebreakers:      remote.Icebreakers,
+		LLMModel:         ptr.Deref(remote.LLMModel, ""),
+		DeletionPolicy:   b.o.DeletionPolicy,
+		ManagementPolicy: b.o.Policy,
+		SharedWith:       sharings(remote),
+	}
+	for _, t := range remote.Tools {
+		spec.Tools = append(spec.Tools, wassistv1alpha1.AgentTool{Name: t.Name, Description: t.Description,
+			APISchema: runtime.RawExtension{Raw: t.APISchema}, CreditCost: int32(t.CreditCost), Active: inactive(t.Active)})
+	}
+	for _, w := range remote.WebsiteTools {
+		spec.WebsiteTools = append(spec.WebsiteTools, wassistv1alpha1.AgentWebsiteTool{URL: w.URL, Prompt: w.Prompt,
+			Active: inactive(w.Active)})
+	}
+	for _, m := range remote.MemoryKeys {
+		spec.MemoryKeys = append(spec.MemoryKeys, wassistv1alpha1.AgentMemoryKey{Key: m.Key,
+			Type: wassistv1alpha1.MemoryKeyType(m.Type), InitialValue: m.InitialValue, WhenToUpdate: m.WhenToUpdate})
+	}
+	for _, h := range remote.HandoffTools {
+		tool := wassistv1alpha1.AgentHandoffTool{Description: h.Description, Active: inactive(h.Active)}
+		if child, ok := b.agentNames[h.ChildAgentID]; ok {
+			tool.AgentRef = &wassistv1alpha1.AgentReference{Name: child}
+		} else {
+			tool.AgentID = h.ChildAgentID
+		}
+		spec.HandoffTools = append(spec.HandoffTools, tool)
+	}
+	b.later(&spec, name, remote)
+	b.money(&spec, name, remote)
+	agent := &wassistv1alpha1.WassistAgent{ObjectMeta: b.meta(name, map[string]string{wassistv1alpha1.AnnotationAgentID: remote.ID}),
+		Spec: spec}
+	agent.SetGroupVersionKind(wassistv1alpha1.GroupVersion.WithKind("WassistAgent"))
+	return agent
+}
+
+// later sets the lists managed only when set, when the agent has any of them.
+func (b *builder) later(spec *wassistv1alpha1.WassistAgentSpec, name string, remote *wassist.Agent) {
+	for _, t := range remote.ImageGenerateTools {
+		spec.ImageGenerateTools = append(spec.ImageGenerateTools, wassistv1alpha1.AgentImageGenerateTool{Name: t.Name,
+			Description: t.Description, Prompt: t.Prompt, CreditCost: int32(t.CreditCost), Active: inactive(t.Active)})
+	}
+	for _, w := range remote.WakeUpConfigs {
+		spec.WakeUpConfigs = append(spec.WakeUpConfigs, wassistv1alpha1.AgentWakeUpConfig{Description: w.Description,
+			Enabled: inactive(w.Enabled), ForceMessage: w.ForceMessage})
+	}
+	for _, m := range remote.MCPConfigs {
+		spec.MCPConfigs = append(spec.MCPConfigs, wassistv1alpha1.AgentMCPConfig{ConnectorID: m.ConnectorID,
+			ToolWhitelist: m.ToolWhitelist})
+	}
+	secrets := newNames()
+	for _, t := range remote.OutboundTriggers {
+		trigger := wassistv1alpha1.AgentOutboundTrigger{Enabled: inactive(t.Enabled),
+			SecretName: secrets.name(name+"-trigger-"+t.TemplateName, name+"-trigger")}
+		if tpl, ok := b.templateNames[t.TemplateID]; ok {
+			trigger.TemplateRef = &wassistv1alpha1.TemplateReference{Name: tpl}
+		} else {
+			trigger.TemplateID, trigger.TemplateName = t.TemplateID, t.TemplateName
+		}
+		spec.OutboundTriggers = append(spec.OutboundTriggers, trigger)
+	}
+}
+
+// money sets the paywall and the credits; a credit grant password goes in a Secret the
+// import names and does not write.
+func (b *builder) money(spec *wassistv1alpha1.WassistAgentSpec, name string, remote *wassist.Agent) {
+	if p := remote.PaywallConfig; p != nil {
+		spec.PaywallConfig = &wassistv1alpha1.PaywallConfig{PaywallAction: wassistv1alpha1.PaywallAction(p.PaywallAction),
+			PaywallURL: ptr.Deref(p.PaywallURL, ""), CTAButtonText: p.CTAButtonText, TerminalStateMessage: p.TerminalStateMessage,
+			SubscriptionPricePerMonth: ptr.Deref(p.SubscriptionPricePerMonth, "")}
+		if p.MessageLimit != nil {
+			spec.PaywallConfig.MessageLimit = new(int32(*p.MessageLimit))
+		}
+	}
+	c := remote.CreditSettings
+	if c == nil {
+		return
+	}
+	spec.CreditSettings = &wassistv1alpha1.CreditSettings{InitialCredits: int32(c.InitialCredits), CreditGrantAmount: int32(c.CreditGrantAmount)}
+	if ptr.Deref(c.CreditGrantPassword, "") != "" {
+		ref := wassistv1alpha1.SecretKeySelector{Name: name + "-credit-grant", Key: "password"}
+		spec.CreditSettings.CreditGrantPasswordSecretRef = &ref
+		b.res.Secrets = append(b.res.Secrets, SecretNeed{Name: ref.Name, Key: ref.Key,
+			Holds: "the credit grant password of agent " + name + " (as set in the dashboard)"})
+	}
+}
+
+// inactive is the spec's active (or enabled) field: written only when false, the default
+// being true.
+func inactive(active bool) *bool {
+	if active {
+		return nil
+	}
+	return new(false)
+}
+
+func sharings(a *wassist.Agent) []string {
+	var out []string
+	for _, u := range a.Sharings {
+		if n := strings.TrimPrefix(strings.TrimSpace(u.PhoneNumber), "+"); n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
