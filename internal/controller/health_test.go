@@ -153,6 +153,24 @@ func healthSpecs() {
 		Expect(managedCount(reg, "true", wassistv1alpha1.ReasonAvailable)).To(BeNumerically(">=", 1))
 	})
 
+	It("reads an observed resource as current, differences and all, and a refused adoption as failed", func() {
+		t := newTenant()
+		remote := t.seededBarista()
+		observing := t.adopting("observing", remote.ID, wassistv1alpha1.ManagementPolicyObserve)
+		Expect(k8sClient.Create(ctx, observing)).To(Succeed())
+		Expect(once(observing, "True/"+wassistv1alpha1.ReasonWouldChange)).To(Equal(current))
+
+		other := newTenant()
+		refused := other.adopting("refused", other.seededBarista().ID, wassistv1alpha1.ManagementPolicyFull)
+		Expect(k8sClient.Create(ctx, refused)).To(Succeed())
+		Expect(once(refused, "False/"+wassistv1alpha1.ReasonAdoptionWouldErase)).To(Equal(failed))
+
+		reg := prometheus.NewRegistry()
+		Expect(controller.RegisterMetrics(reg, k8sClient)).To(Succeed())
+		Expect(managedCount(reg, "true", wassistv1alpha1.ReasonObserved)).To(BeNumerically(">=", 1))
+		Expect(managedCount(reg, "false", wassistv1alpha1.ReasonAdoptionWouldErase)).To(BeNumerically(">=", 1))
+	})
+
 	It("reads a paused resource as current (Argo CD: suspended) and a deleting one as terminating", func() {
 		t := newTenant()
 		agent := readyAgent(t, "paused")

@@ -40,6 +40,7 @@ var readyReasons = []string{
 	wassistv1alpha1.ReasonHandoffAgentPending, wassistv1alpha1.ReasonAgentNotReady, wassistv1alpha1.ReasonAlreadyManaged,
 	wassistv1alpha1.ReasonHandingOver, wassistv1alpha1.ReasonIdentityChanged, wassistv1alpha1.ReasonReviewPending,
 	wassistv1alpha1.ReasonTemplateRejected, wassistv1alpha1.ReasonTemplatePending, wassistv1alpha1.ReasonSecretNotOwned,
+	wassistv1alpha1.ReasonObserved, wassistv1alpha1.ReasonAdoptionWouldErase,
 	reasonNone, reasonOther,
 }
 
@@ -88,7 +89,7 @@ func (m *managedResources) emit(ch chan<- prometheus.Metric, kind string, conds 
 		ready  bool
 		reason string
 	}
-	counts := map[series]float64{{true, wassistv1alpha1.ReasonAvailable}: 0}
+	counts := map[series]float64{{true, wassistv1alpha1.ReasonAvailable}: 0, {true, wassistv1alpha1.ReasonObserved}: 0}
 	for _, reason := range readyReasons {
 		counts[series{false, reason}] = 0
 	}
