@@ -42,6 +42,16 @@ func takeover(agent *wassistv1alpha1.WassistAgent) func() *wassistv1alpha1.Takeo
 	}
 }
 
+// templateReady is the template's Ready condition as "Status/Reason", read again.
+func templateReady(tpl *wassistv1alpha1.WassistTemplate) string {
+	fetch(tpl)
+	c := meta.FindStatusCondition(tpl.Status.Conditions, wassistv1alpha1.ConditionReady)
+	if c == nil || c.ObservedGeneration != tpl.Generation {
+		return "not observed"
+	}
+	return string(c.Status) + "/" + c.Reason
+}
+
 // syncedReason is the reason of the agent's Synced condition.
 func syncedReason(agent *wassistv1alpha1.WassistAgent) string {
 	fetch(agent)
@@ -154,6 +164,28 @@ func policySpecs() {
 		Expect(t.remoteAgents()).To(ConsistOf(HaveField("ID", remote.ID)))
 		Expect(t.writes()).To(BeZero())
 		Expect(k8sClient.Delete(ctx, nameless)).To(Succeed())
+	})
+
+	It("observes a template: what Full would change and erase, nothing written; Full then refuses to erase", func() {
+		t := newTenant()
+		remote := sim.SeedTemplate(t.key, wassisttest.Template{Name: "order_update", Category: "UTILITY", Components: []wassisttest.TemplateComponent{
+			{Type: "BODY", Text: "Your order {{1}} has shipped.", Example: &wassisttest.TemplateExample{BodyText: [][]string{{"ORD-1"}}}},
+			{Type: "FOOTER", Text: "Daily Grind"},
+		}})
+		tpl := t.template("order-update")
+		tpl.Annotations = map[string]string{wassistv1alpha1.AnnotationTemplateID: remote.ID}
+		tpl.Spec.Footer = nil
+		tpl.Spec.ManagementPolicy = wassistv1alpha1.ManagementPolicyObserve
+		Expect(k8sClient.Create(ctx, tpl)).To(Succeed())
+		Eventually(func() string { return templateReady(tpl) }).WithTimeout(timeout).Should(Equal(observed))
+		Expect(tpl.Status.Takeover.Changes).To(ConsistOf("body", "footer"))
+		Expect(tpl.Status.Takeover.Erases).To(ConsistOf("footer"))
+		Expect(t.writes()).To(BeZero())
+
+		update(tpl, func(x *wassistv1alpha1.WassistTemplate) { x.Spec.ManagementPolicy = wassistv1alpha1.ManagementPolicyFull })
+		Eventually(func() string { return templateReady(tpl) }).WithTimeout(timeout).
+			Should(Equal("False/" + wassistv1alpha1.ReasonAdoptionWouldErase))
+		Expect(t.writes()).To(BeZero())
 	})
 
 	It("observes a number's routing, and routes it once switched to Full", func() {
