@@ -104,7 +104,7 @@ func runImport(ctx context.Context, f *importFlags, s Streams) error {
 	}
 	o.Check = func(u *unstructured.Unstructured) error { return v.Check(ctx, u) }
 	res := importer.Build(account, o)
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
+	if err := os.MkdirAll(f.out, 0o750); err != nil {
 		return err
 	}
 	if err := importer.Write(f.out, res); err != nil {

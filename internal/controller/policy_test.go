@@ -182,7 +182,9 @@ func policySpecs() {
 		Expect(tpl.Status.Takeover.Erases).To(ConsistOf("footer"))
 		Expect(t.writes()).To(BeZero())
 
-		update(tpl, func(x *wassistv1alpha1.WassistTemplate) { x.Spec.ManagementPolicy = wassistv1alpha1.ManagementPolicyFull })
+		update(tpl, func(x *wassistv1alpha1.WassistTemplate) {
+			x.Spec.ManagementPolicy = wassistv1alpha1.ManagementPolicyFull
+		})
 		Eventually(func() string { return templateReady(tpl) }).WithTimeout(timeout).
 			Should(Equal("False/" + wassistv1alpha1.ReasonAdoptionWouldErase))
 		Expect(t.writes()).To(BeZero())

@@ -3,6 +3,7 @@ package importer
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -91,7 +92,7 @@ func (b *builder) agent(name string, remote *wassist.Agent) *wassistv1alpha1.Was
 	}
 	for _, t := range remote.Tools {
 		spec.Tools = append(spec.Tools, wassistv1alpha1.AgentTool{Name: t.Name, Description: t.Description,
-			APISchema: runtime.RawExtension{Raw: t.APISchema}, CreditCost: int32(t.CreditCost), Active: inactive(t.Active)})
+			APISchema: runtime.RawExtension{Raw: t.APISchema}, CreditCost: clamp32(t.CreditCost), Active: inactive(t.Active)})
 	}
 	for _, w := range remote.WebsiteTools {
 		spec.WebsiteTools = append(spec.WebsiteTools, wassistv1alpha1.AgentWebsiteTool{URL: w.URL, Prompt: w.Prompt,
@@ -122,7 +123,7 @@ func (b *builder) agent(name string, remote *wassist.Agent) *wassistv1alpha1.Was
 func (b *builder) later(spec *wassistv1alpha1.WassistAgentSpec, name string, remote *wassist.Agent) {
 	for _, t := range remote.ImageGenerateTools {
 		spec.ImageGenerateTools = append(spec.ImageGenerateTools, wassistv1alpha1.AgentImageGenerateTool{Name: t.Name,
-			Description: t.Description, Prompt: t.Prompt, CreditCost: int32(t.CreditCost), Active: inactive(t.Active)})
+			Description: t.Description, Prompt: t.Prompt, CreditCost: clamp32(t.CreditCost), Active: inactive(t.Active)})
 	}
 	for _, w := range remote.WakeUpConfigs {
 		spec.WakeUpConfigs = append(spec.WakeUpConfigs, wassistv1alpha1.AgentWakeUpConfig{Description: w.Description,
@@ -153,14 +154,15 @@ func (b *builder) money(spec *wassistv1alpha1.WassistAgentSpec, name string, rem
 			PaywallURL: ptr.Deref(p.PaywallURL, ""), CTAButtonText: p.CTAButtonText, TerminalStateMessage: p.TerminalStateMessage,
 			SubscriptionPricePerMonth: ptr.Deref(p.SubscriptionPricePerMonth, "")}
 		if p.MessageLimit != nil {
-			spec.PaywallConfig.MessageLimit = new(int32(*p.MessageLimit))
+			spec.PaywallConfig.MessageLimit = new(clamp32(*p.MessageLimit))
 		}
 	}
 	c := remote.CreditSettings
 	if c == nil {
 		return
 	}
-	spec.CreditSettings = &wassistv1alpha1.CreditSettings{InitialCredits: int32(c.InitialCredits), CreditGrantAmount: int32(c.CreditGrantAmount)}
+	spec.CreditSettings = &wassistv1alpha1.CreditSettings{InitialCredits: clamp32(c.InitialCredits),
+		CreditGrantAmount: clamp32(c.CreditGrantAmount)}
 	if ptr.Deref(c.CreditGrantPassword, "") != "" {
 		ref := wassistv1alpha1.SecretKeySelector{Name: name + "-credit-grant", Key: "password"}
 		spec.CreditSettings.CreditGrantPasswordSecretRef = &ref
@@ -176,6 +178,12 @@ func inactive(active bool) *bool {
 		return nil
 	}
 	return new(false)
+}
+
+// clamp32 is v as the CRD's int32 fields hold it: a value beyond their range is clamped,
+// which the import's check then finds different (and imports under Observe).
+func clamp32(v int64) int32 {
+	return int32(max(min(v, math.MaxInt32), math.MinInt32)) //nolint:gosec // clamped to the int32 range just above
 }
 
 func sharings(a *wassist.Agent) []string {

@@ -8,11 +8,11 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
 // builder holds one Build's state: the names given, and which agents and templates are

@@ -19,10 +19,10 @@ func Write(dir string, res Result) error {
 			return fmt.Errorf("%s: %w", o.Path, err)
 		}
 		path := filepath.Join(dir, filepath.FromSlash(o.Path))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 			return err
 		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
+		if err := os.WriteFile(path, data, 0o600); err != nil {
 			return err
 		}
 		paths = append(paths, o.Path)
@@ -35,7 +35,7 @@ func Write(dir string, res Result) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "kustomization.yaml"), k, 0o644)
+	return os.WriteFile(filepath.Join(dir, "kustomization.yaml"), k, 0o600)
 }
 
 // manifest is an object's YAML without its status and empty metadata.

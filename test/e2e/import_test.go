@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
@@ -27,7 +28,11 @@ const importNS = "imported"
 
 // kubectl runs the control plane's kubectl as its admin.
 func kubectl(args ...string) (string, error) {
-	out, errOut, err := testEnv.ControlPlane.KubeCtl().Run(args...)
+	admin, err := testEnv.AddUser(envtest.User{Name: "import-admin", Groups: []string{"system:masters"}}, nil)
+	Expect(err).NotTo(HaveOccurred())
+	k, err := admin.Kubectl()
+	Expect(err).NotTo(HaveOccurred())
+	out, errOut, err := k.Run(args...)
 	stdout, _ := io.ReadAll(out)
 	stderr, _ := io.ReadAll(errOut)
 	return string(stdout) + string(stderr), err
@@ -117,7 +122,7 @@ var _ = Describe("kubectl wassist import", func() {
 		Expect(err).NotTo(HaveOccurred())
 		agents, err := api.ListAgents(ctx)
 		Expect(err).NotTo(HaveOccurred())
-		for _, line := range strings.Split(printed, "\n") {
+		for line := range strings.SplitSeq(printed, "\n") {
 			name, found := strings.CutSuffix(strings.Fields(line + " x")[0], "-credit-grant,")
 			if !found {
 				continue

@@ -31,10 +31,15 @@ func policyHash(obj Object, hash string) string {
 	if observing(obj) {
 		hash = "observe-" + hash
 	}
-	if obj.GetAnnotations()[wassistv1alpha1.AnnotationAllowEraseOnAdoption] == "true" {
+	if allowsErasing(obj) {
 		hash += "-allow-erase"
 	}
 	return hash
+}
+
+// allowsErasing says the resource lets its adoption erase what its spec leaves out.
+func allowsErasing(obj Object) bool {
+	return obj.GetAnnotations()[wassistv1alpha1.AnnotationAllowEraseOnAdoption] == annotationTrue
 }
 
 // orphanedBy says why a deletion left the remote object in place.
@@ -126,8 +131,7 @@ func takeoverMessage(t *wassistv1alpha1.Takeover) string {
 // an earlier refusal) until now.
 func (r *Reconciler[O]) refuseErasing(s *scope[O], obs Observation) error {
 	adopting := !obs.Created && (s.base.GetRemoteID() != obs.ID || s.obj.GetTakeover() != nil)
-	allowed := s.obj.GetAnnotations()[wassistv1alpha1.AnnotationAllowEraseOnAdoption] == "true"
-	if !adopting || allowed || len(obs.Erases) == 0 {
+	if !adopting || allowsErasing(s.obj) || len(obs.Erases) == 0 {
 		return nil
 	}
 	s.obj.SetTakeover(r.takeoverOf(obs))

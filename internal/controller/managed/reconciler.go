@@ -119,8 +119,11 @@ func withTurn[O Object](ctx context.Context, s *scope[O]) context.Context {
 
 // IsPaused says whether the paused annotation stops all API traffic for obj.
 func IsPaused(obj client.Object) bool {
-	return obj.GetAnnotations()[wassistv1alpha1.AnnotationPaused] == "true"
+	return obj.GetAnnotations()[wassistv1alpha1.AnnotationPaused] == annotationTrue
 }
+
+// annotationTrue is the value that turns a boolean annotation on; any other is off.
+const annotationTrue = "true"
 
 // reconcileNormal: admit → desired → anything due? → sync.
 func (r *Reconciler[O]) reconcileNormal(ctx context.Context, s *scope[O]) error {

@@ -56,10 +56,11 @@ type agencyAgent struct {
 
 // agencyAgents are the agents in the order they were made, with every id filled in.
 func agencyAgents(g agencyIDs) []Agent {
-	var all []agencyAgent
-	for _, group := range []func(agencyIDs) []agencyAgent{
+	groups := []func(agencyIDs) []agencyAgent{
 		supportAgents, cafeAgents, routingAgents, salesAgents, languageAgents, featureAgents, leftoverAgents,
-	} {
+	}
+	all := make([]agencyAgent, 0, 32)
+	for _, group := range groups {
 		all = append(all, group(g)...)
 	}
 	out := make([]Agent, 0, len(all))
@@ -284,7 +285,7 @@ func featureAgents(g agencyIDs) []agencyAgent {
 	}}, {slotLeadShow, Agent{
 		Name: "Lead Qualifier", Description: "Trade-show leads (same name as the website one, on purpose: \"it's the same job\").",
 		SystemPrompt: leadPromptB,
-	}}, {slotDental, dentalAgent(g)}, {slotProperty, propertyAgent()}, {slotOrders, Agent{
+	}}, {slotDental, dentalAgent()}, {slotProperty, propertyAgent()}, {slotOrders, Agent{
 		Name: "Order Updates", SystemPrompt: ordersPrompt, Description: "Sends shipping updates through outbound triggers.",
 		OutboundTriggers: []OutboundTrigger{
 			g.trigger(tplOrderShipped, "order_shipped", true),
@@ -310,7 +311,7 @@ func featureAgents(g agencyIDs) []agencyAgent {
 	}}}
 }
 
-func dentalAgent(g agencyIDs) Agent {
+func dentalAgent() Agent {
 	return Agent{
 		Name: "Dental Appointments", Description: "Smile Dental's booking agent (client since Aug 2025).",
 		SystemPrompt: dentalPrompt, FirstMessage: "Hi, this is Smile Dental 😁 Would you like to book, move or cancel?",

@@ -71,9 +71,21 @@ func matchEntry[T any](e map[string]any, stored []T, idOf func(*T) string, seen 
 }
 
 // memoryKeyTypes and paywallActions are the documented enums.
+// The API's enums of memory key types and paywall actions.
+const (
+	memoryKeyString     = "string"
+	memoryKeyNumber     = "number"
+	memoryKeyBoolean    = "boolean"
+	memoryKeyJSON       = "json"
+	paywallNone         = "none"
+	paywallPurchaseLink = "purchase_link"
+	paywallSubscribe    = "subscribe"
+	paywallTerminal     = "terminal"
+)
+
 var (
-	memoryKeyTypes = []string{"string", "number", "boolean", "json"}
-	paywallActions = []string{"none", "purchase_link", "subscribe", "terminal"}
+	memoryKeyTypes = []string{memoryKeyString, memoryKeyNumber, memoryKeyBoolean, memoryKeyJSON}
+	paywallActions = []string{paywallNone, paywallPurchaseLink, paywallSubscribe, paywallTerminal}
 )
 
 // toolNameMax is an inference: the API notes give no limit for tool names.
@@ -104,7 +116,7 @@ func buildWebsiteTool(e map[string]any, prev *WebsiteTool, errs fieldErrs) Websi
 }
 
 func buildMemoryKey(e map[string]any, prev *MemoryKey, errs fieldErrs) MemoryKey {
-	mk := MemoryKey{ID: newUUID(), Type: "string"}
+	mk := MemoryKey{ID: newUUID(), Type: memoryKeyString}
 	if prev != nil {
 		mk = *prev
 	}
@@ -133,7 +145,7 @@ func handoffBuilder(t *tenant) buildEntry[HandoffTool] {
 
 // parsePaywall merges e into the stored config (or a new one, which gets an id).
 func parsePaywall(e map[string]any, stored *PaywallConfig) (PaywallConfig, fieldErrs) {
-	pc := PaywallConfig{ID: newUUID(), PaywallAction: "none"}
+	pc := PaywallConfig{ID: newUUID(), PaywallAction: paywallNone}
 	if stored != nil {
 		pc = *stored
 	}
