@@ -21,6 +21,7 @@ import (
 // something (a number Kubernetes cannot store exactly, say) is imported under Observe
 // with a warning, so that applying it writes nothing.
 func (b *builder) agents() {
+	b.forgetRefused()
 	ids := map[string]string{}
 	for id, name := range b.agentNames {
 		ids[name] = id
@@ -34,22 +35,45 @@ func (b *builder) agents() {
 		agent := b.agent(name, remote)
 		stored, err := asStored(agent)
 		refs := controller.ImportRefs{AgentIDs: ids, Templates: b.templates, CreditPassword: password(remote)}
-		switch changes := controller.AgentChanges(stored, remote, refs); {
-		case err != nil:
-			b.observeOnly(agent, name, "its manifest cannot be stored as read: "+err.Error())
-		case len(changes) > 0:
-			b.observeOnly(agent, name, "Kubernetes cannot hold it exactly as Wassist does ("+strings.Join(changes, ", ")+
+		// Compared only once stored: a number JSON holds and Kubernetes cannot (past float64's
+		// range) leaves no stored manifest to compare.
+		warning := ""
+		if err != nil {
+			warning = observeOnly(agent, name, "its manifest cannot be stored as read: "+err.Error())
+		} else if changes := controller.AgentChanges(stored, remote, refs); len(changes) > 0 {
+			warning = observeOnly(agent, name, "Kubernetes cannot hold it exactly as Wassist does ("+strings.Join(changes, ", ")+
 				"): review the difference under Observe before switching to Full")
 		}
 		if b.add("agents", agent) {
 			b.res.Agents++
+			b.creditSecret(agent)
+			b.warn(warning)
 		}
 	}
 }
 
-func (b *builder) observeOnly(agent *wassistv1alpha1.WassistAgent, name, why string) {
+// forgetRefused leaves out, before any manifest names them, the agents the API server would
+// refuse: a handoff or a number routed to one then names it by id, as one not imported,
+// rather than by a WassistAgent that is never applied.
+func (b *builder) forgetRefused() {
+	for i := range b.a.Agents {
+		remote := &b.a.Agents[i]
+		name, ok := b.agentNames[remote.ID]
+		if !ok {
+			continue
+		}
+		if err := b.refusal(b.agent(name, remote)); err != nil {
+			b.leaveOut(err)
+			delete(b.agentNames, remote.ID)
+		}
+	}
+}
+
+// observeOnly puts agent under Observe, and returns the warning that says why, for when
+// it is written.
+func observeOnly(agent *wassistv1alpha1.WassistAgent, name, why string) string {
 	agent.Spec.ManagementPolicy = wassistv1alpha1.ManagementPolicyObserve
-	b.res.Warnings = append(b.res.Warnings, fmt.Sprintf("agent %s imported under managementPolicy Observe: %s", name, why))
+	return fmt.Sprintf("agent %s imported under managementPolicy Observe: %s", name, why)
 }
 
 // asStored is obj as the API server stores it: JSON numbers become int64 or float64.
@@ -104,14 +128,15 @@ func (b *builder) agent(name string, remote *wassist.Agent) *wassistv1alpha1.Was
 	}
 	for _, h := range remote.HandoffTools {
 		tool := wassistv1alpha1.AgentHandoffTool{Description: h.Description, Active: inactive(h.Active)}
-		if child, ok := b.agentNames[h.ChildAgentID]; ok {
+		// A handoff to itself by id: the CRD refuses a reference to the resource itself.
+		if child, ok := b.agentNames[h.ChildAgentID]; ok && h.ChildAgentID != remote.ID {
 			tool.AgentRef = &wassistv1alpha1.AgentReference{Name: child}
 		} else {
 			tool.AgentID = h.ChildAgentID
 		}
 		spec.HandoffTools = append(spec.HandoffTools, tool)
 	}
-	b.later(&spec, name, remote)
+	b.later(&spec, remote)
 	b.money(&spec, name, remote)
 	agent := &wassistv1alpha1.WassistAgent{ObjectMeta: b.meta(name, map[string]string{wassistv1alpha1.AnnotationAgentID: remote.ID}),
 		Spec: spec}
@@ -120,7 +145,7 @@ func (b *builder) agent(name string, remote *wassist.Agent) *wassistv1alpha1.Was
 }
 
 // later sets the lists managed only when set, when the agent has any of them.
-func (b *builder) later(spec *wassistv1alpha1.WassistAgentSpec, name string, remote *wassist.Agent) {
+func (b *builder) later(spec *wassistv1alpha1.WassistAgentSpec, remote *wassist.Agent) {
 	for _, t := range remote.ImageGenerateTools {
 		spec.ImageGenerateTools = append(spec.ImageGenerateTools, wassistv1alpha1.AgentImageGenerateTool{Name: t.Name,
 			Description: t.Description, Prompt: t.Prompt, CreditCost: clamp32(t.CreditCost), Active: inactive(t.Active)})
@@ -133,10 +158,8 @@ func (b *builder) later(spec *wassistv1alpha1.WassistAgentSpec, name string, rem
 		spec.MCPConfigs = append(spec.MCPConfigs, wassistv1alpha1.AgentMCPConfig{ConnectorID: m.ConnectorID,
 			ToolWhitelist: m.ToolWhitelist})
 	}
-	secrets := newNames()
-	for _, t := range remote.OutboundTriggers {
-		trigger := wassistv1alpha1.AgentOutboundTrigger{Enabled: inactive(t.Enabled),
-			SecretName: secrets.name(name+"-trigger-"+t.TemplateName, name+"-trigger")}
+	for i, t := range remote.OutboundTriggers {
+		trigger := wassistv1alpha1.AgentOutboundTrigger{Enabled: inactive(t.Enabled), SecretName: b.triggerSecrets[remote.ID][i]}
 		if tpl, ok := b.templateNames[t.TemplateID]; ok {
 			trigger.TemplateRef = &wassistv1alpha1.TemplateReference{Name: tpl}
 		} else {
@@ -147,7 +170,7 @@ func (b *builder) later(spec *wassistv1alpha1.WassistAgentSpec, name string, rem
 }
 
 // money sets the paywall and the credits; a credit grant password goes in a Secret the
-// import names and does not write.
+// import names and does not write (creditSecret lists it once the agent is imported).
 func (b *builder) money(spec *wassistv1alpha1.WassistAgentSpec, name string, remote *wassist.Agent) {
 	if p := remote.PaywallConfig; p != nil {
 		spec.PaywallConfig = &wassistv1alpha1.PaywallConfig{PaywallAction: wassistv1alpha1.PaywallAction(p.PaywallAction),
@@ -166,8 +189,14 @@ func (b *builder) money(spec *wassistv1alpha1.WassistAgentSpec, name string, rem
 	if ptr.Deref(c.CreditGrantPassword, "") != "" {
 		ref := wassistv1alpha1.SecretKeySelector{Name: name + "-credit-grant", Key: "password"}
 		spec.CreditSettings.CreditGrantPasswordSecretRef = &ref
-		b.res.Secrets = append(b.res.Secrets, SecretNeed{Name: ref.Name, Key: ref.Key,
-			Holds: "the credit grant password of agent " + name + " (as set in the dashboard)"})
+	}
+}
+
+// creditSecret lists the Secret an imported agent's credit grant password is to be put in.
+func (b *builder) creditSecret(agent *wassistv1alpha1.WassistAgent) {
+	if c := agent.Spec.CreditSettings; c != nil && c.CreditGrantPasswordSecretRef != nil {
+		b.res.Secrets = append(b.res.Secrets, SecretNeed{Name: c.CreditGrantPasswordSecretRef.Name,
+			Key: c.CreditGrantPasswordSecretRef.Key, Holds: "the credit grant password of agent " + agent.Name + " (as set in the dashboard)"})
 	}
 }
 

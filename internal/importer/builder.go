@@ -25,6 +25,8 @@ type builder struct {
 	agentNames    map[string]string
 	templateNames map[string]string
 	templates     map[string]wassist.Template // by Kubernetes name
+	// triggerSecrets are the Secrets of each imported agent's outbound triggers, in order.
+	triggerSecrets map[string][]string
 }
 
 func newBuilder(a Account, o Options) *builder {
@@ -32,7 +34,7 @@ func newBuilder(a Account, o Options) *builder {
 	o.DeletionPolicy = cmp.Or(o.DeletionPolicy, wassistv1alpha1.DeletionPolicyOrphan)
 	o.SecretName, o.SecretKey = cmp.Or(o.SecretName, "wassist-api-key"), cmp.Or(o.SecretKey, "apiKey")
 	b := &builder{a: a, o: o, agentNames: map[string]string{}, templateNames: map[string]string{},
-		templates: map[string]wassist.Template{}}
+		templates: map[string]wassist.Template{}, triggerSecrets: map[string][]string{}}
 	b.res.Secrets = append(b.res.Secrets, SecretNeed{Name: o.SecretName, Key: o.SecretKey, Holds: "the Wassist API key"})
 	b.nameAgents()
 	return b
@@ -45,10 +47,17 @@ func (b *builder) nameAgents() {
 	slices.SortStableFunc(agents, func(x, y wassist.Agent) int {
 		return cmp.Or(olderFirst(x.CreatedAt, y.CreatedAt), strings.Compare(x.ID, y.ID))
 	})
-	n := newNames()
+	// Trigger Secrets share one namer: the operator refuses a Secret another agent's trigger
+	// made, and the names of two long agent names' triggers can meet once shortened.
+	n, secrets := newNames(), newNames()
 	for _, ag := range agents {
-		if b.keep(ag.Name) {
-			b.agentNames[ag.ID] = n.name(ag.Name, "agent")
+		if !b.keep(ag.Name) {
+			continue
+		}
+		name := n.name(ag.Name, "agent")
+		b.agentNames[ag.ID] = name
+		for _, t := range ag.OutboundTriggers {
+			b.triggerSecrets[ag.ID] = append(b.triggerSecrets[ag.ID], secrets.name(name+"-trigger-"+t.TemplateName, name+"-trigger"))
 		}
 	}
 }
@@ -101,11 +110,22 @@ func (b *builder) keepNumber(digits string) bool {
 // when it is left out (with a warning).
 func (b *builder) add(dir string, obj client.Object) bool {
 	if err := b.refusal(obj); err != nil {
-		b.res.Warnings = append(b.res.Warnings, "not imported, left as it is on Wassist: "+err.Error())
+		b.leaveOut(err)
 		return false
 	}
 	b.res.Objects = append(b.res.Objects, Object{Path: dir + "/" + obj.GetName() + ".yaml", Object: obj})
 	return true
+}
+
+// warn adds warning, if any, to the result.
+func (b *builder) warn(warning string) {
+	if warning != "" {
+		b.res.Warnings = append(b.res.Warnings, warning)
+	}
+}
+
+func (b *builder) leaveOut(refusal error) {
+	b.res.Warnings = append(b.res.Warnings, "not imported, left as it is on Wassist: "+refusal.Error())
 }
 
 // refusal is the API server's refusal of obj, as Options.Check tells it.

@@ -23,13 +23,14 @@ func (b *builder) importTemplates() {
 		name := n.name(remote.Name+"-"+remote.Language, "template")
 		tpl := b.template(name, remote)
 		stored, err := asStored(tpl)
-		switch changes := controller.TemplateChanges(stored, remote); {
-		case err != nil:
-			b.observeTemplate(tpl, "its manifest cannot be stored as read: "+err.Error())
-		case len(changes) > 0:
-			b.observeTemplate(tpl, "the spec cannot express it exactly ("+strings.Join(changes, ", ")+")")
+		warning := ""
+		if err != nil {
+			warning = observeTemplate(tpl, "its manifest cannot be stored as read: "+err.Error())
+		} else if changes := controller.TemplateChanges(stored, remote); len(changes) > 0 {
+			warning = observeTemplate(tpl, "the spec cannot express it exactly ("+strings.Join(changes, ", ")+")")
 		}
 		if b.add("templates", tpl) {
+			b.warn(warning)
 			// Triggers name it by reference; one left out, by id.
 			b.templateNames[remote.ID], b.templates[name] = name, *remote
 			b.res.Templates++
@@ -37,9 +38,10 @@ func (b *builder) importTemplates() {
 	}
 }
 
-func (b *builder) observeTemplate(tpl *wassistv1alpha1.WassistTemplate, why string) {
+// observeTemplate puts tpl under Observe, and returns the warning that says why.
+func observeTemplate(tpl *wassistv1alpha1.WassistTemplate, why string) string {
 	tpl.Spec.ManagementPolicy = wassistv1alpha1.ManagementPolicyObserve
-	b.res.Warnings = append(b.res.Warnings, fmt.Sprintf("template %s imported under managementPolicy Observe: %s", tpl.Name, why))
+	return fmt.Sprintf("template %s imported under managementPolicy Observe: %s", tpl.Name, why)
 }
 
 // template is the WassistTemplate of remote, published where remote is.
