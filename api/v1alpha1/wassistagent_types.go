@@ -179,6 +179,12 @@ type WassistAgentSpec struct {
 	// default) makes it match the spec; Observe only reads the one the resource names
 	// and reports what Full would change in status.takeover, and never writes, creates
 	// or deletes anything remote (deletion then orphans it, whatever deletionPolicy says).
+	// Taking over an agent the operator did not create (the wassist.app/agent-id
+	// annotation, or a switch from Observe) never erases by surprise: while the spec leaves
+	// out a setting the agent has (a text, an entry of a list, a paywall, credits, a
+	// share), the adoption is refused with AdoptionWouldErase and nothing is written, until
+	// the spec names it or the wassist.app/allow-erase-on-adoption: "true" annotation is
+	// set. The lists managed only when set are never erased by leaving them out.
 	// +kubebuilder:default=Full
 	// +optional
 	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
