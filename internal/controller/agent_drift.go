@@ -49,7 +49,9 @@ func (o *DriftObserver) compare(ctx context.Context, agent *wassistv1alpha1.Wass
 		if err != nil {
 			return // references not resolvable now: the object's own reconcile says why
 		}
-		if obs = agentObservation(agent, remote, want); obs.UpToDate {
+		obs = agentObservation(agent, remote, want)
+		obs.DesiredHash = want.Hash
+		if obs.UpToDate {
 			o.checks.WithLabelValues("equal").Inc()
 		} else {
 			o.checks.WithLabelValues("drifted").Inc()

@@ -151,7 +151,9 @@ func agentObservation(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent
 		return obs
 	}
 	got := want.observed(remote)
-	shared, written := sharedAsSpecified(agent, remote), triggersWritten(agent, remote, want)
+	// Under Observe the triggers' Secrets are not the operator's to write yet: they are
+	// Kubernetes', not what a takeover changes on Wassist.
+	shared, written := sharedAsSpecified(agent, remote), managed.Observing(agent) || triggersWritten(agent, remote, want)
 	if obs.UpToDate = want.equal(got) && shared && written; obs.UpToDate {
 		return obs
 	}

@@ -59,7 +59,9 @@ func (o *DriftObserver) compareDeployment(d *wassistv1alpha1.WassistDeployment, 
 	}
 	o.checks.WithLabelValues("drifted").Inc()
 	var obs *managed.Observation
-	if listed {
+	// Under Observe the reconcile reads the number again: the list says what it serves,
+	// not what the spec would change.
+	if listed && !managed.Observing(d) {
 		obs = &managed.Observation{ID: targetOf(d).id(), Exists: true, Remote: n}
 	}
 	o.deployments.Observed(d.DeepCopy(), obs)

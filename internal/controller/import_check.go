@@ -34,7 +34,7 @@ func AgentChanges(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, re
 	got := want.observed(remote)
 	changes := []string{}
 	if !want.equal(got) {
-		changes = changedFields(want, got)
+		changes = orWhole(changedFields(want, got), "the agent")
 	}
 	if !sharedAsSpecified(agent, remote) {
 		changes = append(changes, "sharedWith")
@@ -50,5 +50,14 @@ func TemplateChanges(tpl *wassistv1alpha1.WassistTemplate, remote *wassist.Templ
 		return nil
 	}
 	changes, _ := templateChanges(want, got)
+	return orWhole(changes, "the template")
+}
+
+// orWhole is changes, or the whole object for a difference no field names (the order of
+// a template's components, say): never nothing when the views differ.
+func orWhole(changes []string, whole string) []string {
+	if len(changes) == 0 {
+		return []string{whole}
+	}
 	return changes
 }

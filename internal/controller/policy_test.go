@@ -166,6 +166,33 @@ func policySpecs() {
 		Expect(k8sClient.Delete(ctx, nameless)).To(Succeed())
 	})
 
+	It("leaves the remote agent alone when a resource whose adoption never completed is deleted", func() {
+		t := newTenant()
+		remote := t.seededBarista()
+		agent := t.adopting("barista", remote.ID, wassistv1alpha1.ManagementPolicyFull)
+		agent.Spec.DeletionPolicy = wassistv1alpha1.DeletionPolicyDelete
+		Expect(k8sClient.Create(ctx, agent)).To(Succeed())
+		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonAdoptionWouldErase))
+		Expect(k8sClient.Delete(ctx, agent)).To(Succeed())
+		Eventually(gone(agent)).WithTimeout(timeout).ShouldNot(Succeed())
+		Expect(t.remoteAgents()).To(ConsistOf(HaveField("ID", remote.ID)))
+		Expect(eventNotes(agent, "Orphaned")()).To(ContainElement(ContainSubstring("its adoption was never completed")))
+		Expect(t.writes()).To(BeZero())
+	})
+
+	It("does not create an agent that vanished while observed, once switched to Full", func() {
+		t := newTenant()
+		remote := t.seededBarista()
+		agent := t.adopting("barista", remote.ID, wassistv1alpha1.ManagementPolicyObserve)
+		Expect(k8sClient.Create(ctx, agent)).To(Succeed())
+		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal(observed))
+		Expect(sim.RemoveAgent(t.key, remote.ID)).To(BeTrue())
+		update(agent, func(a *wassistv1alpha1.WassistAgent) { a.Spec.ManagementPolicy = wassistv1alpha1.ManagementPolicyFull })
+		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonRemoteNotFound))
+		Expect(t.remoteAgents()).To(BeEmpty())
+		Expect(t.writes()).To(BeZero())
+	})
+
 	It("observes a template: what Full would change and erase, nothing written; Full then refuses to erase", func() {
 		t := newTenant()
 		remote := sim.SeedTemplate(t.key, wassisttest.Template{Name: "order_update", Category: "UTILITY", Components: []wassisttest.TemplateComponent{

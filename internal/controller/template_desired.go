@@ -104,6 +104,8 @@ func (v templateView) sameContent(o templateView) bool {
 // component the spec leaves out, an account it no longer publishes to.
 func templateChanges(want, got templateView) (changes, erases []string) {
 	for _, f := range []struct{ name, want, got string }{
+		{"name", want.Input.Name, got.Input.Name},
+		{"language", want.Input.Language, got.Input.Language},
 		{"category", want.Input.Category, got.Input.Category},
 		{"parameterFormat", want.Input.ParameterFormat, got.Input.ParameterFormat},
 	} {

@@ -76,7 +76,9 @@ func (o *DriftObserver) compareTemplate(t *wassistv1alpha1.WassistTemplate, remo
 	result := "vanished"
 	if remote != nil {
 		v := desiredTemplate(t)
-		if obs = (&templateExternal{tpl: t}).observation(remote, managed.Desired{Hash: v.hash(), View: v}); obs.UpToDate {
+		obs = (&templateExternal{tpl: t}).observation(remote, managed.Desired{Hash: v.hash(), View: v})
+		obs.DesiredHash = v.hash()
+		if obs.UpToDate {
 			o.checks.WithLabelValues("equal").Inc()
 		} else {
 			o.checks.WithLabelValues("drifted").Inc()

@@ -48,6 +48,7 @@ func (b *builder) agents() {
 			b.res.Agents++
 			b.creditSecret(agent)
 			b.warn(warning)
+			b.warnCredentials(name, remote)
 		}
 	}
 }

@@ -546,3 +546,20 @@ func TestBuildWritesAHandoffToItselfByID(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildWarnsOfACredentialInAToolsSchemaWithoutSayingIt: the schema is written as
+// Wassist holds it, and the warning names where a token is, never the token.
+func TestBuildWarnsOfACredentialInAToolsSchemaWithoutSayingIt(t *testing.T) {
+	a := account()
+	a.Agents[0].Tools = []wassist.AgentTool{{Name: "crm", Active: true,
+		APISchema: json.RawMessage(`{"url":"https://crm.example","headers":{"Authorization":"Bearer s3cr3t-t0ken","Accept":"json"}}`)}}
+	res := importer.Build(a, importer.Options{})
+	i := slices.IndexFunc(res.Warnings, func(w string) bool { return strings.Contains(w, "looks like a credential") })
+	if i < 0 {
+		t.Fatalf("no warning of the token: %q", res.Warnings)
+	}
+	if w := res.Warnings[i]; !strings.Contains(w, "headers.Authorization") || strings.Contains(w, "s3cr3t") ||
+		strings.Contains(w, "Accept") {
+		t.Errorf("warning %q: want the path of the token only", w)
+	}
+}

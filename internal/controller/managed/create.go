@@ -59,9 +59,9 @@ func (r *Reconciler[O]) observeOrCreate(ctx context.Context, s *scope[O], ext Ex
 	if obs.Exists {
 		return obs, r.known(ctx, s, obs)
 	}
-	if r.Kind.ExternalName(s.obj) != "" || s.obj.GetRemoteID() != id {
-		// An id the operator never saw exist: a user's adoption of a missing object.
-		// Creating a new one would hide the mistake.
+	if r.Kind.ExternalName(s.obj) != "" || s.obj.GetRemoteID() != id || s.obj.GetTakeover() != nil {
+		// An id the operator never saw exist, or only observed: a user's adoption of a
+		// missing object. Creating a new one would hide the mistake.
 		namedBy := "spec"
 		if r.Kind.ExternalName(s.obj) == "" {
 			namedBy = r.IDAnnotation + " annotation"
@@ -96,7 +96,7 @@ func (r *Reconciler[O]) forgetID(ctx context.Context, s *scope[O]) error {
 
 // observe takes what the bulk check or a held reconcile saw of id, or reads it.
 func (r *Reconciler[O]) observe(ctx context.Context, s *scope[O], ext External, id string) (Observation, error) {
-	if s.observed != nil && s.observed.ID == id {
+	if s.observed != nil && s.observed.ID == id && r.sameSpec(s, s.observed) {
 		return *s.observed, nil
 	}
 	obs, err := ext.Observe(ctx, id, s.desired)

@@ -113,6 +113,9 @@ type Observation struct {
 	// both, and an adoption refuses to erase (docs/design.md, rule 13).
 	Changes []string
 	Erases  []string
+	// DesiredHash is the Desired.Hash the bulk check compared the remote object with;
+	// empty for an observation made by the reconcile itself.
+	DesiredHash string
 	// Wait, when set, is what the remote object itself still waits for once it equals
 	// the spec (Meta's review of a template): the reconcile ends with it, and the object
 	// is not read again for it until the bulk check sees a change (Reconciler.Awaits).

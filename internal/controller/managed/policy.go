@@ -42,12 +42,30 @@ func allowsErasing(obj Object) bool {
 	return obj.GetAnnotations()[wassistv1alpha1.AnnotationAllowEraseOnAdoption] == annotationTrue
 }
 
+// untaken says the operator never applied a spec to the remote object obj names: it
+// observes it, or its adoption is not done (status.takeover). Deleting obj then leaves
+// the remote object alone, whatever deletionPolicy says: the operator deletes only what
+// it has managed.
+func untaken(obj Object) bool {
+	return observing(obj) || obj.GetTakeover() != nil
+}
+
 // orphanedBy says why a deletion left the remote object in place.
 func orphanedBy(obj Object) string {
-	if observing(obj) {
+	switch {
+	case observing(obj):
 		return "managementPolicy: Observe"
+	case obj.GetTakeover() != nil:
+		return "its adoption was never completed"
 	}
 	return "deletionPolicy: Orphan"
+}
+
+// sameSpec says whether an observation handed over by the bulk check was made against
+// the spec now resolved: one made against an older spec says nothing of what now differs
+// or would be erased, and the remote object is read again.
+func (r *Reconciler[O]) sameSpec(s *scope[O], obs *Observation) bool {
+	return obs.DesiredHash == "" || policyHash(s.obj, obs.DesiredHash) == s.desired.Hash
 }
 
 // observeOrAdopt returns the remote object: under Observe only if the resource names one
@@ -99,12 +117,18 @@ func (r *Reconciler[O]) recordTakeover(s *scope[O], obs Observation) {
 }
 
 // Differs says whether what the bulk check saw of obj's remote object is news for obj:
-// under Full, that it differs from the spec; under Observe, that it differs from what
-// the status reports (a remote object that keeps differing in the same settings costs
-// no reconcile). An object not observed yet, or whose remote object vanished, always is.
+// under Full, that it differs from the spec, or that an adoption not done yet (a refused
+// one) may now go ahead; under Observe, that it differs from what the status reports (a
+// remote object that keeps differing in the same settings costs no reconcile). An object
+// not observed yet, or whose remote object vanished, always is.
 func (r *Reconciler[O]) Differs(obj O, obs Observation) bool {
-	if !observing(obj) || !obs.Exists || obj.GetTakeover() == nil {
-		return !obs.UpToDate || !obs.Exists
+	switch {
+	case !obs.Exists || !obs.UpToDate && !observing(obj):
+		return true
+	case !observing(obj):
+		return obj.GetTakeover() != nil
+	case obj.GetTakeover() == nil:
+		return !obs.UpToDate
 	}
 	return !sameTakeover(*obj.GetTakeover(), *r.takeoverOf(obs))
 }
@@ -128,13 +152,18 @@ func takeoverMessage(t *wassistv1alpha1.Takeover) string {
 // refuseErasing refuses an adoption that would erase what the spec leaves out. An
 // adoption is an update of a remote object the operator did not create, before it has
 // applied a spec to it: first seen by this reconcile, or reported under Observe (or by
-// an earlier refusal) until now.
+// an earlier adoption not finished) until now. Its status.takeover stays until a spec is
+// applied, so that an adoption interrupted (a failed update, a budget wait) is still one,
+// and a deletion meanwhile leaves the remote object alone (see untaken). A kind whose
+// spec names its remote object (a number) has nothing to erase.
 func (r *Reconciler[O]) refuseErasing(s *scope[O], obs Observation) error {
-	adopting := !obs.Created && (s.base.GetRemoteID() != obs.ID || s.obj.GetTakeover() != nil)
-	if !adopting || allowsErasing(s.obj) || len(obs.Erases) == 0 {
+	if r.Kind.ExternalName(s.obj) != "" || obs.Created || (s.base.GetRemoteID() == obs.ID && s.obj.GetTakeover() == nil) {
 		return nil
 	}
 	s.obj.SetTakeover(r.takeoverOf(obs))
+	if allowsErasing(s.obj) || len(obs.Erases) == 0 {
+		return nil
+	}
 	return &refusedError{reason: wassistv1alpha1.ReasonAdoptionWouldErase, fresh: true, msg: "adopting remote " + r.Noun + " " + obs.ID +
 		" would erase what the spec leaves out: " + strings.Join(obs.Erases, ", ") + ". Write them in the spec " +
 		"(kubectl wassist import writes every setting), or set the " + wassistv1alpha1.AnnotationAllowEraseOnAdoption +

@@ -287,7 +287,7 @@ func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error 
 		s.deleted = true
 		return nil
 	}
-	orphan := obj.GetDeletionPolicy() == wassistv1alpha1.DeletionPolicyOrphan || observing(obj)
+	orphan := obj.GetDeletionPolicy() == wassistv1alpha1.DeletionPolicyOrphan || untaken(obj)
 	switch next, found, ready, err := r.successor(ctx, obj); {
 	case err != nil:
 		return err
