@@ -1,6 +1,8 @@
 package controller_test
 
 import (
+	"time"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -215,6 +217,27 @@ func policySpecs() {
 		Eventually(func() string { return templateReady(tpl) }).WithTimeout(timeout).
 			Should(Equal("False/" + wassistv1alpha1.ReasonAdoptionWouldErase))
 		Expect(t.writes()).To(BeZero())
+	})
+
+	It("takes a dashboard template found after a lost create answer as an adoption: it erases nothing", func() {
+		t := newTenant()
+		// Made in the dashboard last week: before the create, beyond the clocks' minute.
+		remote := sim.SeedTemplate(t.key, wassisttest.Template{Name: "order_update", Category: "UTILITY",
+			CreatedAt: time.Now().Add(-7 * 24 * time.Hour), Components: []wassisttest.TemplateComponent{
+				{Type: "BODY", Text: "Your order {{1}} has shipped and arrives {{2}}.",
+					Example: &wassisttest.TemplateExample{BodyText: [][]string{{"ORD-1042", "tomorrow"}}}},
+				{Type: "FOOTER", Text: "Daily Grind"},
+				{Type: "BUTTONS", Buttons: []wassisttest.TemplateButton{{Type: "QUICK_REPLY", Text: "Track it"}}},
+			}})
+		sim.InjectFault(wassisttest.Fault{Kind: wassisttest.FaultLoseResponse, Key: t.key, Method: "POST", Route: routeTemplates, Count: 1})
+		tpl := t.template("order-update")
+		Expect(k8sClient.Create(ctx, tpl)).To(Succeed())
+		Eventually(func() string { return templateReady(tpl) }).WithTimeout(timeout).
+			Should(Equal("False/" + wassistv1alpha1.ReasonAdoptionWouldErase))
+		Expect(tpl.Status.TemplateID).To(Equal(remote.ID))
+		Expect(tpl.Status.Takeover.Erases).To(ConsistOf("buttons"))
+		Expect(eventReasons(tpl)()).To(And(ContainElement("Adopted"), Not(ContainElement("Recovered"))))
+		Expect(t.requests("PUT", "")+t.requests("PATCH", "")).To(BeZero(), "the dashboard template is not rewritten")
 	})
 
 	It("observes a number's routing, and routes it once switched to Full", func() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/tools/events"
@@ -38,7 +39,9 @@ func (e *templateExternal) Observe(ctx context.Context, id string, d managed.Des
 // Find returns the template an interrupted create made. A template is created under its
 // own name, which with its language is unique per organisation (a second create of it
 // is refused with 409): the one template of that name and language that no
-// WassistTemplate names is the one to manage, whoever made it.
+// WassistTemplate names is the one to manage, whoever made it. One made before this
+// resource's create was sent is someone else's (Foreign): taken as an adoption, which
+// erases nothing the spec leaves out.
 func (e *templateExternal) Find(ctx context.Context, _ string, d managed.Desired) ([]managed.Observation, error) {
 	want, _ := d.View.(templateView)
 	templates, err := e.api.ListTemplates(ctx)
@@ -56,10 +59,19 @@ func (e *templateExternal) Find(ctx context.Context, _ string, d managed.Desired
 			return nil, err
 		}
 		if !claimed {
-			found = append(found, e.observation(t, d))
+			obs := e.observation(t, d)
+			obs.Foreign = e.madeBefore(t)
+			found = append(found, obs)
 		}
 	}
 	return found, nil
+}
+
+// madeBefore says t existed before this resource's create was sent (by the create-pending
+// annotation's time, less a minute for the clocks): an unreadable time counts as before.
+func (e *templateExternal) madeBefore(t *wassist.Template) bool {
+	sent, err := time.Parse(time.RFC3339, e.tpl.Annotations[wassistv1alpha1.AnnotationCreatePending])
+	return err != nil || t.CreatedAt == nil || t.CreatedAt.Before(sent.Add(-time.Minute))
 }
 
 // Create creates the template under its name, not yet published.

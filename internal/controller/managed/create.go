@@ -184,10 +184,16 @@ func (r *Reconciler[O]) recoverCreate(ctx context.Context, s *scope[O], ext Exte
 		return Observation{}, false, nil
 	case 1:
 		obs := found[0]
-		obs.Created = true
+		obs.Created = !obs.Foreign
 		s.latest = &obs
 		if err := r.storeID(ctx, s, obs.ID); err != nil {
 			return obs, false, err
+		}
+		if obs.Foreign {
+			// Stored so that no second create is sent; updated only as an adoption.
+			s.obj.SetTakeover(r.takeoverOf(obs))
+			r.event(s.obj, corev1.EventTypeNormal, "Adopted", "Managing remote %s %s, found under the spec's name", r.Noun, obs.ID)
+			return obs, true, nil
 		}
 		r.event(s.obj, corev1.EventTypeNormal, "Recovered",
 			"Found remote %s %s created by an interrupted attempt; managing it instead of creating another", r.Noun, obs.ID)

@@ -113,6 +113,9 @@ type Observation struct {
 	// both, and an adoption refuses to erase (docs/design.md, rule 13).
 	Changes []string
 	Erases  []string
+	// Foreign: Find found a remote object someone else made (it existed before this
+	// resource's create was sent): taking it is an adoption, not a recovery.
+	Foreign bool
 	// DesiredHash is the Desired.Hash the bulk check compared the remote object with;
 	// empty for an observation made by the reconcile itself.
 	DesiredHash string
