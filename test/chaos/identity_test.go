@@ -65,7 +65,10 @@ func (w *world) claimAgent(n int) {
 	// still wins the tie on its name.
 	name := fmt.Sprintf("claim-%03d", n)
 	c := chaosAgent(name, owner.Namespace, fmt.Sprintf("Chaos claim %03d", n), fmt.Sprintf("You are %s. Version 0.", name))
-	c.Annotations = map[string]string{wassistv1alpha1.AnnotationAgentID: id}
+	// Its takeover is an adoption, which refuses to erase what the owner's spec set and
+	// this one leaves out: the claimant's spec is meant to win, as its author says here.
+	c.Annotations = map[string]string{wassistv1alpha1.AnnotationAgentID: id,
+		wassistv1alpha1.AnnotationAllowEraseOnAdoption: "true"}
 	// Delete, the default, is the policy whose misuse would take the owner's agent away.
 	c.Spec.DeletionPolicy = wassistv1alpha1.DeletionPolicyDelete
 	Expect(k8sClient.Create(ctx, c)).To(Succeed(), "creating claimant %s/%s", c.Namespace, c.Name)
