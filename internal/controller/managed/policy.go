@@ -50,6 +50,15 @@ func untaken(obj Object) bool {
 	return observing(obj) || obj.GetTakeover() != nil
 }
 
+// takesOver says what a successor does with the remote object it is handed: a resource
+// under Observe keeps it as it is, which is why it is left in place at all.
+func takesOver(next Object) string {
+	if observing(next) {
+		return "observes (managementPolicy: Observe)"
+	}
+	return "manages"
+}
+
 // orphanedBy says why a deletion left the remote object in place.
 func orphanedBy(obj Object) string {
 	switch {

@@ -297,8 +297,8 @@ func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error 
 			"waiting for %s, which names the same remote %s, to take it over; nothing is deleted "+
 				"(set deletionPolicy: Orphan to finish now)", r.describe(obj, next), r.Noun)}
 	case found:
-		r.event(obj, corev1.EventTypeNormal, "HandedOver", "Left remote %s %s in place: %s names it too and manages it now",
-			r.Noun, r.deleteTarget(obj), r.describe(obj, next))
+		r.event(obj, corev1.EventTypeNormal, "HandedOver", "Left remote %s %s in place: %s names it too and %s it now",
+			r.Noun, r.deleteTarget(obj), r.describe(obj, next), takesOver(next))
 	case !orphan:
 		s.urgent = true
 		if err := r.deleteRemote(withTurn(ctx, s), s); err != nil {
