@@ -168,6 +168,23 @@ func policySpecs() {
 		Expect(k8sClient.Delete(ctx, nameless)).To(Succeed())
 	})
 
+	It("observes in the periodic drift mode too: a remote edit shows up within a period, nothing is written", func() {
+		t := periodicTenant()
+		remote := t.seededBarista()
+		agent := t.adopting("observed-periodically", remote.ID, wassistv1alpha1.ManagementPolicyObserve)
+		agent.Spec.SystemPrompt = remote.SystemPrompt
+		agent.Spec.MemoryKeys = []wassistv1alpha1.AgentMemoryKey{{Key: "name"}}
+		Expect(k8sClient.Create(ctx, agent)).To(Succeed())
+		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal(observed))
+		Expect(syncedReason(agent)).To(Equal(wassistv1alpha1.ReasonObserved))
+		Expect(sim.EditAgent(t.key, remote.ID, func(a *wassisttest.Agent) { a.SystemPrompt = "edited in the dashboard" })).To(BeTrue())
+		Eventually(func() []string { return takeover(agent)().Changes }).WithTimeout(4 * periodicSyncPeriod).
+			Should(ConsistOf("systemPrompt"))
+		Expect(syncedReason(agent)).To(Equal(wassistv1alpha1.ReasonWouldChange))
+		Expect(t.writes()).To(BeZero())
+		Expect(t.requests("GET", "/agents/")).To(BeZero(), "the periodic mode never lists")
+	})
+
 	It("leaves the remote agent alone when a resource whose adoption never completed is deleted", func() {
 		t := newTenant()
 		remote := t.seededBarista()
