@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
 	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
 )
 
@@ -234,6 +235,34 @@ func policySpecs() {
 		Eventually(func() string { return templateReady(tpl) }).WithTimeout(timeout).
 			Should(Equal("False/" + wassistv1alpha1.ReasonAdoptionWouldErase))
 		Expect(t.writes()).To(BeZero())
+	})
+
+	It("reports Meta's review of an observed template as it changes, with no write", func() {
+		t := newTenant()
+		uk, _ := t.twoAccounts()
+		remote := sim.SeedTemplate(t.key, wassisttest.Template{Name: "order_update", Category: "UTILITY", Components: []wassisttest.TemplateComponent{
+			{Type: "BODY", Text: "Your order {{1}} has shipped.", Example: &wassisttest.TemplateExample{BodyText: [][]string{{"ORD-1"}}}}}})
+		api, err := wassist.New(t.key, wassist.Options{BaseURL: simServer.URL + "/api/v1/"})
+		Expect(err).NotTo(HaveOccurred())
+		_, _, err = api.PublishTemplate(ctx, remote.ID, []string{uk.ID}) // published in the dashboard, before the operator
+		Expect(err).NotTo(HaveOccurred())
+		before := t.writes()
+
+		tpl := t.template("order-update", uk.ID)
+		tpl.Annotations = map[string]string{wassistv1alpha1.AnnotationTemplateID: remote.ID}
+		tpl.Spec.ManagementPolicy = wassistv1alpha1.ManagementPolicyObserve
+		Expect(k8sClient.Create(ctx, tpl)).To(Succeed())
+		Eventually(func() string { return templateReady(tpl) }).WithTimeout(timeout).Should(Equal(observed))
+		Expect(tpl.Status.Accounts).To(ConsistOf(HaveField("AccountID", uk.ID)))
+
+		Expect(sim.EditTemplate(t.key, remote.ID, func(x *wassisttest.Template) {
+			x.AccountLinks[0].Status, x.AccountLinks[0].RejectionReason = "REJECTED", "INVALID_FORMAT"
+		})).To(BeTrue())
+		checkDrift()
+		Eventually(func() []wassistv1alpha1.TemplateAccountStatus { fetch(tpl); return tpl.Status.Accounts }).WithTimeout(timeout).
+			Should(ConsistOf(And(HaveField("Status", "REJECTED"), HaveField("RejectionReason", "INVALID_FORMAT"))))
+		Expect(templateReady(tpl)).To(Equal(observed), "under Observe a rejection is reported, not acted on")
+		Expect(t.writes()).To(Equal(before))
 	})
 
 	It("takes a dashboard template found after a lost create answer as an adoption: it erases nothing", func() {

@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -74,6 +75,12 @@ func (o *DriftObserver) templatesByKey(ctx context.Context, keys *passKeys, unde
 func (o *DriftObserver) compareTemplate(t *wassistv1alpha1.WassistTemplate, remote *wassist.Template) {
 	obs := managed.Observation{ID: t.Status.TemplateID}
 	result := "vanished"
+	if remote != nil && managed.Observing(t) && !slices.Equal(accountsOf(remote.AccountLinks), t.Status.Accounts) {
+		// Meta's review changed: the reconcile reads the template again and reports it.
+		o.checks.WithLabelValues("drifted").Inc()
+		o.templates.Observed(t.DeepCopy(), nil)
+		return
+	}
 	if remote != nil {
 		v := desiredTemplate(t)
 		obs = (&templateExternal{tpl: t}).observation(remote, managed.Desired{Hash: v.hash(), View: v})

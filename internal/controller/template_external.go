@@ -33,6 +33,9 @@ func (e *templateExternal) Observe(ctx context.Context, id string, d managed.Des
 	if err != nil {
 		return managed.Observation{}, err
 	}
+	if managed.Observing(e.tpl) {
+		e.record(remote) // reported as it stands: only an Update records it under Full
+	}
 	return e.observation(remote, d), nil
 }
 
