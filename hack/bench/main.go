@@ -252,6 +252,7 @@ type result struct {
 	MeasuredS       float64        `json:"resources_window_s"`
 	Memory          memoryAt       `json:"memory_end_of_steady_state"`
 	Storm           storm          `json:"storm"`
+	Restart         restart        `json:"restart"`
 	LoadAvgStart    string         `json:"load_avg_start"`
 	WallS           float64        `json:"wall_s"`
 	Series          []sample       `json:"series"`
@@ -281,11 +282,12 @@ type storm struct {
 func printTable(w *os.File, results []result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "N\tconverge s\tideal s\tratio\treq/agent\t429s\tsteady req/period\t"+
-		"edit latency ms\tRSS MB\tfloor RSS MB\tRSS ratio\tCPU s\tfloor CPU s\t")
+		"edit latency ms\tRSS MB\tfloor RSS MB\tRSS ratio\tCPU s\tfloor CPU s\trestart req (ideal)\trestart writes\t")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%d\t%.1f\t%.1f\t%.2f\t%.3f\t%d\t%.1f\t%.0f\t%.1f\t%.1f\t%.2f\t%.1f\t%.1f\t\n",
+		fmt.Fprintf(tw, "%d\t%.1f\t%.1f\t%.2f\t%.3f\t%d\t%.1f\t%.0f\t%.1f\t%.1f\t%.2f\t%.1f\t%.1f\t%d (%d)\t%d\t\n",
 			r.N, r.ConvergeS, r.IdealS, r.Ratio, r.ReqPerAgent, r.TooMany, r.SteadyPerSync,
-			r.EditLatencyMS, r.RSSMB, r.FloorRSSMB, r.RSSRatio, r.CPUS, r.FloorCPUS)
+			r.EditLatencyMS, r.RSSMB, r.FloorRSSMB, r.RSSRatio, r.CPUS, r.FloorCPUS,
+			r.Restart.Requests, r.Restart.IdealRequests, r.Restart.StatusWrites)
 	}
 	_ = tw.Flush()
 }

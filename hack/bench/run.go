@@ -79,8 +79,11 @@ type stack struct {
 	pprofAddr string
 	dir       string
 	manager   *harness.Process
-	floor     *harness.Process
-	stops     []func()
+	// managerBin and managerArgs start it again (the restart phase).
+	managerBin  string
+	managerArgs []string
+	floor       *harness.Process
+	stops       []func()
 }
 
 // stop ends everything started, the last started first.
@@ -140,7 +143,9 @@ func measureAll(ctx context.Context, o options, s *stack, n int, res *result) er
 	}
 	whole := snapshotBoth(s)
 	res.Storm.RSSMB, res.Storm.FloorRSSMB = mb(whole.manager.hwmKB), mb(whole.floor.hwmKB)
-	return nil
+
+	step("N=%d: restart of the manager, and its first sync period (%s)", n, o.syncPeriod)
+	return measureRestart(ctx, o, s, n, res)
 }
 
 // startStack starts the processes; the returned stack stops whatever did start, even on error.
@@ -206,6 +211,7 @@ func startControllers(ctx context.Context, o options, bins binaries, s *stack, k
 		}
 		args = append(args, "--pprof-bind-address="+s.pprofAddr)
 	}
+	s.managerBin, s.managerArgs = bins.manager, args
 	s.manager, err = start(filepath.Join(dir, "manager.log"), bins.manager, args...)
 	if err != nil {
 		return err
