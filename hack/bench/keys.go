@@ -41,6 +41,9 @@ type manyKeysResult struct {
 	// KeyReadyS is the spread, across keys, of the time each key's last agent became Ready.
 	KeyReadyS spread      `json:"key_ready_s"`
 	PerKey    []keyResult `json:"per_key"`
+	// BadTenants are the failing tenants of --bad-tenants, whose requests the figures
+	// above leave out.
+	BadTenants []badTenant `json:"bad_tenants,omitempty"`
 
 	ConvergeRequests int            `json:"converge_requests"`
 	ConvergeByRoute  map[string]int `json:"converge_requests_by_route"`
@@ -105,12 +108,15 @@ func runManyKeys(ctx context.Context, o options, bins binaries, n int, work stri
 	if err != nil {
 		return res, err
 	}
-	tenants := tenantsOf(o)
-	if err := createSecrets(ctx, s.c, tenants); err != nil {
+	tenants, bad := tenantsOf(o), badTenantsOf(o)
+	if err := createSecrets(ctx, s.c, append(slices.Clone(tenants), bad...)); err != nil {
+		return res, err
+	}
+	if err := startStorm(ctx, o, s); err != nil {
 		return res, err
 	}
 	step("%d keys × %d agents: convergence at %d requests/minute per key", o.keys, n, o.rate)
-	if err := measureManyKeys(ctx, o, s, tenants, n, &res); err != nil {
+	if err := measureManyKeys(ctx, o, s, tenants, bad, n, &res); err != nil {
 		return res, err
 	}
 	step("%d keys × %d agents: all Ready in %.1fs (ideal %.1fs); keys done between %.1fs and %.1fs",
@@ -145,8 +151,8 @@ func manyKeysAgents(tenants []tenant, n int, order string) []*wassistv1alpha1.Wa
 
 // measureManyKeys creates every key's agents at once and waits until all are Ready; the
 // requests the simulator saw until then, by key, are the cost of converging.
-func measureManyKeys(ctx context.Context, o options, s *stack, tenants []tenant, n int, res *manyKeysResult) error {
-	w, err := startWave(ctx, s, manyKeysAgents(tenants, n, o.keyOrder))
+func measureManyKeys(ctx context.Context, o options, s *stack, tenants, bad []tenant, n int, res *manyKeysResult) error {
+	w, err := startWave(ctx, s, append(badAgents(bad, n), manyKeysAgents(tenants, n, o.keyOrder)...))
 	if err != nil {
 		return err
 	}
@@ -162,6 +168,7 @@ func measureManyKeys(ctx context.Context, o options, s *stack, tenants []tenant,
 	if err != nil {
 		return err
 	}
+	reqs, res.BadTenants = splitBad(bad, reqs)
 	res.Series = series
 	res.ConvergeS = round(took.Seconds(), 2)
 	res.IdealS = idealManyKeys(n, o.rate)
@@ -275,4 +282,10 @@ func printManyKeysTable(w io.Writer, results []manyKeysResult) {
 			r.KeyReadyS.Min, r.KeyReadyS.Median, r.KeyReadyS.Max)
 	}
 	_ = tw.Flush()
+	for _, r := range results {
+		for _, b := range r.BadTenants {
+			_, _ = fmt.Fprintf(w, "bad tenant %s beside %d keys: %d requests (%d answered 429, %d answered 401)\n",
+				b.Label, r.Keys, b.Requests, b.TooMany, b.Rejected)
+		}
+	}
 }

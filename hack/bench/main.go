@@ -48,6 +48,7 @@ type options struct {
 	ns          []int
 	keys        int
 	keyOrder    string
+	badTenants  bool
 	rate        int
 	syncPeriod  time.Duration
 	jsonPath    string
@@ -66,6 +67,8 @@ func parseFlags() (options, error) {
 	flag.StringVar(&ns, "n", "100,1000", "Comma-separated numbers of agents (per key with --keys; default 10 then), one fresh run each.")
 	flag.IntVar(&o.keys, "keys", 1,
 		"API keys, each in its own Secret; more than one measures how they share the manager at the real budget (see docs/benchmarks.md).")
+	flag.BoolVar(&o.badTenants, "bad-tenants", false, "With --keys above 1: add two tenants of n agents each, created "+
+		"first, whose every request Wassist answers 429 (retry after 5 s) or whose key it rejects (401).")
 	flag.StringVar(&o.keyOrder, "key-order", "grouped",
 		"With --keys: create the agents key by key (grouped: all of one key's, then the next key's) "+
 			"or in turns (one of each key, then the next).")
@@ -104,17 +107,24 @@ func parseFlags() (options, error) {
 		}
 		o.ns = append(o.ns, n)
 	}
+	return o, o.check()
+}
+
+// check refuses options that contradict each other.
+func (o options) check() error {
 	switch {
 	case o.keys < 1:
-		return o, fmt.Errorf("--keys %d: at least one key is needed", o.keys)
+		return fmt.Errorf("--keys %d: at least one key is needed", o.keys)
+	case o.keys == 1 && o.badTenants:
+		return errors.New("--bad-tenants needs --keys above 1: the bad tenants run beside other keys")
 	case o.keys > 1 && o.heapProfile:
-		return o, errors.New("--heap-profile is taken at the end of the steady state, which --keys skips")
+		return errors.New("--heap-profile is taken at the end of the steady state, which --keys skips")
 	case o.rate <= burst:
-		return o, fmt.Errorf("--rate %d must exceed the burst %d", o.rate, burst)
+		return fmt.Errorf("--rate %d must exceed the burst %d", o.rate, burst)
 	case o.assets == "":
-		return o, errors.New("--assets (or KUBEBUILDER_ASSETS) must name the directory of kube-apiserver and etcd")
+		return errors.New("--assets (or KUBEBUILDER_ASSETS) must name the directory of kube-apiserver and etcd")
 	}
-	return o, nil
+	return nil
 }
 
 func main() {

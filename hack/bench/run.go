@@ -175,12 +175,8 @@ func startStack(ctx context.Context, o options, bins binaries, dir string) (*sta
 	if err != nil {
 		return s, err
 	}
-	keys := make([]string, 0, o.keys)
-	for _, t := range tenantsOf(o) {
-		keys = append(keys, t.key)
-	}
 	sim, err := start(filepath.Join(dir, "wassist-sim.log"), bins.sim,
-		"--addr="+simAddr, "--api-key="+strings.Join(keys, ","), "--rate-limit="+strconv.Itoa(o.rate))
+		"--addr="+simAddr, "--api-key="+strings.Join(simKeys(o), ","), "--rate-limit="+strconv.Itoa(o.rate))
 	if err != nil {
 		return s, err
 	}
