@@ -44,7 +44,11 @@ func (e *agentExternal) reconcileSharing(ctx context.Context, remote *wassist.Ag
 
 // remoteSharings are the numbers the remote agent is shared with, written as the spec
 // writes them (E.164 digits without "+"), sorted.
-func remoteSharings(remote *wassist.Agent) []string {
+func remoteSharings(remote *wassist.Agent) []string { return RemoteSharings(remote) }
+
+// RemoteSharings are the numbers (E.164 digits, sorted, once each) remote is shared with,
+// as spec.sharedWith writes them.
+func RemoteSharings(remote *wassist.Agent) []string {
 	var out []string
 	for _, u := range remote.Sharings {
 		if n := sharingNumber(u); n != "" && !slices.Contains(out, n) {

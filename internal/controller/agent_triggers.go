@@ -65,7 +65,7 @@ func (k *agentKind) resolveTriggers(ctx context.Context, agent *wassistv1alpha1.
 	}
 	refs.triggers = map[string]triggerView{}
 	for _, t := range agent.Spec.OutboundTriggers {
-		v := triggerView{TemplateID: t.TemplateID, TemplateName: t.TemplateName, Enabled: isActive(t.Enabled)}
+		v := specTrigger(t)
 		if t.TemplateRef != nil {
 			tpl := &wassistv1alpha1.WassistTemplate{}
 			err := k.cache.Get(ctx, client.ObjectKey{Namespace: agent.Namespace, Name: t.TemplateRef.Name}, tpl)
@@ -85,6 +85,12 @@ func (k *agentKind) resolveTriggers(ctx context.Context, agent *wassistv1alpha1.
 		refs.triggers[t.SecretName] = v
 	}
 	return nil
+}
+
+// specTrigger is a trigger as its spec names the template: by id and name; a templateRef
+// is resolved by the caller.
+func specTrigger(t wassistv1alpha1.AgentOutboundTrigger) triggerView {
+	return triggerView{TemplateID: t.TemplateID, TemplateName: t.TemplateName, Enabled: isActive(t.Enabled)}
 }
 
 // triggerSecretsState names whether each trigger's Secret exists and is the agent's, for

@@ -22,7 +22,7 @@ func AgentChanges(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, re
 	if agent.Spec.OutboundTriggers != nil {
 		resolved.triggers = map[string]triggerView{}
 		for _, t := range agent.Spec.OutboundTriggers {
-			v := triggerView{TemplateID: t.TemplateID, TemplateName: t.TemplateName, Enabled: isActive(t.Enabled)}
+			v := specTrigger(t)
 			if t.TemplateRef != nil {
 				tpl := refs.Templates[t.TemplateRef.Name]
 				v.TemplateID, v.TemplateName = tpl.ID, tpl.Name

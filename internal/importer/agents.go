@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
@@ -113,7 +112,7 @@ func (b *builder) agent(name string, remote *wassist.Agent) *wassistv1alpha1.Was
 		LLMModel:         ptr.Deref(remote.LLMModel, ""),
 		DeletionPolicy:   b.o.DeletionPolicy,
 		ManagementPolicy: b.o.Policy,
-		SharedWith:       sharings(remote),
+		SharedWith:       controller.RemoteSharings(remote),
 	}
 	for _, t := range remote.Tools {
 		spec.Tools = append(spec.Tools, wassistv1alpha1.AgentTool{Name: t.Name, Description: t.Description,
@@ -214,15 +213,4 @@ func inactive(active bool) *bool {
 // which the import's check then finds different (and imports under Observe).
 func clamp32(v int64) int32 {
 	return int32(max(min(v, math.MaxInt32), math.MinInt32)) //nolint:gosec // clamped to the int32 range just above
-}
-
-func sharings(a *wassist.Agent) []string {
-	var out []string
-	for _, u := range a.Sharings {
-		if n := strings.TrimPrefix(strings.TrimSpace(u.PhoneNumber), "+"); n != "" && !slices.Contains(out, n) {
-			out = append(out, n)
-		}
-	}
-	slices.Sort(out)
-	return out
 }

@@ -174,7 +174,7 @@ func (r *Reconciler[O]) refuseErasing(s *scope[O], obs Observation) error {
 		return nil
 	}
 	return &refusedError{reason: wassistv1alpha1.ReasonAdoptionWouldErase, fresh: true, msg: "adopting remote " + r.Noun + " " + obs.ID +
-		" would erase what the spec leaves out: " + strings.Join(obs.Erases, ", ") + ". Write them in the spec " +
+		" would erase what the spec leaves out: " + strings.Join(obs.Erases, ", ") + ". Add these settings to the spec " +
 		"(kubectl wassist import writes every setting), or set the " + wassistv1alpha1.AnnotationAllowEraseOnAdoption +
 		`: "true" annotation to erase them; nothing is written until then`}
 }
