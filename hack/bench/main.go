@@ -59,6 +59,8 @@ type options struct {
 	poll        time.Duration
 	keepLogs    bool
 	heapProfile bool
+	// workers is the manager's --max-concurrent-reconciles; 0 leaves its default.
+	workers int
 }
 
 func parseFlags() (options, error) {
@@ -84,6 +86,7 @@ func parseFlags() (options, error) {
 	flag.DurationVar(&o.poll, "poll", 200*time.Millisecond,
 		"How often the Ready count is read (one List of the batch); a shorter interval loads the API server more.")
 	flag.BoolVar(&o.keepLogs, "keep-logs", false, "Keep the processes' logs (their directory is printed) even on success.")
+	flag.IntVar(&o.workers, "workers", 0, "The manager's --max-concurrent-reconciles (0: its default).")
 	flag.BoolVar(&o.heapProfile, "heap-profile", false,
 		"Save the manager's heap profile (heap.pprof) at the end of the steady state, beside the kept logs.")
 	flag.Parse()

@@ -201,6 +201,9 @@ func startControllers(ctx context.Context, o options, bins binaries, s *stack, k
 		"--sync-period=" + o.syncPeriod.String(), "--bulk-drift-check=true",
 		"--metrics-bind-address=" + s.metricsAddr, "--metrics-secure=false",
 		"--health-probe-bind-address=0", "--leader-elect=false"}
+	if o.workers > 0 {
+		args = append(args, "--max-concurrent-reconciles="+strconv.Itoa(o.workers))
+	}
 	if o.heapProfile {
 		if s.pprofAddr, err = harness.FreeAddr(ctx); err != nil {
 			return err

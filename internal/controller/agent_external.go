@@ -26,7 +26,14 @@ type agentExternal struct {
 	reader client.Reader
 }
 
-var _ managed.External = (*agentExternal)(nil)
+var (
+	_ managed.External = (*agentExternal)(nil)
+	_ managed.Reserver = (*agentExternal)(nil)
+)
+
+func (e *agentExternal) ReserveCreate(ctx context.Context) error {
+	return e.api.ReserveCreateAgent(ctx)
+}
 
 func (e *agentExternal) Observe(ctx context.Context, id string, d managed.Desired) (managed.Observation, error) {
 	remote, err := e.api.GetAgent(ctx, id)

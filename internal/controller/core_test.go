@@ -49,6 +49,9 @@ func coreSpecs() {
 		Eventually(readyIgnoringGeneration(agent)).WithTimeout(timeout).WithPolling(50 * time.Millisecond).
 			Should(Equal("Unknown/" + wassistv1alpha1.ReasonWaitingForBudget))
 		Expect(t.requests()).To(BeZero())
+		Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(agent), agent)).To(Succeed())
+		Expect(agent.Annotations).NotTo(HaveKey(wassistv1alpha1.AnnotationCreatePending),
+			"the create is marked when its turn comes, not written again at every wait")
 		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal(ready))
 		Expect(eventReasons(agent)()).To(ConsistOf("Created"))
 	})

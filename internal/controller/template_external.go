@@ -23,7 +23,14 @@ type templateExternal struct {
 	cache    client.Reader
 }
 
-var _ managed.External = (*templateExternal)(nil)
+var (
+	_ managed.External = (*templateExternal)(nil)
+	_ managed.Reserver = (*templateExternal)(nil)
+)
+
+func (e *templateExternal) ReserveCreate(ctx context.Context) error {
+	return e.api.ReserveCreateTemplate(ctx)
+}
 
 func (e *templateExternal) Observe(ctx context.Context, id string, d managed.Desired) (managed.Observation, error) {
 	remote, err := e.api.GetTemplate(ctx, id)

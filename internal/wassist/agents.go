@@ -72,3 +72,9 @@ type sharing struct {
 
 // e164 writes a number as the share endpoints' documented example does: with a "+".
 func e164(n string) string { return "+" + strings.TrimPrefix(n, "+") }
+
+// ReserveCreateAgent takes the token of the CreateAgent call made next for ctx's Turn
+// (see reserve).
+func (c *Client) ReserveCreateAgent(ctx context.Context) error {
+	return c.reserve(ctx, call{method: http.MethodPost, route: routeAgents})
+}

@@ -157,6 +157,24 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 	return nil
 }
 
+// reserve takes the token of the next call made for ctx's Turn without sending anything,
+// so that writing what must precede that call (the crash-safe create's mark) waits for
+// its turn as the call would, instead of being written again at every wait. The call,
+// made within a second, spends the token without waiting. When the token is not due at
+// once, reserve fails like the call would, with a RateLimitedError. Without a Turn it
+// does nothing: the call will wait in place.
+func (c *Client) reserve(ctx context.Context, r call) error {
+	turn, ok := turnFrom(ctx)
+	if !ok {
+		return nil
+	}
+	if wait, ok := c.budget.holdTurn(turn); !ok {
+		c.metrics.rateLimited.WithLabelValues("client").Inc()
+		return &RateLimitedError{Endpoint: r.endpoint(), RetryAfter: wait, Held: c.budget.holding(turn.Holder)}
+	}
+	return nil
+}
+
 func (c *Client) waitForToken(ctx context.Context, r call) error {
 	turn, withTurn := turnFrom(ctx)
 	var wait time.Duration

@@ -233,3 +233,9 @@ func (c *Client) UnpublishTemplate(ctx context.Context, id string, accountIDs []
 	}
 	return &out.Template, &UnpublishError{Endpoint: r.endpoint(), Failed: failed}
 }
+
+// ReserveCreateTemplate takes the token of the CreateTemplate call made next for ctx's
+// Turn (see reserve).
+func (c *Client) ReserveCreateTemplate(ctx context.Context) error {
+	return c.reserve(ctx, call{method: http.MethodPost, route: routeTemplates})
+}

@@ -145,3 +145,15 @@ func (b *Budget) pruneHolds(now time.Time) {
 		}
 	}
 }
+
+// holdTurn takes t's next token, as a call would, but keeps it held for t instead of
+// spending it: t's next call, made within holdGrace, sends without waiting (Reserve).
+func (b *Budget) holdTurn(t Turn) (time.Duration, bool) {
+	wait, ok := b.reserveTurn(t)
+	if ok {
+		b.mu.Lock()
+		b.holds[t.Holder] = hold{at: b.now().Add(wait), urgent: t.Urgent}
+		b.mu.Unlock()
+	}
+	return wait, ok
+}

@@ -148,3 +148,32 @@ func TestTurnsComingBackLateDoNotBurstOverTheLimit(t *testing.T) {
 		t.Fatalf("%d requests in the 60 s from %s, the limit is 100", n, from.Sub(start))
 	}
 }
+
+// A token taken by holdTurn (Client.Reserve) is the one the object's next call spends:
+// the call goes without waiting and without a second token, and an object that must
+// wait is told when, holding its token as a call would.
+func TestAHeldTurnIsSpentByTheObjectsNextCall(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	b := NewBudget(61, 1, clock.Now) // one token a second, burst 1
+	mine := Turn{Holder: "mine", Urgent: true}
+	if _, ok := b.holdTurn(mine); !ok {
+		t.Fatal("a full bucket made the reservation wait")
+	}
+	if _, ok := b.reserveTurn(Turn{Holder: "other", Urgent: true}); ok {
+		t.Fatal("another object took a token: the reservation did not take the bucket's one token")
+	}
+	if wait, ok := b.reserveTurn(mine); !ok || wait > TurnWait {
+		t.Fatalf("the reserving object's call waited %s (ok %v): it must spend its held token", wait, ok)
+	}
+	wait, ok := b.holdTurn(Turn{Holder: "late", Urgent: true})
+	if ok || wait < time.Second {
+		t.Fatalf("an empty bucket reserved at once (wait %s, ok %v)", wait, ok)
+	}
+	clock.Advance(wait)
+	if _, ok := b.holdTurn(Turn{Holder: "late", Urgent: true}); !ok {
+		t.Fatal("the object came back at its time and found its token gone")
+	}
+	if w, ok := b.reserveTurn(Turn{Holder: "late", Urgent: true}); !ok || w > TurnWait {
+		t.Fatalf("the call after a reservation at its time waited %s (ok %v)", w, ok)
+	}
+}

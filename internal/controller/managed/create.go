@@ -132,6 +132,13 @@ func (r *Reconciler[O]) createCrashSafe(ctx context.Context, s *scope[O], ext Ex
 			return obs, err
 		}
 	}
+	if reserver, ok := ext.(Reserver); ok && !createPending(s.obj) {
+		// Nothing marked yet: wait for the create's turn first, so that a create the
+		// budget holds back leaves nothing to write again.
+		if err := reserver.ReserveCreate(ctx); err != nil {
+			return Observation{}, err
+		}
+	}
 	// Marked again before every attempt: the mark's time is when this create goes out,
 	// which is how a create that carries no marker name is found (see Kind.Find).
 	if err := r.markCreatePending(ctx, s.obj); err != nil {

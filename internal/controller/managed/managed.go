@@ -61,6 +61,13 @@ type Kind[O Object] interface {
 	Connect(ctx context.Context, obj O, d *Desired) (External, error)
 }
 
+// Reserver is an External whose client can take the token of its create before the
+// create is sent (wassist.Client.Reserve): the core then marks the create only when its
+// turn has come, one write per create instead of one per wait for its token.
+type Reserver interface {
+	ReserveCreate(ctx context.Context) error
+}
+
 // External reaches one object's remote side (after crossplane's ExternalClient).
 type External interface {
 	// Observe reads the remote object id; Exists false when it is gone.
