@@ -130,6 +130,11 @@ bench: manifests envtest build ## Benchmark convergence, requests, edit latency 
 	go build -o bin/bench-floor ./hack/bench/floor
 	go run ./hack/bench --assets "$(ENVTEST_DIR)" --bin bin $(BENCH_ARGS)
 
+.PHONY: bench-tenants
+bench-tenants: manifests envtest build ## Many keys at the real budget: 50 keys × 40 agents beside a 429-storm and a rejected tenant, about 2 minutes (see docs/benchmarks.md).
+	go build -o bin/wassist-sim ./cmd/wassist-sim
+	go run ./hack/bench --assets "$(ENVTEST_DIR)" --bin bin --keys 50 --n 40 --bad-tenants --json bench-tenants.json $(BENCH_ARGS)
+
 .PHONY: run
 run: manifests generate fmt vet ## Run a controller from your host.
 	go run ./cmd
