@@ -169,10 +169,16 @@ func (c *Client) reserve(ctx context.Context, r call) error {
 		return nil
 	}
 	if wait, ok := c.budget.holdTurn(turn); !ok {
-		c.metrics.rateLimited.WithLabelValues("client").Inc()
-		return &RateLimitedError{Endpoint: r.endpoint(), RetryAfter: wait, Held: c.budget.holding(turn.Holder)}
+		return c.heldBack(r, wait, turn)
 	}
 	return nil
+}
+
+// heldBack is the error of a call the budget did not let go, counted as such; turn is
+// the call's (empty without one).
+func (c *Client) heldBack(r call, wait time.Duration, turn Turn) error {
+	c.metrics.rateLimited.WithLabelValues("client").Inc()
+	return &RateLimitedError{Endpoint: r.endpoint(), RetryAfter: wait, Held: turn.Holder != "" && c.budget.holding(turn.Holder)}
 }
 
 func (c *Client) waitForToken(ctx context.Context, r call) error {
@@ -185,8 +191,7 @@ func (c *Client) waitForToken(ctx context.Context, r call) error {
 		wait, ok = c.budget.reserve(c.maxWait)
 	}
 	if !ok {
-		c.metrics.rateLimited.WithLabelValues("client").Inc()
-		return &RateLimitedError{Endpoint: r.endpoint(), RetryAfter: wait, Held: withTurn && c.budget.holding(turn.Holder)}
+		return c.heldBack(r, wait, turn)
 	}
 	c.metrics.wait.Observe(wait.Seconds())
 	if wait <= 0 {

@@ -147,7 +147,7 @@ func (b *Budget) pruneHolds(now time.Time) {
 }
 
 // holdTurn takes t's next token, as a call would, but keeps it held for t instead of
-// spending it: t's next call, made within holdGrace, sends without waiting (Reserve).
+// spending it: t's next call, made within holdGrace, sends without waiting (Client.reserve).
 func (b *Budget) holdTurn(t Turn) (time.Duration, bool) {
 	wait, ok := b.reserveTurn(t)
 	if ok {

@@ -149,7 +149,7 @@ func TestTurnsComingBackLateDoNotBurstOverTheLimit(t *testing.T) {
 	}
 }
 
-// A token taken by holdTurn (Client.Reserve) is the one the object's next call spends:
+// A token taken by holdTurn (Client.reserve) is the one the object's next call spends:
 // the call goes without waiting and without a second token, and an object that must
 // wait is told when, holding its token as a call would.
 func TestAHeldTurnIsSpentByTheObjectsNextCall(t *testing.T) {

@@ -62,7 +62,7 @@ type Kind[O Object] interface {
 }
 
 // Reserver is an External whose client can take the token of its create before the
-// create is sent (wassist.Client.Reserve): the core then marks the create only when its
+// create is sent (wassist.Client.ReserveCreateAgent and its kin): the core then marks the create only when its
 // turn has come, one write per create instead of one per wait for its token.
 type Reserver interface {
 	ReserveCreate(ctx context.Context) error
