@@ -44,6 +44,9 @@ type manyKeysResult struct {
 	// BadTenants are the failing tenants of --bad-tenants, whose requests the figures
 	// above leave out.
 	BadTenants []badTenant `json:"bad_tenants,omitempty"`
+	// Storm is the edit latency at this budget: all but one of the first key's agents
+	// drifted and queued for repair by its drift check, and one edit (n of 2 or more).
+	Storm *storm `json:"storm,omitempty"`
 
 	ConvergeRequests int            `json:"converge_requests"`
 	ConvergeByRoute  map[string]int `json:"converge_requests_by_route"`
@@ -121,6 +124,14 @@ func runManyKeys(ctx context.Context, o options, bins binaries, n int, work stri
 	}
 	step("%d keys × %d agents: all Ready in %.1fs (ideal %.1fs); keys done between %.1fs and %.1fs",
 		o.keys, n, res.ConvergeS, res.IdealS, res.KeyReadyS.Min, res.KeyReadyS.Max)
+	if n >= 2 {
+		step("%d keys × %d agents: edit latency while %d drift repairs of key %s are queued", o.keys, n, n-1, keyLabelOf(0))
+		st, err := measureStorm(ctx, o, s, firstKeyStorm(o, s, tenants[0], n))
+		if err != nil {
+			return res, fmt.Errorf("the storm: %w", err)
+		}
+		res.Storm = &st
+	}
 	res.WallS = round(time.Since(began).Seconds(), 1)
 	return res, nil
 }
@@ -283,6 +294,11 @@ func printManyKeysTable(w io.Writer, results []manyKeysResult) {
 	}
 	_ = tw.Flush()
 	for _, r := range results {
+		if st := r.Storm; st != nil {
+			_, _ = fmt.Fprintf(w, "edit latency at %d requests/minute with %d repairs of key %s queued: %.0f ms "+
+				"(%d repairs went first; all repaired in %.1f s, ideal %.1f s)\n", st.RatePerMinute, st.Agents, keyLabelOf(0),
+				st.EditLatencyMS, st.RepairsBeforeEdit, st.RepairsDoneS, st.RepairsIdealS)
+		}
 		for _, b := range r.BadTenants {
 			_, _ = fmt.Fprintf(w, "bad tenant %s beside %d keys: %d requests (%d answered 429, %d answered 401)\n",
 				b.Label, r.Keys, b.Requests, b.TooMany, b.Rejected)

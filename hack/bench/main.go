@@ -271,27 +271,6 @@ type result struct {
 	Series          []sample       `json:"series"`
 }
 
-// storm is the edit-latency phase: N/2 agents drifted remotely, their repairs queued by
-// the bulk drift check, and one edit made as the check queued them.
-type storm struct {
-	Agents int `json:"drifted_agents"`
-	// DriftS is from the first remote change to the drift check that found them all.
-	DriftS        float64 `json:"drift_to_check_s"`
-	EditLatencyMS float64 `json:"edit_latency_ms"`
-	// RepairsBeforeEdit counts the PATCHes of drifted agents the simulator received before
-	// the edit's PATCH: how many repairs went ahead of the edit.
-	RepairsBeforeEdit int     `json:"repairs_before_edit_patch"`
-	RepairsDoneS      float64 `json:"repairs_done_s"`
-	RepairsIdealS     float64 `json:"repairs_ideal_s"`
-	// Requests, TooMany and ByRoute are the PATCHes from the check to the last repair.
-	Requests int            `json:"requests"`
-	TooMany  int            `json:"http_429"`
-	ByRoute  map[string]int `json:"requests_by_route"`
-	// The whole run's peaks, storm included, for context next to the table's.
-	RSSMB      float64 `json:"rss_mb_whole_run"`
-	FloorRSSMB float64 `json:"floor_rss_mb_whole_run"`
-}
-
 func printTable(w *os.File, results []result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "N\tconverge s\tideal s\tratio\treq/agent\t429s\tsteady req/period\t"+

@@ -17,7 +17,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
-	"github.com/wassist-operator/wassist-operator/internal/wassist"
 	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
 	"github.com/wassist-operator/wassist-operator/test/harness"
 )
@@ -150,83 +149,6 @@ func measureSteady(ctx context.Context, o options, s *stack, res *result) error 
 	res.SteadyRequests = len(window)
 	res.SteadyPerSync = round(float64(len(window))/2, 1)
 	_, res.SteadyByRoute = summarize(window)
-	return nil
-}
-
-// measureStorm queues a resync storm and edits one agent in the middle of it. N/2 agents
-// are changed behind the operator's back (through the API, right after a bulk drift
-// check, so that they all fall between two checks); the next check finds them and queues
-// N/2 repairs at low priority; at that moment one other Ready agent's spec is edited. The
-// latency is from the edit to the simulator receiving that agent's PATCH.
-func measureStorm(ctx context.Context, o options, s *stack, n int, res *result) error {
-	agents := &wassistv1alpha1.WassistAgentList{}
-	if err := s.c.List(ctx, agents, client.InNamespace(namespace), client.MatchingLabels{batchLabel: batchInitial}); err != nil {
-		return err
-	}
-	m := min(n/2, len(agents.Items)-1)
-	target, drifting := agents.Items[0], agents.Items[1:1+m]
-	if _, err := waitMetric(ctx, s, "wassist_drift_checks_total", 1, 3*o.syncPeriod); err != nil {
-		return fmt.Errorf("waiting for a drift check: %w", err)
-	}
-	driftAt := time.Now()
-	if err := driftRemotely(ctx, o, s, drifting); err != nil {
-		return err
-	}
-	driftDone := time.Now() // every later PATCH is the operator's
-	driftedAt, err := waitMetric(ctx, s, "wassist_drift_checks_total", float64(m), 2*o.syncPeriod, `result="drifted"`)
-	if err != nil {
-		return fmt.Errorf("waiting for the drift check to find %d drifted agents: %w", m, err)
-	}
-	editAt := time.Now()
-	edited := target.DeepCopy()
-	edited.Spec.SystemPrompt += " Edited during the storm."
-	if err := s.c.Patch(ctx, edited, client.MergeFrom(&target)); err != nil {
-		return err
-	}
-	patchAt, err := waitPatch(ctx, s.sim, target.Status.AgentID, editAt, o.timeout)
-	if err != nil {
-		return err
-	}
-	repairs, err := waitRequests(ctx, s.sim, http.MethodPatch, "/agents/{id}/", driftDone, m+1, o.timeout)
-	if err != nil {
-		return fmt.Errorf("waiting for the %d repairs: %w", m, err)
-	}
-	st := &res.Storm
-	st.Agents = m
-	st.DriftS = round(driftedAt.Sub(driftAt).Seconds(), 1)
-	st.EditLatencyMS = round(float64(patchAt.Sub(editAt))/float64(time.Millisecond), 0)
-	st.RepairsBeforeEdit = countBefore(repairs, http.MethodPatch, "/agents/{id}/", patchAt)
-	st.RepairsDoneS = round(repairs[len(repairs)-1].Time.Sub(driftedAt).Seconds(), 2)
-	st.RepairsIdealS = round(float64(m)/(float64(o.rate)/60), 2)
-	st.Requests = len(repairs)
-	st.TooMany, st.ByRoute = summarize(repairs)
-	res.EditLatencyMS = st.EditLatencyMS
-	return nil
-}
-
-// driftRemotely changes the system prompt of each agent through the API, as a user of the
-// Wassist dashboard would, with at most half of the key's budget.
-func driftRemotely(ctx context.Context, o options, s *stack, agents []wassistv1alpha1.WassistAgent) error {
-	api, err := wassist.New(benchKey, wassist.Options{BaseURL: s.sim.APIURL(),
-		Budget: wassist.NewBudget(o.rate/2, 1, nil)})
-	if err != nil {
-		return err
-	}
-	prompt := "Changed in the dashboard."
-	for _, a := range agents {
-		for {
-			_, err := api.UpdateAgent(ctx, a.Status.AgentID, wassist.AgentUpdate{SystemPrompt: &prompt})
-			if !wassist.IsRateLimited(err) {
-				if err != nil {
-					return fmt.Errorf("drifting agent %s: %w", a.Name, err)
-				}
-				break
-			}
-			if err := sleep(ctx, wassist.RetryAfter(err)); err != nil {
-				return err
-			}
-		}
-	}
 	return nil
 }
 
@@ -393,21 +315,22 @@ func countBefore(reqs []wassisttest.Request, method, route string, t time.Time) 
 	return n
 }
 
-// waitRequests waits until the bench key's log holds want requests of method and route
-// made after since, and returns them.
-func waitRequests(ctx context.Context, sim *wassisttest.SimClient, method, route string, since time.Time, want int,
+// waitRequests waits until key's log holds want requests of method and route made after
+// since, and returns them.
+func waitRequests(ctx context.Context, sim *wassisttest.SimClient, key, method, route string, since time.Time, want int,
 	timeout time.Duration) ([]wassisttest.Request, error) {
-	return waitFor(ctx, sim, func(r wassisttest.Request) bool { return r.Method == method && r.Route == route },
+	return waitFor(ctx, sim, key, func(r wassisttest.Request) bool { return r.Method == method && r.Route == route },
 		since, want, timeout)
 }
 
-// waitPatch returns when the simulator received a PATCH of agent id made after since. The
-// time is the simulator's own record of the request, so polling adds no error to it.
-func waitPatch(ctx context.Context, sim *wassisttest.SimClient, id string, since time.Time, timeout time.Duration) (time.Time, error) {
+// waitPatch returns when the simulator received a PATCH of key's agent id made after since.
+// The time is the simulator's own record of the request, so polling adds no error to it.
+func waitPatch(ctx context.Context, sim *wassisttest.SimClient, key, id string, since time.Time,
+	timeout time.Duration) (time.Time, error) {
 	if id == "" {
 		return time.Time{}, errors.New("the edited agent has no agent id")
 	}
-	reqs, err := waitFor(ctx, sim, func(r wassisttest.Request) bool {
+	reqs, err := waitFor(ctx, sim, key, func(r wassisttest.Request) bool {
 		return r.Method == http.MethodPatch && r.Route == "/agents/{id}/" && strings.Contains(r.Path, id)
 	}, since, 1, timeout)
 	if err != nil {
@@ -416,13 +339,13 @@ func waitPatch(ctx context.Context, sim *wassisttest.SimClient, id string, since
 	return reqs[0].Time, nil
 }
 
-// waitFor reads the bench key's log every simPoll until it holds want requests that match
-// and were made after since, and returns them.
-func waitFor(ctx context.Context, sim *wassisttest.SimClient, match func(wassisttest.Request) bool, since time.Time,
-	want int, timeout time.Duration) ([]wassisttest.Request, error) {
+// waitFor reads key's log every simPoll until it holds want requests that match and were
+// made after since, and returns them.
+func waitFor(ctx context.Context, sim *wassisttest.SimClient, key string, match func(wassisttest.Request) bool,
+	since time.Time, want int, timeout time.Duration) ([]wassisttest.Request, error) {
 	deadline := time.Now().Add(timeout)
 	for {
-		reqs, err := sim.RequestsFor(ctx, benchKey)
+		reqs, err := sim.RequestsFor(ctx, key)
 		if err != nil {
 			return nil, err
 		}

@@ -138,9 +138,11 @@ func measureAll(ctx context.Context, o options, s *stack, n int, res *result) er
 	}
 
 	step("N=%d: edit latency while %d drift repairs are queued", n, n/2)
-	if err := measureStorm(ctx, o, s, n, res); err != nil {
+	st, err := measureStorm(ctx, o, s, singleKeyStorm(o, s, n))
+	if err != nil {
 		return err
 	}
+	res.Storm, res.EditLatencyMS = st, st.EditLatencyMS
 	whole := snapshotBoth(s)
 	res.Storm.RSSMB, res.Storm.FloorRSSMB = mb(whole.manager.hwmKB), mb(whole.floor.hwmKB)
 

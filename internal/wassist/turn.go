@@ -15,11 +15,11 @@ import (
 // Each waiting object holds its own token, so they come back one token apart instead of
 // all at once.
 //
-// Urgent turns (a user's change) each hold a token, however many wait. Background turns
-// (drift repairs, periodic checks) hold at most maxBackgroundHolds tokens per key; the
-// others come back spread over the time the key needs to serve all of them, without a
-// token reserved, so that an urgent turn arriving later is served after a few tokens
-// instead of after the whole backlog.
+// Urgent turns (a user's change) each hold a token, however many wait, and take over the
+// earliest token a background turn holds. Background turns (drift repairs, periodic
+// checks) hold at most maxBackgroundHolds tokens per key; the others come back spread over
+// the time the key needs to serve all of them, without a token reserved, so that an urgent
+// turn arriving later is served at the key's next token instead of after the backlog.
 
 // Turn names the object a call is made for.
 type Turn struct {
@@ -97,8 +97,11 @@ func (b *Budget) reserveTurn(t Turn) (time.Duration, bool) {
 		delete(b.waiting, t.Holder)
 		return wait, true
 	}
-	if t.Urgent || b.backgroundHolds() < maxBackgroundHolds {
-		b.holds[t.Holder] = hold{at: now.Add(wait), urgent: t.Urgent}
+	if t.Urgent {
+		return b.holdUrgent(t, now, wait, blocked)
+	}
+	if b.backgroundHolds() < maxBackgroundHolds {
+		b.holds[t.Holder] = hold{at: now.Add(wait)}
 		delete(b.waiting, t.Holder)
 		return wait, false
 	}
@@ -107,6 +110,31 @@ func (b *Budget) reserveTurn(t Turn) (time.Duration, bool) {
 	// Spread the background waiters over the time the key needs for all of them.
 	backlog := time.Duration(float64(len(b.waiting)) / float64(b.limiter.Limit()) * float64(time.Second))
 	return wait + rand.N(backlog+time.Millisecond), false
+}
+
+// holdUrgent holds the token reserved for urgent turn t, due after wait; when a background
+// turn holds an earlier token, t takes that one instead, and the background holder gets
+// t's: the tokens held stay as many, and a user's change goes ahead of the repairs that
+// already hold tokens, not only of those that wait without one.
+func (b *Budget) holdUrgent(t Turn, now time.Time, wait, blocked time.Duration) (time.Duration, bool) {
+	at := now.Add(wait)
+	earliest := ""
+	for holder, h := range b.holds {
+		usable := now.Sub(h.at) <= holdGrace // as its own holder could still take it
+		if !h.urgent && usable && h.at.Before(at) && (earliest == "" || h.at.Before(b.holds[earliest].at)) {
+			earliest = holder
+		}
+	}
+	if earliest != "" {
+		b.holds[earliest], at = hold{at: at}, b.holds[earliest].at
+		wait = max(at.Sub(now), blocked)
+	}
+	delete(b.waiting, t.Holder)
+	if wait <= TurnWait {
+		return wait, true
+	}
+	b.holds[t.Holder] = hold{at: at, urgent: true}
+	return wait, false
 }
 
 // holding says whether a token is held for holder.

@@ -177,3 +177,32 @@ func TestAHeldTurnIsSpentByTheObjectsNextCall(t *testing.T) {
 		t.Fatalf("the call after a reservation at its time waited %s (ok %v)", w, ok)
 	}
 }
+
+// A user's change that comes while repairs hold tokens takes the earliest of them: it is
+// served at the key's next token, and the repair it displaced is told to come back later.
+func TestAnUrgentTurnTakesTheEarliestTokenARepairHolds(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	b := NewBudget(61, 1, clock.Now)
+	b.drain()
+	due := map[string]time.Duration{}
+	for i := range maxBackgroundHolds {
+		holder := fmt.Sprint("repair", i)
+		wait, _ := b.reserveTurn(Turn{Holder: holder})
+		due[holder] = wait
+	}
+	token := time.Duration(float64(time.Second) / float64(b.limiter.Limit()))
+	wait, ok := b.reserveTurn(Turn{Holder: "edit", Urgent: true})
+	if ok || wait > due["repair0"]+10*time.Millisecond {
+		t.Fatalf("the edit is due in %s; the earliest repair's token was due in %s", wait, due["repair0"])
+	}
+	if len(b.holds) != maxBackgroundHolds+1 {
+		t.Fatalf("%d tokens held, want %d: taking one over must not reserve another", len(b.holds), maxBackgroundHolds+1)
+	}
+	clock.Advance(due["repair0"])
+	if again, ok := b.reserveTurn(Turn{Holder: "repair0"}); ok || again < time.Duration(maxBackgroundHolds)*token-10*time.Millisecond {
+		t.Fatalf("the displaced repair came back at its old time and was told %s (ok %v): its token went to the edit", again, ok)
+	}
+	if w, ok := b.reserveTurn(Turn{Holder: "edit", Urgent: true}); !ok || w > TurnWait {
+		t.Fatalf("the edit came back at its time and waited %s (ok %v)", w, ok)
+	}
+}

@@ -23,6 +23,7 @@ const (
 	adminTemplatesPath     = adminPrefix + "templates"
 	adminFaultsPath        = adminPrefix + "faults"
 	adminSeedPath          = adminPrefix + "seed"
+	adminDriftPath         = adminPrefix + "drift"
 	// keyIDParam selects one key's data, by KeyID, in the routes that take it.
 	keyIDParam = "keyId"
 )
@@ -41,6 +42,7 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("DELETE "+adminFaultsPath, s.adminClearFaults)
 	mux.HandleFunc("DELETE "+adminFaultsPath+"/{id}", s.adminRemoveFault)
 	mux.HandleFunc("POST "+adminSeedPath, s.adminSeed)
+	mux.HandleFunc("POST "+adminDriftPath, s.adminDrift)
 	return mux
 }
 
@@ -267,4 +269,50 @@ func (s *Server) adminSeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeAdmin(w, http.StatusCreated, acc)
+}
+
+// driftRequest is the body of POST /_sim/drift: agents of one key (by KeyID) whose system
+// prompt a dashboard user changes.
+type driftRequest struct {
+	KeyID        string   `json:"keyId"`
+	AgentIDs     []string `json:"agentIds"`
+	SystemPrompt string   `json:"systemPrompt"`
+}
+
+// driftAnswer is the answer of POST /_sim/drift: how many of the agents existed and were changed.
+type driftAnswer struct {
+	Edited int `json:"edited"`
+}
+
+// adminDrift changes agents as the dashboard would (EditAgent): outside the key's rate
+// budget and its request log, so that a benchmark can drift thousands of agents without
+// spending the budget it measures.
+func (s *Server) adminDrift(w http.ResponseWriter, r *http.Request) {
+	var req driftRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
+	key, ok := s.keyOf(req.KeyID)
+	if !ok {
+		adminError(w, http.StatusNotFound, fmt.Errorf("no key with id %q", req.KeyID))
+		return
+	}
+	edited := 0
+	for _, id := range req.AgentIDs {
+		if s.EditAgent(key, id, func(a *Agent) { a.SystemPrompt = req.SystemPrompt }) {
+			edited++
+		}
+	}
+	writeAdmin(w, http.StatusOK, driftAnswer{Edited: edited})
+}
+
+// keyOf is the accepted key whose KeyID is keyID.
+func (s *Server) keyOf(keyID string) (string, bool) {
+	for _, key := range s.keys() {
+		if KeyID(key) == keyID {
+			return key, true
+		}
+	}
+	return "", false
 }

@@ -165,6 +165,16 @@ func (c *SimClient) SeedAccount(ctx context.Context, key string, a Account) (Acc
 	return out, c.do(ctx, http.MethodPost, adminSeedPath, "", seedRequest{Key: key, Account: a}, http.StatusCreated, &out)
 }
 
+// DriftAgents sets the system prompt of key's agents ids as a dashboard user would: outside
+// the key's rate budget and request log (POST /_sim/drift). It returns how many of them
+// existed; an unknown key is a 404 SimError.
+func (c *SimClient) DriftAgents(ctx context.Context, key string, ids []string, prompt string) (int, error) {
+	var out driftAnswer
+	err := c.do(ctx, http.MethodPost, adminDriftPath, "", driftRequest{KeyID: KeyID(key), AgentIDs: ids, SystemPrompt: prompt},
+		http.StatusOK, &out)
+	return out.Edited, err
+}
+
 // InjectFault adds a fault and returns its id for RemoveFault (POST /_sim/faults). An
 // invalid fault is a 400 SimError.
 func (c *SimClient) InjectFault(ctx context.Context, f Fault) (int, error) {

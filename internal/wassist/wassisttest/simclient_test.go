@@ -213,3 +213,26 @@ func TestSimClientSurfacesAnswersThatAreNotTheSimulators(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestSimClientDriftsAgentsOutsideTheBudgetAndTheLog(t *testing.T) {
+	m := newSim(t, wassisttest.Options{RateLimit: 2}) // two requests a minute: the creates spend them
+	c, ctx := m.client(), context.Background()
+	a, b := str(t, m.createAgent(keyA, "A"), "id"), str(t, m.createAgent(keyA, "B"), "id")
+	logged := len(m.s.Requests())
+
+	edited := must(c.DriftAgents(ctx, keyA, []string{a, "00000000-0000-0000-0000-000000000000", b}, "Changed in the dashboard."))
+	if edited != 2 {
+		t.Fatalf("edited %d agents, want 2 (the unknown id is not one)", edited)
+	}
+	for _, id := range []string{a, b} {
+		if got, _ := m.s.Agent(keyA, id); got.SystemPrompt != "Changed in the dashboard." {
+			t.Errorf("agent %s: prompt %q", id, got.SystemPrompt)
+		}
+	}
+	if got := len(m.s.Requests()); got != logged {
+		t.Errorf("the drift logged %d requests; a dashboard edit is not the key's", got-logged)
+	}
+	if _, err := c.DriftAgents(ctx, "unknown", []string{a}, "x"); !wassisttest.IsSimStatus(err, http.StatusNotFound) {
+		t.Errorf("drifting with an unknown key: %v", err)
+	}
+}
