@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -22,12 +23,15 @@ func (o *DriftObserver) checkAgents(ctx context.Context, keys *passKeys) error {
 	byKey, clients := groupByKey(ctx, keys, agents.Items)
 	var firstErr error
 	for keyID, group := range byKey {
+		listed := time.Now()
 		remote, err := clients[keyID].ListAgents(ctx)
 		if err != nil {
 			// One key's failure (rate limit, rejected key) must not stop the others.
 			firstErr = cmpErr(firstErr, err)
 			continue
 		}
+		compared := time.Now()
+		o.steps.WithLabelValues("list").Observe(compared.Sub(listed).Seconds())
 		byID := make(map[string]*wassist.Agent, len(remote))
 		for i := range remote {
 			byID[remote[i].ID] = &remote[i]
@@ -35,6 +39,7 @@ func (o *DriftObserver) checkAgents(ctx context.Context, keys *passKeys) error {
 		for _, agent := range group {
 			o.compare(ctx, agent, byID[agent.Status.AgentID])
 		}
+		o.steps.WithLabelValues("compare").Observe(time.Since(compared).Seconds())
 	}
 	return firstErr
 }

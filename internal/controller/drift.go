@@ -32,6 +32,9 @@ type DriftObserver struct {
 	deployments *deploymentReconciler
 	templates   *templateReconciler
 	checks      *prometheus.CounterVec
+	// steps times one key's list and comparison in a pass: what a pass costs per key as
+	// its objects grow (docs/benchmarks.md, Growth).
+	steps *prometheus.HistogramVec
 }
 
 func newDriftObserver(cache client.Reader, keys *keyring, period time.Duration, reg prometheus.Registerer) (*DriftObserver, error) {
@@ -41,9 +44,18 @@ func newDriftObserver(cache client.Reader, keys *keyring, period time.Duration, 
 			Name: "wassist_drift_checks_total",
 			Help: "WassistAgents and WassistDeployments compared with the bulk lists of their key, by result (equal, drifted, vanished).",
 		}, []string{"result"}),
+		steps: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "wassist_drift_check_duration_seconds",
+			Help: "Time of one API key's step in a bulk drift pass of WassistAgents: listing them from Wassist " +
+				"(list; waits for the key's budget included) or comparing them with their resources (compare).",
+			Buckets: prometheus.ExponentialBuckets(0.001, 4, 10), // 1 ms to about 4 minutes
+		}, []string{"step"}),
 	}
-	if reg != nil {
-		if err := reg.Register(o.checks); err != nil {
+	for _, c := range []prometheus.Collector{o.checks, o.steps} {
+		if reg == nil {
+			break
+		}
+		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
 	}

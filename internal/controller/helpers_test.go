@@ -179,3 +179,23 @@ func update[T client.Object](obj T, change func(T)) {
 		return k8sClient.Update(ctx, obj)
 	}).WithTimeout(timeout).Should(Succeed())
 }
+
+// driftSteps is how many times metricsRegistry's wassist_drift_check_duration_seconds has
+// timed step ("list" or "compare").
+func driftSteps(step string) uint64 {
+	families, err := metricsRegistry.Gather()
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	for _, f := range families {
+		if f.GetName() != "wassist_drift_check_duration_seconds" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "step" && l.GetValue() == step {
+					return m.GetHistogram().GetSampleCount()
+				}
+			}
+		}
+	}
+	return 0
+}

@@ -171,7 +171,10 @@ func agentSpecs() {
 				WithTimeout(timeout).Should(BeTrue())
 		}
 
+		lists, compares := driftSteps("list"), driftSteps("compare")
 		checkDrift()
+		Expect(driftSteps("list")).To(BeNumerically(">", lists), "the pass timed its lists")
+		Expect(driftSteps("compare")-compares).To(Equal(driftSteps("list")-lists), "and one comparison per list")
 		Eventually(func() string { r, _ := sim.Agent(t.key, agents[3].Status.AgentID); return r.Name }).
 			WithTimeout(timeout).Should(Equal("bulk-3"))
 		Eventually(func() string { r, _ := sim.Agent(t.key, agents[1].Status.AgentID); return r.FirstMessage }).
