@@ -53,6 +53,7 @@ type options struct {
 	syncPeriod  time.Duration
 	jsonPath    string
 	svgPath     string
+	growthSVG   string
 	bin         string
 	assets      string
 	timeout     time.Duration
@@ -80,6 +81,8 @@ func parseFlags() (options, error) {
 		"The manager's --sync-period; the steady state is measured over two of them.")
 	flag.StringVar(&o.jsonPath, "json", "bench-results.json", "Where to write the results as JSON.")
 	flag.StringVar(&o.svgPath, "svg", "docs/benchmark-convergence.svg", "Where to draw the convergence plot.")
+	flag.StringVar(&o.growthSVG, "growth-svg", "bench-growth.svg",
+		"Where to draw peak RSS over N, when --n names several.")
 	flag.StringVar(&o.bin, "bin", "bin", "Directory of the manager and wassist-sim binaries (and bench-floor, else it is built).")
 	flag.StringVar(&o.assets, "assets", os.Getenv("KUBEBUILDER_ASSETS"), "Directory of kube-apiserver and etcd.")
 	flag.DurationVar(&o.timeout, "timeout", 15*time.Minute, "Longest wait of any one phase before the run fails.")
@@ -194,13 +197,23 @@ func benchmark(ctx context.Context, o options) error {
 	}
 	report.Machine.LoadAvgEnd = loadAvg()
 	printTable(os.Stdout, report.Results)
+	written := []string{o.jsonPath, o.svgPath}
+	if len(report.Results) > 1 {
+		report.Growth = growthOf(report.Results)
+		fmt.Println()
+		printGrowthTable(os.Stdout, report.Growth)
+		if err := writeGrowthSVG(o.growthSVG, report.Growth, time.Now()); err != nil {
+			return err
+		}
+		written = append(written, o.growthSVG)
+	}
 	if err := writeJSON(o.jsonPath, report); err != nil {
 		return err
 	}
 	if err := writeSVG(o.svgPath, report.Results, o.rate); err != nil {
 		return err
 	}
-	fmt.Printf("\nwrote %s and %s\n", o.jsonPath, o.svgPath)
+	fmt.Printf("\nwrote %s\n", strings.Join(written, ", "))
 	return nil
 }
 
@@ -209,6 +222,8 @@ type report struct {
 	Machine machine  `json:"machine"`
 	Config  config   `json:"config"`
 	Results []result `json:"results,omitempty"`
+	// Growth is the curve over the Ns, when there are several.
+	Growth []growthPoint `json:"growth,omitempty"`
 	// ManyKeys are the runs of --keys K>1, one per --n.
 	ManyKeys []manyKeysResult `json:"many_keys,omitempty"`
 }
@@ -264,6 +279,7 @@ type result struct {
 	SteadyByRoute   map[string]int `json:"steady_requests_by_route"`
 	MeasuredS       float64        `json:"resources_window_s"`
 	Memory          memoryAt       `json:"memory_end_of_steady_state"`
+	Idle            idle           `json:"idle"`
 	Storm           storm          `json:"storm"`
 	Restart         restart        `json:"restart"`
 	LoadAvgStart    string         `json:"load_avg_start"`

@@ -136,15 +136,25 @@ func measureSteady(ctx context.Context, o options, s *stack, res *result) error 
 	if err != nil {
 		return err
 	}
-	began := time.Now()
+	m0, err := scrapeMetrics(ctx, s.metricsAddr)
+	if err != nil {
+		return err
+	}
+	u0, began := snapshotBoth(s), time.Now()
 	if err := sleep(ctx, 2*o.syncPeriod); err != nil {
 		return err
 	}
+	u1 := snapshotBoth(s)
 	after, err := s.sim.RequestsFor(ctx, benchKey)
 	if err != nil {
 		return err
 	}
+	m1, err := scrapeMetrics(ctx, s.metricsAddr)
+	if err != nil {
+		return err
+	}
 	window := after[len(before):]
+	res.Idle = idleOf(m0, m1, u0, u1, countRoute(window, http.MethodGet, "/agents/"), 2)
 	res.SteadyWindowS = round(time.Since(began).Seconds(), 1)
 	res.SteadyRequests = len(window)
 	res.SteadyPerSync = round(float64(len(window))/2, 1)
@@ -303,6 +313,10 @@ func summarize(reqs []wassisttest.Request) (tooMany int, byRoute map[string]int)
 		}
 	}
 	return tooMany, byRoute
+}
+
+func countRoute(reqs []wassisttest.Request, method, route string) int {
+	return countBefore(reqs, method, route, time.Now().Add(time.Hour))
 }
 
 func countBefore(reqs []wassisttest.Request, method, route string, t time.Time) int {

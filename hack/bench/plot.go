@@ -54,7 +54,7 @@ func drawPanel(b *strings.Builder, r result, rate int, top float64) {
 		r.N, rate, r.ConvergeS, r.IdealS, r.Ratio)
 	fmt.Fprintf(b, `<text x="%d" y="%.0f" font-size="14" font-weight="bold">%s</text>`+"\n",
 		marginLeft, top+25, html.EscapeString(title))
-	drawAxes(b, p)
+	drawAxes(b, p, "seconds since the first create", "agents Ready")
 	// The ideal: the agents become Ready at the budget's pace, then stay.
 	fmt.Fprintf(b, `<polyline fill="none" stroke="#888" stroke-width="1.5" stroke-dasharray="6 4" points="%s"/>`+"\n",
 		points(p, []sample{{0, 0}, {r.IdealS, r.N}, {p.xmax, r.N}}))
@@ -62,7 +62,7 @@ func drawPanel(b *strings.Builder, r result, rate int, top float64) {
 	drawLegend(b, p)
 }
 
-func drawAxes(b *strings.Builder, p panel) {
+func drawAxes(b *strings.Builder, p panel, xTitle, yTitle string) {
 	fmt.Fprintf(b, `<g stroke="#ccc" stroke-width="1">`+"\n")
 	xs, ys := ticks(p.xmax), ticks(p.ymax)
 	for _, t := range xs {
@@ -79,10 +79,9 @@ func drawAxes(b *strings.Builder, p panel) {
 	for _, v := range ys {
 		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`+"\n", p.x0-6, p.py(v)+4, label(v))
 	}
-	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle">seconds since the first create</text>`+"\n",
-		p.x0+p.w/2, p.y0+p.h+38)
-	fmt.Fprintf(b, `<text transform="translate(%.1f %.1f) rotate(-90)" text-anchor="middle">agents Ready</text>`+"\n",
-		p.x0-48, p.y0+p.h/2)
+	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", p.x0+p.w/2, p.y0+p.h+38, html.EscapeString(xTitle))
+	fmt.Fprintf(b, `<text transform="translate(%.1f %.1f) rotate(-90)" text-anchor="middle">%s</text>`+"\n",
+		p.x0-48, p.y0+p.h/2, html.EscapeString(yTitle))
 }
 
 // drawLegend sits bottom right, where the curves (rising from the left) leave room.
