@@ -16,8 +16,12 @@
 // With --keys K (more than one), it measures instead how K API keys share the manager at
 // the real budget: K Secrets with K keys, --n agents per key created at once, until all are
 // Ready, against the ideal set by the busiest key; requests per agent, 429 answers, and when
-// each key's last agent became Ready. That mode skips the steady state, the storm and the
+// each key's last agent became Ready; then the edit latency under a storm of the first
+// key's repairs, at that budget. That mode skips the steady state, the restart and the
 // memory (no floor runs), and draws no plot.
+//
+// With several --n, it also reports the growth: peak RSS and CPU per 1,000 agents, the
+// slope between the Ns, the idle cost per sync period, drawn in --growth-svg.
 package main
 
 import (
@@ -60,6 +64,8 @@ type options struct {
 	poll        time.Duration
 	keepLogs    bool
 	heapProfile bool
+	// managerEnv is added to the manager's environment only (GOMEMLIMIT=...).
+	managerEnv []string
 	// workers is the manager's --max-concurrent-reconciles; 0 leaves its default.
 	workers int
 }
@@ -89,6 +95,14 @@ func parseFlags() (options, error) {
 	flag.DurationVar(&o.poll, "poll", 200*time.Millisecond,
 		"How often the Ready count is read (one List of the batch); a shorter interval loads the API server more.")
 	flag.BoolVar(&o.keepLogs, "keep-logs", false, "Keep the processes' logs (their directory is printed) even on success.")
+	flag.Func("manager-env", "NAME=VALUE added to the manager's environment only, e.g. GOMEMLIMIT=200MiB (repeatable).",
+		func(v string) error {
+			if !strings.Contains(v, "=") {
+				return fmt.Errorf("%q is not NAME=VALUE", v)
+			}
+			o.managerEnv = append(o.managerEnv, v)
+			return nil
+		})
 	flag.IntVar(&o.workers, "workers", 0, "The manager's --max-concurrent-reconciles (0: its default).")
 	flag.BoolVar(&o.heapProfile, "heap-profile", false,
 		"Save the manager's heap profile (heap.pprof) at the end of the steady state, beside the kept logs.")
@@ -229,13 +243,15 @@ type report struct {
 }
 
 type config struct {
-	Keys          int     `json:"keys"`
-	RatePerMinute int     `json:"rate_per_minute"`
-	Burst         int     `json:"burst"`
-	SyncPeriodS   float64 `json:"sync_period_s"`
-	PollInterval  string  `json:"poll_interval"`
-	Date          string  `json:"date"`
-	GitCommit     string  `json:"git_commit"`
+	Keys int `json:"keys"`
+	// ManagerEnv is what --manager-env added to the manager's environment.
+	ManagerEnv    []string `json:"manager_env,omitempty"`
+	RatePerMinute int      `json:"rate_per_minute"`
+	Burst         int      `json:"burst"`
+	SyncPeriodS   float64  `json:"sync_period_s"`
+	PollInterval  string   `json:"poll_interval"`
+	Date          string   `json:"date"`
+	GitCommit     string   `json:"git_commit"`
 	// GitDirty lists changed files under the code the binaries are built from, since a
 	// benchmark of a working tree is not a benchmark of the commit.
 	GitDirty []string `json:"git_dirty,omitempty"`
@@ -244,7 +260,7 @@ type config struct {
 func configOf(o options) config {
 	commit, dirty := gitState()
 	return config{
-		Keys: o.keys, RatePerMinute: o.rate, Burst: burst, SyncPeriodS: o.syncPeriod.Seconds(),
+		Keys: o.keys, ManagerEnv: o.managerEnv, RatePerMinute: o.rate, Burst: burst, SyncPeriodS: o.syncPeriod.Seconds(),
 		PollInterval: o.poll.String(), Date: time.Now().UTC().Format(time.RFC3339),
 		GitCommit: commit, GitDirty: dirty,
 	}

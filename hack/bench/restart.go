@@ -45,7 +45,7 @@ func measureRestart(ctx context.Context, o options, s *stack, n int, res *result
 	}
 	began := time.Now()
 	stop(s.manager)
-	if s.manager, err = start(filepath.Join(s.dir, "manager-restarted.log"), s.managerBin, s.managerArgs...); err != nil {
+	if s.manager, err = startManager(filepath.Join(s.dir, "manager-restarted.log"), s); err != nil {
 		return err
 	}
 	if err := s.manager.WaitLog(ctx, time.Minute, "Starting workers", `"wassistagent"`); err != nil {

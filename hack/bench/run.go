@@ -79,8 +79,9 @@ type stack struct {
 	pprofAddr string
 	dir       string
 	manager   *harness.Process
-	// managerBin and managerArgs start it again (the restart phase).
+	// managerBin, managerArgs and managerEnv start it again (the restart phase).
 	managerBin  string
+	managerEnv  []string
 	managerArgs []string
 	floor       *harness.Process
 	stops       []func()
@@ -212,8 +213,8 @@ func startControllers(ctx context.Context, o options, bins binaries, s *stack, k
 		}
 		args = append(args, "--pprof-bind-address="+s.pprofAddr)
 	}
-	s.managerBin, s.managerArgs = bins.manager, args
-	s.manager, err = start(filepath.Join(dir, "manager.log"), bins.manager, args...)
+	s.managerBin, s.managerArgs, s.managerEnv = bins.manager, args, o.managerEnv
+	s.manager, err = startManager(filepath.Join(dir, "manager.log"), s)
 	if err != nil {
 		return err
 	}
@@ -303,6 +304,12 @@ const stopGrace = 10 * time.Second
 // harness therefore does not end with the benchmark's.
 func start(logPath, bin string, args ...string) (*harness.Process, error) {
 	return harness.StartCmd(context.Background(), harness.Cmd{Bin: bin, Args: args, Log: logPath, Group: true})
+}
+
+// startManager is start for the manager, with the environment --manager-env adds.
+func startManager(logPath string, s *stack) (*harness.Process, error) {
+	return harness.StartCmd(context.Background(), harness.Cmd{Bin: s.managerBin, Args: s.managerArgs, Env: s.managerEnv,
+		Log: logPath, Group: true})
 }
 
 // stop sends SIGTERM to the process group, and SIGKILL after stopGrace.

@@ -47,6 +47,8 @@ type Cmd struct {
 	// one log can hold every run of a binary.
 	Log    string
 	Header string
+	// Env is added to the environment the process inherits.
+	Env []string
 	// Group runs the process in its own process group, and every signal goes to the group.
 	// A Ctrl-C in the terminal then reaches only the program that started it, which stops
 	// its processes in its own order, and nothing the process started is left behind.
@@ -82,6 +84,9 @@ func StartCmd(ctx context.Context, c Cmd) (*Process, error) {
 	}
 	cmd := exec.CommandContext(ctx, c.Bin, c.Args...)
 	cmd.Stdout, cmd.Stderr = log, log
+	if len(c.Env) > 0 {
+		cmd.Env = append(os.Environ(), c.Env...)
+	}
 	p := &Process{cmd: cmd, log: c.Log, group: c.Group, done: make(chan struct{})}
 	if c.Group {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
