@@ -140,7 +140,7 @@ bench-growth: manifests envtest build ## Growth: N = 100, 1,000 and 10,000 agent
 .PHONY: bench-tenants
 bench-tenants: manifests envtest build ## Many keys at the real budget: 50 keys × 40 agents beside a 429-storm and a rejected tenant, about 2 minutes (see docs/benchmarks.md).
 	go build -o bin/wassist-sim ./cmd/wassist-sim
-	go run ./hack/bench --assets "$(ENVTEST_DIR)" --bin bin --keys 50 --n 40 --bad-tenants --json bench-tenants.json $(BENCH_ARGS)
+	go run ./hack/bench --assets "$(ENVTEST_DIR)" --bin bin --keys 50 --n 40 --bad-tenants --json bench-tenants.json --svg bench-tenants.svg $(BENCH_ARGS)
 
 .PHONY: run
 run: manifests generate fmt vet ## Run a controller from your host.

@@ -283,6 +283,16 @@ func countReadyByKey(ctx context.Context, c client.Reader) (map[string]int, erro
 	return out, nil
 }
 
+// manyKeysCurves are the runs as the convergence plot draws them: all keys' agents Ready
+// over time, against the busiest key's ideal.
+func manyKeysCurves(runs []manyKeysResult) []result {
+	out := make([]result, 0, len(runs))
+	for _, r := range runs {
+		out = append(out, result{N: r.Agents, ConvergeS: r.ConvergeS, IdealS: r.IdealS, Ratio: r.Ratio, Series: r.Series})
+	}
+	return out
+}
+
 func printManyKeysTable(w io.Writer, results []manyKeysResult) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "keys\tagents/key\tagents\tconverge s\tideal s\tratio\treq/agent\t429s\t"+
