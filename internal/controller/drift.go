@@ -51,12 +51,11 @@ func newDriftObserver(cache client.Reader, keys *keyring, period time.Duration, 
 			Buckets: prometheus.ExponentialBuckets(0.001, 4, 10), // 1 ms to about 4 minutes
 		}, []string{"step"}),
 	}
-	for _, c := range []prometheus.Collector{o.checks, o.steps} {
-		if reg == nil {
-			break
-		}
-		if err := reg.Register(c); err != nil {
-			return nil, err
+	if reg != nil {
+		for _, c := range []prometheus.Collector{o.checks, o.steps} {
+			if err := reg.Register(c); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return o, nil
