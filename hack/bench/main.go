@@ -183,51 +183,63 @@ func benchmark(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	report := report{Machine: describeMachine(), Config: configOf(o)}
+	r := report{Machine: describeMachine(), Config: configOf(o)}
 	if o.keys > 1 {
-		for _, n := range o.ns {
-			res, err := runManyKeys(ctx, o, bins, n, work)
-			if err != nil {
-				keep = true
-				return fmt.Errorf("with %d keys of %d agents: %w", o.keys, n, err)
-			}
-			report.ManyKeys = append(report.ManyKeys, res)
-		}
-		report.Machine.LoadAvgEnd = loadAvg()
-		printManyKeysTable(os.Stdout, report.ManyKeys)
-		if err := writeJSON(o.jsonPath, report); err != nil {
-			return err
-		}
-		if err := writeSVG(o.svgPath, manyKeysCurves(report.ManyKeys), o.rate); err != nil {
-			return err
-		}
-		fmt.Printf("\nwrote %s and %s\n", o.jsonPath, o.svgPath)
-		return nil
+		err = runAllManyKeys(ctx, o, bins, work, &r)
+	} else {
+		err = runAll(ctx, o, bins, work, &r)
 	}
+	keep = keep || err != nil
+	return err
+}
+
+// runAllManyKeys runs every --n with K keys, then reports.
+func runAllManyKeys(ctx context.Context, o options, bins binaries, work string, r *report) error {
+	for _, n := range o.ns {
+		res, err := runManyKeys(ctx, o, bins, n, work)
+		if err != nil {
+			return fmt.Errorf("with %d keys of %d agents: %w", o.keys, n, err)
+		}
+		r.ManyKeys = append(r.ManyKeys, res)
+	}
+	r.Machine.LoadAvgEnd = loadAvg()
+	printManyKeysTable(os.Stdout, r.ManyKeys)
+	if err := writeJSON(o.jsonPath, *r); err != nil {
+		return err
+	}
+	if err := writeSVG(o.svgPath, manyKeysCurves(r.ManyKeys), o.rate); err != nil {
+		return err
+	}
+	fmt.Printf("\nwrote %s and %s\n", o.jsonPath, o.svgPath)
+	return nil
+}
+
+// runAll runs every --n with one key, then reports, with the growth over the Ns when
+// there are several.
+func runAll(ctx context.Context, o options, bins binaries, work string, r *report) error {
 	for _, n := range o.ns {
 		res, err := runOne(ctx, o, bins, n, work)
 		if err != nil {
-			keep = true
 			return fmt.Errorf("with %d agents: %w", n, err)
 		}
-		report.Results = append(report.Results, res)
+		r.Results = append(r.Results, res)
 	}
-	report.Machine.LoadAvgEnd = loadAvg()
-	printTable(os.Stdout, report.Results)
+	r.Machine.LoadAvgEnd = loadAvg()
+	printTable(os.Stdout, r.Results)
 	written := []string{o.jsonPath, o.svgPath}
-	if len(report.Results) > 1 {
-		report.Growth = growthOf(report.Results)
+	if len(r.Results) > 1 {
+		r.Growth = growthOf(r.Results)
 		fmt.Println()
-		printGrowthTable(os.Stdout, report.Growth)
-		if err := writeGrowthSVG(o.growthSVG, report.Growth, time.Now()); err != nil {
+		printGrowthTable(os.Stdout, r.Growth)
+		if err := writeGrowthSVG(o.growthSVG, r.Growth, time.Now()); err != nil {
 			return err
 		}
 		written = append(written, o.growthSVG)
 	}
-	if err := writeJSON(o.jsonPath, report); err != nil {
+	if err := writeJSON(o.jsonPath, *r); err != nil {
 		return err
 	}
-	if err := writeSVG(o.svgPath, report.Results, o.rate); err != nil {
+	if err := writeSVG(o.svgPath, r.Results, o.rate); err != nil {
 		return err
 	}
 	fmt.Printf("\nwrote %s\n", strings.Join(written, ", "))
