@@ -8,7 +8,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 )
 
@@ -94,7 +93,7 @@ func growthOf(results []result) []growthPoint {
 }
 
 func printGrowthTable(w io.Writer, points []growthPoint) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "N\tRSS MB\tfloor MB\tratio\tMB/1000\tslope MB/1000\tfloor slope\tCPU s/1000\t"+
 		"idle CPU s/1000/period\tidle req/period\tlist page ms\tcompare page ms\t")
 	for _, g := range points {

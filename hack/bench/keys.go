@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"text/tabwriter"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -294,7 +293,7 @@ func manyKeysCurves(runs []manyKeysResult) []result {
 }
 
 func printManyKeysTable(w io.Writer, results []manyKeysResult) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "keys\tagents/key\tagents\tconverge s\tideal s\tratio\treq/agent\t429s\t"+
 		"key done min s\tmedian s\tmax s\t")
 	for _, r := range results {

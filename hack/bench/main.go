@@ -318,8 +318,13 @@ type result struct {
 	Series          []sample       `json:"series"`
 }
 
+// newTable writes right-aligned columns, as every table of the benchmark prints them.
+func newTable(w io.Writer) *tabwriter.Writer {
+	return tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+}
+
 func printTable(w *os.File, results []result) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "N\tconverge s\tideal s\tratio\treq/agent\t429s\tsteady req/period\t"+
 		"edit latency ms\tRSS MB\tfloor RSS MB\tRSS ratio\tCPU s\tfloor CPU s\trestart req (ideal)\trestart writes\t")
 	for _, r := range results {

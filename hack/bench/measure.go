@@ -154,7 +154,7 @@ func measureSteady(ctx context.Context, o options, s *stack, res *result) error 
 		return err
 	}
 	window := after[len(before):]
-	res.Idle = idleOf(m0, m1, u0, u1, countRoute(window, http.MethodGet, "/agents/"), 2)
+	res.Idle = idleOf(m0, m1, u0, u1, countBefore(window, http.MethodGet, "/agents/", time.Time{}), 2)
 	res.SteadyWindowS = round(time.Since(began).Seconds(), 1)
 	res.SteadyRequests = len(window)
 	res.SteadyPerSync = round(float64(len(window))/2, 1)
@@ -315,14 +315,11 @@ func summarize(reqs []wassisttest.Request) (tooMany int, byRoute map[string]int)
 	return tooMany, byRoute
 }
 
-func countRoute(reqs []wassisttest.Request, method, route string) int {
-	return countBefore(reqs, method, route, time.Now().Add(time.Hour))
-}
-
+// countBefore counts the requests of method and route made before t; a zero t counts them all.
 func countBefore(reqs []wassisttest.Request, method, route string, t time.Time) int {
 	n := 0
 	for _, r := range reqs {
-		if r.Method == method && r.Route == route && r.Time.Before(t) {
+		if r.Method == method && r.Route == route && (t.IsZero() || r.Time.Before(t)) {
 			n++
 		}
 	}
@@ -345,7 +342,7 @@ func waitPatch(ctx context.Context, sim *wassisttest.SimClient, key, id string, 
 		return time.Time{}, errors.New("the edited agent has no agent id")
 	}
 	reqs, err := waitFor(ctx, sim, key, func(r wassisttest.Request) bool {
-		return r.Method == http.MethodPatch && r.Route == "/agents/{id}/" && strings.Contains(r.Path, id)
+		return r.Method == http.MethodPatch && r.Route == agentRoute && strings.Contains(r.Path, id)
 	}, since, 1, timeout)
 	if err != nil {
 		return time.Time{}, err

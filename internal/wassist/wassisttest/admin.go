@@ -59,6 +59,17 @@ func adminError(w http.ResponseWriter, status int, err error) {
 	writeAdmin(w, status, adminErrorBody{Error: err.Error()})
 }
 
+// decodeAdmin reads a /_sim/ request's JSON body; a body that does not decode is answered
+// 400 with the decoder's words, and ok is false.
+func decodeAdmin[T any](w http.ResponseWriter, r *http.Request) (T, bool) {
+	var v T
+	if err := json.NewDecoder(r.Body).Decode(&v); err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return v, false
+	}
+	return v, true
+}
+
 // adminRequests serves the request log, optionally only one key's (?keyId=).
 func (s *Server) adminRequests(w http.ResponseWriter, r *http.Request) {
 	keyID := r.URL.Query().Get(keyIDParam)
@@ -223,9 +234,8 @@ func formatOptionalDuration(d time.Duration) string {
 }
 
 func (s *Server) adminInjectFault(w http.ResponseWriter, r *http.Request) {
-	var spec faultSpec
-	if err := json.NewDecoder(r.Body).Decode(&spec); err != nil {
-		adminError(w, http.StatusBadRequest, err)
+	spec, ok := decodeAdmin[faultSpec](w, r)
+	if !ok {
 		return
 	}
 	f, err := spec.fault()
@@ -258,9 +268,8 @@ type seedRequest struct {
 }
 
 func (s *Server) adminSeed(w http.ResponseWriter, r *http.Request) {
-	var req seedRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		adminError(w, http.StatusBadRequest, err)
+	req, ok := decodeAdmin[seedRequest](w, r)
+	if !ok {
 		return
 	}
 	acc, err := s.seedAccount(req.Key, req.Account)
@@ -288,9 +297,8 @@ type driftAnswer struct {
 // budget and its request log, so that a benchmark can drift thousands of agents without
 // spending the budget it measures.
 func (s *Server) adminDrift(w http.ResponseWriter, r *http.Request) {
-	var req driftRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		adminError(w, http.StatusBadRequest, err)
+	req, ok := decodeAdmin[driftRequest](w, r)
+	if !ok {
 		return
 	}
 	key, ok := s.keyOf(req.KeyID)
