@@ -1,5 +1,12 @@
+# One version for the binary, the image, the chart and dist/install.yaml: the VERSION file.
+VERSION ?= $(shell cat VERSION)
+REVISION ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+# The image's creation time is the commit's, so that a rebuild of one commit gives one digest.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+LDFLAGS ?= -X github.com/wassist-operator/wassist-operator/internal/version.Version=$(VERSION) \
+	-X github.com/wassist-operator/wassist-operator/internal/version.Revision=$(REVISION)
 # Image URL to use all building/pushing image targets
-IMG ?= ghcr.io/wassist-operator/wassist-operator:0.1.0
+IMG ?= ghcr.io/wassist-operator/wassist-operator:$(VERSION)
 # YEAR defines the year value used for substituting the YEAR placeholder in the boilerplate header.
 YEAR ?= $(shell date +%Y)
 
@@ -64,15 +71,18 @@ vet: ## Run go vet against code.
 
 .PHONY: test
 test: manifests generate fmt vet envtest ginkgo helm kustomize ## Run the unit and envtest suites against a real kube-apiserver and etcd.
-	KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" HELM="$(HELM)" KUSTOMIZE="$(KUSTOMIZE)" "$(GINKGO)" run -r --skip-package=test/e2e,test/chaos \
+	KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" HELM="$(HELM)" KUSTOMIZE="$(KUSTOMIZE)" "$(GINKGO)" run -r --skip-package=test/e2e,test/chaos,hack/image \
 		--timeout=30m --poll-progress-after=120s --cover --coverprofile=cover.out --output-dir=. ./...
 	@echo "==> again, with the simulator serving bare arrays where the API has been seen to (WASSIST_SIM_BARE_LISTS=1)"
 	WASSIST_SIM_BARE_LISTS=1 KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" "$(GINKGO)" run --timeout=30m \
 		./internal/wassist/... ./internal/controller/
 
+# E2E_MANAGER_BIN runs the suite with that manager binary instead of one built from cmd/.
+E2E_MANAGER_BIN ?=
 .PHONY: test-e2e
 test-e2e: manifests generate envtest ginkgo kustomize helm ## Run the end-to-end suite (config/default's RBAC, manager and simulator as processes).
-	KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" KUSTOMIZE="$(KUSTOMIZE)" HELM="$(HELM)" "$(GINKGO)" run --tags=e2e --timeout=60m ./test/e2e/
+	KUBEBUILDER_ASSETS="$(KUBEBUILDER_ASSETS)" KUSTOMIZE="$(KUSTOMIZE)" HELM="$(HELM)" E2E_MANAGER_BIN="$(E2E_MANAGER_BIN)" \
+		"$(GINKGO)" run --tags=e2e --timeout=60m ./test/e2e/
 
 # CHAOS_SEED repeats a run (the suite prints its seed); CHAOS_ARGS passes other -chaos.* flags,
 # e.g. CHAOS_ARGS="-chaos.agents=50 -chaos.manager-bin=/path/to/manager". See docs/chaos.md.
@@ -116,8 +126,21 @@ lint-config: golangci-lint ## Verify golangci-lint linter configuration
 
 .PHONY: build
 build: manifests generate fmt vet ## Build manager binary.
-	go build -o bin/manager ./cmd
-	go build -o bin/kubectl-wassist ./cmd/kubectl-wassist
+	go build -ldflags "$(LDFLAGS)" -o bin/manager ./cmd
+	go build -ldflags "$(LDFLAGS)" -o bin/kubectl-wassist ./cmd/kubectl-wassist
+
+IMAGE_LAYOUT ?= bin/image
+.PHONY: image
+image: ## Build the multi-arch (amd64, arm64) manager image as an OCI layout in bin/image, without Docker.
+	go run ./hack/image build --out "$(IMAGE_LAYOUT)" --version "$(VERSION)" --revision "$(REVISION)" \
+		--created "$(SOURCE_DATE_EPOCH)"
+
+.PHONY: test-image
+test-image: image manifests envtest ginkgo kustomize helm ## Read the image back, then run the e2e suite with the manager taken out of it.
+	IMAGE_LAYOUT="$(abspath $(IMAGE_LAYOUT))" IMAGE_VERSION="$(VERSION)" IMAGE_REVISION="$(REVISION)" \
+		go test -count=1 ./hack/image/
+	go run ./hack/image extract --layout "$(IMAGE_LAYOUT)" --platform linux/$(shell go env GOARCH) --out bin/image-manager
+	$(MAKE) test-e2e E2E_MANAGER_BIN="$(abspath bin/image-manager)"
 
 .PHONY: demo
 demo: manifests envtest build ## Run the demo: a local control plane, the simulator, the operator and the samples.
@@ -244,10 +267,10 @@ ENVTEST_DEP := $(ENVTEST_DIR)/kube-apiserver
 endif
 
 .PHONY: envtest
-envtest: $(ENVTEST_DEP) ## Build kube-apiserver, etcd and kubectl for envtest (skipped when KUBEBUILDER_ASSETS is set).
+envtest: $(ENVTEST_DEP) ## Build kube-apiserver, kube-controller-manager, etcd and kubectl for envtest (skipped when KUBEBUILDER_ASSETS is set).
 $(ENVTEST_DIR)/kube-apiserver: $(ENVTEST_SOURCES) | $(LOCALBIN)
-	@echo "Building kube-apiserver, etcd and kubectl $(ENVTEST_K8S_VERSION) into $(ENVTEST_DIR) (about 5 minutes cold)"
-	cd hack/envtest && go build -o "$(ENVTEST_DIR)/" ./kube-apiserver ./etcd ./kubectl
+	@echo "Building kube-apiserver, kube-controller-manager, etcd and kubectl $(ENVTEST_K8S_VERSION) into $(ENVTEST_DIR) (about 7 minutes cold)"
+	cd hack/envtest && go build -o "$(ENVTEST_DIR)/" ./kube-apiserver ./kube-controller-manager ./etcd ./kubectl
 	@touch "$@"
 
 .PHONY: kubectl

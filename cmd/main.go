@@ -23,6 +23,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"flag"
+	"fmt"
 	"net/http"
 	"os"
 	"strings"
@@ -31,6 +32,10 @@ import (
 	// Import all Kubernetes client auth plugins (e.g. Azure, GCP, OIDC, etc.)
 	// to ensure that exec-entrypoint and run can make use of them.
 	_ "k8s.io/client-go/plugin/pkg/client/auth"
+
+	// Root CAs compiled in, used only where the system has none: the image is the binary
+	// alone, with no CA bundle beside it (docs/operations.md, The image).
+	_ "golang.org/x/crypto/x509roots/fallback"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -46,6 +51,7 @@ import (
 	"github.com/wassist-operator/wassist-operator/internal/controller"
 	"github.com/wassist-operator/wassist-operator/internal/metricsauth"
 	"github.com/wassist-operator/wassist-operator/internal/shutdown"
+	"github.com/wassist-operator/wassist-operator/internal/version"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 	// +kubebuilder:scaffold:imports
 )
@@ -81,6 +87,7 @@ type options struct {
 	workers          int
 	bulkDriftCheck   bool
 	watchNamespaces  string
+	printVersion     bool
 	zap              zap.Options
 }
 
@@ -115,6 +122,7 @@ func parseFlags() options {
 		"Find drift with one list of agents per API key and sync period, instead of one GET per agent and period.")
 	flag.StringVar(&o.watchNamespaces, "watch-namespaces", "",
 		"Comma-separated namespaces to watch (and cache); empty watches all namespaces.")
+	flag.BoolVar(&o.printVersion, "version", false, "Print the version and exit.")
 	o.zap = zap.Options{Development: false}
 	o.zap.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -156,6 +164,10 @@ func cacheOptions(namespaces string) cache.Options {
 
 func main() {
 	o := parseFlags()
+	if o.printVersion {
+		fmt.Println(version.String())
+		return
+	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
 
 	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
@@ -189,6 +201,7 @@ func main() {
 		StartEmpty:        true,
 	})
 
+	ctrlmetrics.Registry.MustRegister(version.BuildInfo())
 	if _, err := controller.Setup(context.Background(), mgr, controller.Options{
 		Wassist:        apiClients,
 		SyncPeriod:     o.syncPeriod,
@@ -220,7 +233,7 @@ func main() {
 	}
 	go shutdown.ExitIfStuck(ctx, setupLog, synced, gracefulShutdown)
 
-	setupLog.Info("Starting manager")
+	setupLog.Info("Starting manager", "version", version.Version, "revision", version.Revision)
 	if err := mgr.Start(ctx); err != nil {
 		setupLog.Error(err, "Failed to run manager")
 		os.Exit(1)

@@ -82,14 +82,7 @@ var _ = BeforeSuite(func() {
 	workDir = GinkgoT().TempDir()
 	binDir = filepath.Join(workDir, "bin")
 
-	By("building the manager and the simulator from cmd/")
-	for _, b := range []struct{ out, pkg string }{{"manager", "./cmd"}, {"wassist-sim", "./cmd/wassist-sim"},
-		{"kubectl-wassist", "./cmd/kubectl-wassist"}} {
-		build := exec.Command("go", "build", "-o", filepath.Join(binDir, b.out), b.pkg)
-		build.Dir = "../.."
-		build.Stdout, build.Stderr = GinkgoWriter, GinkgoWriter
-		Expect(build.Run()).To(Succeed())
-	}
+	buildBinaries()
 
 	By("starting kube-apiserver and etcd")
 	testEnv = &envtest.Environment{}
@@ -131,6 +124,30 @@ var _ = AfterSuite(func() {
 		Expect(testEnv.Stop()).To(Succeed())
 	}
 })
+
+// buildBinaries builds the simulator, the CLI and, unless E2E_MANAGER_BIN names another one
+// (make test-image passes the binary taken out of the image), the manager.
+func buildBinaries() {
+	builds := []struct{ out, pkg string }{{"wassist-sim", "./cmd/wassist-sim"}, {"kubectl-wassist", "./cmd/kubectl-wassist"}}
+	what := "the simulator and the CLI"
+	Expect(os.MkdirAll(binDir, 0o755)).To(Succeed())
+	if bin := os.Getenv("E2E_MANAGER_BIN"); bin != "" {
+		By("using the manager binary " + bin)
+		abs, err := filepath.Abs(bin)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(os.Symlink(abs, filepath.Join(binDir, "manager"))).To(Succeed())
+	} else {
+		builds = append(builds, struct{ out, pkg string }{"manager", "./cmd"})
+		what = "the simulator, the CLI and the manager"
+	}
+	By("building " + what + " from cmd/")
+	for _, b := range builds {
+		build := exec.Command("go", "build", "-o", filepath.Join(binDir, b.out), b.pkg)
+		build.Dir = "../.."
+		build.Stdout, build.Stderr = GinkgoWriter, GinkgoWriter
+		Expect(build.Run()).To(Succeed())
+	}
+}
 
 // startManager runs the manager as config/default would in a pod: as its ServiceAccount,
 // with leader election in its namespace, with secured metrics.
