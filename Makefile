@@ -51,8 +51,12 @@ help: ## Display this help.
 ##@ Development
 
 .PHONY: manifests
-manifests: controller-gen ## Generate CustomResourceDefinitions and the manager ClusterRole (and the Helm chart's copy of the CRDs).
+manifests: controller-gen ## Generate CRDs and the manager ClusterRole, stamp VERSION into the chart and config/manager, write the chart's copies and README.
 	"$(CONTROLLER_GEN)" rbac:roleName=manager-role crd webhook paths="./..." output:crd:artifacts:config=config/crd/bases
+	sed -i -E -e 's/^(version: ).*/\1$(VERSION)/' -e 's/^(appVersion: ).*/\1"$(VERSION)"/' \
+		-e 's|(image: ghcr.io/wassist-operator/wassist-operator:).*|\1$(VERSION)|' dist/chart/Chart.yaml
+	sed -i -E 's/^(  newTag: ).*/\1$(VERSION)/' config/manager/kustomization.yaml
+	go run ./hack/chart-readme --chart dist/chart
 	rm -f dist/chart/crds/*.yaml
 	cp config/crd/bases/*.yaml dist/chart/crds/
 	cp config/rbac/role.yaml dist/chart/files/manager-role.yaml
@@ -107,8 +111,8 @@ docs: crd-ref-docs ## Generate docs/api.md from the Go types of api/v1alpha1.
 .PHONY: helm-lint
 helm-lint: helm ## Lint the Helm chart and render it with default and non-default values.
 	"$(HELM)" lint --strict dist/chart
-	"$(HELM)" template t dist/chart > /dev/null
-	"$(HELM)" template t dist/chart --set 'serviceMonitor.enabled=true,watchNamespaces={a,b},metrics.enabled=false' > /dev/null
+	"$(HELM)" template t dist/chart --kube-version 1.34.0 > /dev/null
+	"$(HELM)" template t dist/chart --kube-version 1.34.0 --set 'serviceMonitor.enabled=true,watchNamespaces={a,b},metrics.enabled=false' > /dev/null
 
 .PHONY: lint
 lint: golangci-lint ## Run golangci-lint linter

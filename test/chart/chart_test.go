@@ -24,6 +24,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -44,6 +45,8 @@ const (
 	release  = "t"
 	// fullname of release "t": every chart object's name starts with it.
 	prefix = "t-wassist-operator-"
+	// oldestKubernetes is the chart's kubeVersion floor (docs/upgrading.md).
+	oldestKubernetes = "1.34.0"
 )
 
 // doc is one rendered object, kept raw for decoding into its typed form.
@@ -72,8 +75,20 @@ func helmBin(t *testing.T) string {
 // render runs helm template with the given --set values and decodes every document.
 func render(t *testing.T, set ...string) []doc {
 	t.Helper()
-	args := make([]string, 0, 5+2*len(set))
-	args = append(args, "template", release, chartDir, "--namespace", "wassist-system")
+	out, err := template(t, set...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return decode(t, bytes.NewReader(out))
+}
+
+// template runs helm template with the given --set values, for the oldest Kubernetes the
+// chart supports (a helm built without its release ldflags assumes v1.20, which the chart's
+// kubeVersion refuses); the error holds helm's own message.
+func template(t *testing.T, set ...string) ([]byte, error) {
+	t.Helper()
+	args := make([]string, 0, 7+2*len(set))
+	args = append(args, "template", release, chartDir, "--namespace", "wassist-system", "--kube-version", oldestKubernetes)
 	for _, s := range set {
 		args = append(args, "--set", s)
 	}
@@ -81,9 +96,9 @@ func render(t *testing.T, set ...string) []doc {
 	cmd := exec.CommandContext(t.Context(), helmBin(t), args...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("helm %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+		return nil, fmt.Errorf("helm %s: %w\n%s", strings.Join(args, " "), err, stderr.String())
 	}
-	return decode(t, &stdout)
+	return stdout.Bytes(), nil
 }
 
 func decode(t *testing.T, r io.Reader) []doc {
