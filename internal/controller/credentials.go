@@ -159,8 +159,9 @@ func (k *keyring) client(ctx context.Context, obj client.Object, ref wassistv1al
 		}
 	}
 	return nil, &managed.CredentialsError{Reason: wassistv1alpha1.ReasonCredentialsMissing, Message: fmt.Sprintf(
-		"cannot delete the remote %s: %v; restore the Secret, or set spec.deletionPolicy to Orphan "+
-			"to finish the deletion and leave the remote %s in place", noun, err, noun)}
+		"cannot delete the remote %s: %v; restore the Secret (impossible once its namespace is terminating), "+
+			"or set spec.deletionPolicy to Orphan to finish the deletion and leave the remote %s in place "+
+			"(docs/operations.md, Deleting a namespace)", noun, err, noun)}
 }
 
 // agentSecretNames are the Secrets an agent reads: its API key and its credit password.
