@@ -78,6 +78,7 @@ var _ = BeforeSuite(func() {
 		"(it builds them into bin/k8s) or set KUBEBUILDER_ASSETS")
 
 	restCfg = cfg
+	olderServer = serverOlderThanLibraries(cfg)
 	offline, err = validate.New()
 	Expect(err).NotTo(HaveOccurred())
 	k8sClient, err = client.New(cfg, client.Options{Scheme: scheme})
