@@ -121,6 +121,12 @@ helm-lint: helm ## Lint the Helm chart and render it with default and non-defaul
 	"$(HELM)" template t dist/chart --kube-version 1.34.0 > /dev/null
 	"$(HELM)" template t dist/chart --kube-version 1.34.0 --set 'serviceMonitor.enabled=true,watchNamespaces={a,b},metrics.enabled=false,prometheusRule.enabled=true,grafanaDashboard.enabled=true' > /dev/null
 
+# shellcheck and pyflakes are installed neither here nor in CI, so -shellcheck= and -pyflakes=
+# turn the checks of run: scripts off explicitly, rather than have them hang on what is on PATH.
+.PHONY: lint-workflows
+lint-workflows: actionlint ## Lint the GitHub Actions workflows (.github/workflows) with actionlint.
+	"$(ACTIONLINT)" -no-color -shellcheck= -pyflakes= .github/workflows/*.yaml
+
 .PHONY: lint
 lint: golangci-lint ## Run golangci-lint linter
 	"$(GOLANGCI_LINT)" run
@@ -186,8 +192,11 @@ run: manifests generate fmt vet ## Run a controller from your host.
 # Override BASE_IMAGE to build from another registry, e.g.
 # make docker-build IMG=<img> BASE_IMAGE=docker.io/library/golang:1.26
 .PHONY: docker-build
-docker-build: ## Build docker image with the manager.
-	$(CONTAINER_TOOL) build $(if $(BASE_IMAGE),--build-arg BASE_IMAGE=$(BASE_IMAGE)) -t ${IMG} .
+docker-build: ## Build docker image with the manager (the same image as make image, for one platform).
+	$(CONTAINER_TOOL) build $(if $(BASE_IMAGE),--build-arg BASE_IMAGE=$(BASE_IMAGE)) \
+		--build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) \
+		--build-arg CREATED="$$(date -u -d @$(SOURCE_DATE_EPOCH) +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || date -u -r $(SOURCE_DATE_EPOCH) +%Y-%m-%dT%H:%M:%SZ)" \
+		-t ${IMG} .
 
 .PHONY: docker-push
 docker-push: ## Push docker image with the manager.
@@ -255,6 +264,7 @@ GOLANGCI_LINT = $(LOCALBIN)/golangci-lint
 GINKGO ?= $(LOCALBIN)/ginkgo
 HELM ?= $(LOCALBIN)/helm
 CRD_REF_DOCS ?= $(LOCALBIN)/crd-ref-docs
+ACTIONLINT ?= $(LOCALBIN)/actionlint
 
 ## Tool Versions
 KUSTOMIZE_VERSION ?= v5.8.1
@@ -262,6 +272,7 @@ CONTROLLER_TOOLS_VERSION ?= v0.23.0
 GOLANGCI_LINT_VERSION ?= v2.15.0
 HELM_VERSION ?= v3.22.0
 CRD_REF_DOCS_VERSION ?= v0.3.0
+ACTIONLINT_VERSION ?= v1.7.12
 # The ginkgo CLI must match the library the suites are compiled with.
 GINKGO_VERSION ?= $(call gomodver,github.com/onsi/ginkgo/v2)
 
@@ -333,6 +344,11 @@ $(HELM): $(LOCALBIN)
 crd-ref-docs: $(CRD_REF_DOCS) ## Download crd-ref-docs locally if necessary.
 $(CRD_REF_DOCS): $(LOCALBIN)
 	$(call go-install-tool,$(CRD_REF_DOCS),github.com/elastic/crd-ref-docs,$(CRD_REF_DOCS_VERSION))
+
+.PHONY: actionlint
+actionlint: $(ACTIONLINT) ## Download actionlint locally if necessary.
+$(ACTIONLINT): $(LOCALBIN)
+	$(call go-install-tool,$(ACTIONLINT),github.com/rhysd/actionlint/cmd/actionlint,$(ACTIONLINT_VERSION))
 
 .PHONY: ginkgo
 ginkgo: $(LOCALBIN) ## Install the ginkgo CLI matching go.mod.

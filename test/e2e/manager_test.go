@@ -34,6 +34,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/discovery"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
@@ -229,9 +230,14 @@ var _ = Describe("The operator, installed from config/default", Ordered, func() 
 		if helm == "" {
 			helm = "../../bin/helm"
 		}
+		// With watchNamespaces the manager's Roles go into those namespaces, which must exist.
+		for _, ns := range []string{"team-a", "team-b"} {
+			err := k8sClient.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})
+			Expect(client.IgnoreAlreadyExists(err)).To(Succeed())
+		}
 		for _, values := range [][]string{nil, {"--set", "serviceMonitor.enabled=false,watchNamespaces={team-a,team-b}"}} {
 			args := append([]string{"template", "wassist-operator", "../../dist/chart", "--include-crds",
-				"--namespace", operatorNS}, values...)
+				"--namespace", operatorNS, "--kube-version", serverVersion()}, values...)
 			out, err := exec.CommandContext(ctx, helm, args...).Output()
 			Expect(err).NotTo(HaveOccurred(), "helm template (run `make test-e2e`, which installs helm)")
 			objs := decodeYAML(out)
@@ -249,3 +255,15 @@ var _ = Describe("The operator, installed from config/default", Ordered, func() 
 		}
 	})
 })
+
+// serverVersion is the API server's Kubernetes version for helm template, whose own guess
+// (v1.20 in a helm built without its release stamp) the chart's kubeVersion refuses. A
+// server built without its stamp is taken to be the oldest the chart supports.
+func serverVersion() string {
+	info, err := discovery.NewDiscoveryClientForConfigOrDie(testEnv.Config).ServerVersion()
+	Expect(err).NotTo(HaveOccurred())
+	if info.Major == "" || strings.HasPrefix(info.GitVersion, "v0.0.0") {
+		return "1.34.0"
+	}
+	return info.GitVersion
+}
