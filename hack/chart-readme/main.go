@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Command chart-readme writes the Helm chart's README.md from its Chart.yaml and
 // values.yaml: every value with its default and the comment above it, so that the README
 // cannot say something the values do not (make manifests runs it).

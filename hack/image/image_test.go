@@ -209,7 +209,7 @@ func TestTheBinaryTakenOutOfTheImageRunsAndSaysItsVersion(t *testing.T) {
 	if err := extract(dir, "linux/"+runtime.GOARCH, out); err != nil {
 		t.Fatal(err)
 	}
-	got, err := exec.Command(out, "--version").CombinedOutput()
+	got, err := exec.CommandContext(t.Context(), out, "--version").CombinedOutput()
 	if err != nil {
 		t.Fatalf("manager --version: %v: %s", err, got)
 	}

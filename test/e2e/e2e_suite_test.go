@@ -142,7 +142,7 @@ func buildBinaries() {
 	}
 	By("building " + what + " from cmd/")
 	for _, b := range builds {
-		build := exec.Command("go", "build", "-o", filepath.Join(binDir, b.out), b.pkg)
+		build := exec.CommandContext(context.Background(), "go", "build", "-o", filepath.Join(binDir, b.out), b.pkg)
 		build.Dir = "../.."
 		build.Stdout, build.Stderr = GinkgoWriter, GinkgoWriter
 		Expect(build.Run()).To(Succeed())

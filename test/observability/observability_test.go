@@ -37,6 +37,7 @@ import (
 	"github.com/go-logr/logr"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -106,12 +107,12 @@ func TestAlertsLinkTheirRunbooks(t *testing.T) {
 // TestChartCopiesMatchConfig: the chart renders config/'s rules and dashboard from copies
 // that make manifests writes.
 func TestChartCopiesMatchConfig(t *testing.T) {
-	for source, copied := range map[string]string{
+	for src, copied := range map[string]string{
 		rulesFile:     chartFiles + "alerts.yaml",
 		dashboardFile: chartFiles + "wassist-operator-dashboard.json",
 	} {
-		if !bytes.Equal(read(t, source), read(t, copied)) {
-			t.Errorf("%s differs from %s: run make manifests", copied, source)
+		if !bytes.Equal(read(t, src), read(t, copied)) {
+			t.Errorf("%s differs from %s: run make manifests", copied, src)
 		}
 	}
 }
@@ -233,7 +234,7 @@ func metricName(vs *parser.VectorSelector) string {
 		return vs.Name
 	}
 	for _, m := range vs.LabelMatchers {
-		if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
+		if m.Name == model.MetricNameLabel && m.Type == labels.MatchEqual {
 			return m.Value
 		}
 	}
