@@ -115,11 +115,13 @@ docs: crd-ref-docs ## Generate docs/api.md from the Go types of api/v1alpha1.
 	"$(CRD_REF_DOCS)" --source-path=./api/v1alpha1 --renderer=markdown --config=hack/crd-ref-docs/config.yaml \
 		--templates-dir=hack/crd-ref-docs/templates --output-path=docs/api.md
 
+# The chart's kubeVersion floor: helm-lint renders for the oldest Kubernetes it supports.
+CHART_KUBE_VERSION ?= 1.34.0
 .PHONY: helm-lint
 helm-lint: helm ## Lint the Helm chart and render it with default and non-default values.
 	"$(HELM)" lint --strict dist/chart
-	"$(HELM)" template t dist/chart --kube-version 1.34.0 > /dev/null
-	"$(HELM)" template t dist/chart --kube-version 1.34.0 --set 'serviceMonitor.enabled=true,watchNamespaces={a,b},metrics.enabled=false,prometheusRule.enabled=true,grafanaDashboard.enabled=true' > /dev/null
+	"$(HELM)" template t dist/chart --kube-version $(CHART_KUBE_VERSION) > /dev/null
+	"$(HELM)" template t dist/chart --kube-version $(CHART_KUBE_VERSION) --set 'serviceMonitor.enabled=true,watchNamespaces={a,b},metrics.enabled=false,prometheusRule.enabled=true,grafanaDashboard.enabled=true' > /dev/null
 
 # shellcheck and pyflakes are installed neither here nor in CI, so -shellcheck= and -pyflakes=
 # turn the checks of run: scripts off explicitly, rather than have them hang on what is on PATH.
@@ -160,7 +162,7 @@ test-image: image manifests envtest ginkgo kustomize helm ## Read the image back
 	$(MAKE) test-e2e E2E_MANAGER_BIN="$(abspath bin/image-manager)"
 
 .PHONY: demo
-demo: manifests envtest build ## Run the demo: a local control plane, the simulator, the operator and the samples.
+demo: manifests envtest build ## Run the demo: a local control plane (with the namespace controller), the simulator, the operator and the samples.
 	go build -o bin/wassist-sim ./cmd/wassist-sim
 	go run ./hack/demo --assets "$(ENVTEST_DIR)" --bin bin $(DEMO_ARGS)
 
@@ -282,7 +284,7 @@ ACTIONLINT_VERSION ?= v1.7.12
 # The ginkgo CLI must match the library the suites are compiled with.
 GINKGO_VERSION ?= $(call gomodver,github.com/onsi/ginkgo/v2)
 
-## Control-plane binaries for envtest and the demo: kube-apiserver, etcd and kubectl,
+## Control-plane binaries for envtest and the demo: kube-apiserver, kube-controller-manager, etcd and kubectl,
 ## built from the versions pinned in hack/envtest/go.mod (no download site needed).
 ENVTEST_K8S_VERSION ?= $(shell cd hack/envtest && go list -m -f '{{.Version}}' k8s.io/kubernetes | sed 's/^v//')
 ENVTEST_DIR ?= $(LOCALBIN)/k8s/$(ENVTEST_K8S_VERSION)-$(shell go env GOOS)-$(shell go env GOARCH)

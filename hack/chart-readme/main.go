@@ -159,7 +159,7 @@ func flow(n *yaml.Node) (string, error) {
 		return "", err
 	}
 	s := strings.TrimSpace(string(out))
-	if s == "" || s == `""` {
+	if s == "" {
 		return `""`, nil
 	}
 	return strings.ReplaceAll(s, "|", `\|`), nil

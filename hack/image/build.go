@@ -103,11 +103,11 @@ func platformImage(o buildOptions, p v1.Platform) (v1.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	layer, err := binaryLayer(bin, time.Unix(o.Created, 0))
+	created := v1.Time{Time: time.Unix(o.Created, 0).UTC()}
+	layer, err := binaryLayer(bin, created.Time)
 	if err != nil {
 		return nil, err
 	}
-	created := v1.Time{Time: time.Unix(o.Created, 0).UTC()}
 	img := mutate.MediaType(empty.Image, types.OCIManifestSchema1)
 	img = mutate.ConfigMediaType(img, types.OCIConfigJSON)
 	img, err = mutate.ConfigFile(img, &v1.ConfigFile{

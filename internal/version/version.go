@@ -15,8 +15,9 @@ limitations under the License.
 */
 
 // Package version is the operator's version, stamped at build time (the Makefile's
-// LDFLAGS, from the VERSION file and the Git revision): the binary's --version, the
-// build_info metric and the image's labels all read it from here.
+// LDFLAGS, from the VERSION file and the Git revision): the binary's --version and the
+// build_info metric read it from here; the image's labels take the same VERSION and
+// revision from the Makefile.
 package version
 
 import (

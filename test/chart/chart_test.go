@@ -38,15 +38,16 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
+
+	"github.com/wassist-operator/wassist-operator/test/harness"
 )
 
 const (
-	chartDir = "../../dist/chart"
-	release  = "t"
+	chartDir  = "../../dist/chart"
+	release   = "t"
+	namespace = "wassist-system"
 	// fullname of release "t": every chart object's name starts with it.
 	prefix = "t-wassist-operator-"
-	// oldestKubernetes is the chart's kubeVersion floor (docs/upgrading.md).
-	oldestKubernetes = "1.34.0"
 )
 
 // doc is one rendered object, kept raw for decoding into its typed form.
@@ -88,7 +89,7 @@ func render(t *testing.T, set ...string) []doc {
 func template(t *testing.T, set ...string) ([]byte, error) {
 	t.Helper()
 	args := make([]string, 0, 7+2*len(set))
-	args = append(args, "template", release, chartDir, "--namespace", "wassist-system", "--kube-version", oldestKubernetes)
+	args = append(args, "template", release, chartDir, "--namespace", namespace, "--kube-version", harness.OldestKubernetes)
 	for _, s := range set {
 		args = append(args, "--set", s)
 	}
@@ -132,6 +133,64 @@ func into(t *testing.T, d doc, obj any) {
 	}
 }
 
+// read returns a file's bytes, failing the test when it can't be read.
+func read(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// configRBAC decodes every object of config/rbac.
+func configRBAC(t *testing.T) []doc {
+	t.Helper()
+	files, err := filepath.Glob("../../config/rbac/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []doc
+	for _, f := range files {
+		docs = append(docs, decode(t, bytes.NewReader(read(t, f)))...)
+	}
+	return docs
+}
+
+// ofKind decodes the objects of docs of one kind.
+func ofKind[T any](t *testing.T, docs []doc, kind string) []T {
+	t.Helper()
+	var objs []T
+	for _, d := range docs {
+		if d.Kind == kind {
+			var obj T
+			into(t, d, &obj)
+			objs = append(objs, obj)
+		}
+	}
+	return objs
+}
+
+// onlyDeployment returns the one Deployment of docs, failing unless there is exactly one.
+func onlyDeployment(t *testing.T, docs []doc) appsv1.Deployment {
+	t.Helper()
+	deploys := ofKind[appsv1.Deployment](t, docs, "Deployment")
+	if len(deploys) != 1 {
+		t.Fatalf("want 1 Deployment, got %d", len(deploys))
+	}
+	return deploys[0]
+}
+
+// managerContainer returns the pod's container named manager.
+func managerContainer(t *testing.T, pod corev1.PodSpec) corev1.Container {
+	t.Helper()
+	i := slices.IndexFunc(pod.Containers, func(c corev1.Container) bool { return c.Name == "manager" })
+	if i < 0 {
+		t.Fatal("no manager container")
+	}
+	return pod.Containers[i]
+}
+
 // normalizedRules turns rules into sorted canonical strings, each with sorted lists, so
 // that two rule sets compare equal whatever the order of rules, verbs or resources.
 func normalizedRules(t *testing.T, rules []rbacv1.PolicyRule) []string {
@@ -167,19 +226,7 @@ func roles(t *testing.T, docs []doc, trim string) map[string][]string {
 }
 
 func TestRBACMatchesConfig(t *testing.T) {
-	files, err := filepath.Glob("../../config/rbac/*.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	configDocs := make([]doc, 0, len(files))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		configDocs = append(configDocs, decode(t, bytes.NewReader(b))...)
-	}
-	want := roles(t, configDocs, "")
+	want := roles(t, configRBAC(t), "")
 	got := roles(t, render(t), prefix)
 
 	// The roles scaffolded by kubebuilder; config/rbac may add more, never lose these.
@@ -232,30 +279,13 @@ func TestDeployment(t *testing.T) {
 		absentArgs: []string{"--leader-elect", "--sync-period=10m", "--rate-limit=100"},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
-			var deploys []appsv1.Deployment
-			metricsObject := false
-			for _, d := range render(t, tc.set...) {
-				switch d.Kind {
-				case "Deployment":
-					var dep appsv1.Deployment
-					into(t, d, &dep)
-					deploys = append(deploys, dep)
-				case "Service", "ServiceMonitor":
-					metricsObject = true
-				}
-			}
-			if len(deploys) != 1 {
-				t.Fatalf("want 1 Deployment, got %d", len(deploys))
-			}
+			docs := render(t, tc.set...)
+			metricsObject := slices.ContainsFunc(docs, func(d doc) bool { return d.Kind == "Service" || d.Kind == "ServiceMonitor" })
 			if metricsObject != tc.metricsObject {
 				t.Errorf("metrics Service/ServiceMonitor rendered: %v, want %v", metricsObject, tc.metricsObject)
 			}
-			pod := deploys[0].Spec.Template.Spec
-			i := slices.IndexFunc(pod.Containers, func(c corev1.Container) bool { return c.Name == "manager" })
-			if i < 0 {
-				t.Fatal("no manager container")
-			}
-			c := pod.Containers[i]
+			pod := onlyDeployment(t, docs).Spec.Template.Spec
+			c := managerContainer(t, pod)
 			for _, a := range tc.wantArgs {
 				if !slices.Contains(c.Args, a) {
 					t.Errorf("args %q lack %q", c.Args, a)
@@ -308,15 +338,7 @@ func TestCRDsMatchConfig(t *testing.T) {
 		t.Fatalf("CRD files differ: config/crd/bases has %q, dist/chart/crds has %q", want, got)
 	}
 	for _, name := range want {
-		a, err := os.ReadFile(filepath.Join(configDir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := os.ReadFile(filepath.Join(chartCRDs, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(a, b) {
+		if !bytes.Equal(read(t, filepath.Join(configDir, name)), read(t, filepath.Join(chartCRDs, name))) {
 			t.Errorf("dist/chart/crds/%s differs from config/crd/bases/%s: copy it again", name, name)
 		}
 	}

@@ -26,7 +26,6 @@ import (
 	"strings"
 	"testing"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -48,10 +47,7 @@ func TestDefaultsRenderAsGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := read(t, golden)
 	if !bytes.Equal(got, want) {
 		t.Errorf("the defaults render differently from %s (rerun with UPDATE_GOLDEN=1 if intended, and say so in CHANGELOG.md):\n%s",
 			golden, firstDifference(string(want), string(got)))
@@ -101,7 +97,7 @@ func TestSchemaRejectsBadValues(t *testing.T) {
 func TestScopedRBACRendersRolesOnly(t *testing.T) {
 	docs := render(t, "watchNamespaces={team-a,team-b}")
 	wantRules := managerRulesOfConfig(t)
-	sa := prefix + "controller-manager"
+	sa := prefix + managerServiceAccount
 	rolesIn := map[string]bool{}
 	for _, d := range docs {
 		switch d.Kind {
@@ -141,20 +137,16 @@ func TestScopedRBACRendersRolesOnly(t *testing.T) {
 
 func managerRulesOfConfig(t *testing.T) []string {
 	t.Helper()
-	b, err := os.ReadFile("../../config/rbac/role.yaml")
-	if err != nil {
-		t.Fatal(err)
+	rules := roles(t, configRBAC(t), "")["ClusterRole/manager-role"]
+	if len(rules) == 0 {
+		t.Fatal("config/rbac has no ClusterRole manager-role")
 	}
-	var r rbacv1.ClusterRole
-	if err := yaml.Unmarshal(b, &r); err != nil {
-		t.Fatal(err)
-	}
-	return normalizedRules(t, r.Rules)
+	return rules
 }
 
 func bindsSubject(subjects []rbacv1.Subject, serviceAccount string) bool {
 	return slices.ContainsFunc(subjects, func(s rbacv1.Subject) bool {
-		return s.Kind == "ServiceAccount" && s.Name == serviceAccount && s.Namespace == "wassist-system"
+		return s.Kind == "ServiceAccount" && s.Name == serviceAccount && s.Namespace == namespace
 	})
 }
 
@@ -194,17 +186,8 @@ func TestGoMemLimitFollowsTheMemoryLimit(t *testing.T) {
 // TestKustomizeGoMemLimitIsEightyPercent: config/manager states GOMEMLIMIT by hand (kustomize
 // cannot compute it), so it must move with the limit beside it.
 func TestKustomizeGoMemLimitIsEightyPercent(t *testing.T) {
-	b, err := os.ReadFile("../../config/manager/manager.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dep appsv1.Deployment
-	for _, d := range decode(t, bytes.NewReader(b)) {
-		if d.Kind == "Deployment" {
-			into(t, d, &dep)
-		}
-	}
-	c := dep.Spec.Template.Spec.Containers[0]
+	dep := onlyDeployment(t, decode(t, bytes.NewReader(read(t, "../../config/manager/manager.yaml"))))
+	c := managerContainer(t, dep.Spec.Template.Spec)
 	limit := c.Resources.Limits.Memory().Value()
 	i := slices.IndexFunc(c.Env, func(e corev1.EnvVar) bool { return e.Name == "GOMEMLIMIT" })
 	if i < 0 {
@@ -220,33 +203,15 @@ func TestKustomizeGoMemLimitIsEightyPercent(t *testing.T) {
 
 func manager(t *testing.T, set ...string) corev1.Container {
 	t.Helper()
-	for _, d := range render(t, set...) {
-		if d.Kind == "Deployment" {
-			var dep appsv1.Deployment
-			into(t, d, &dep)
-			return dep.Spec.Template.Spec.Containers[0]
-		}
-	}
-	t.Fatal("no Deployment rendered")
-	return corev1.Container{}
+	return managerContainer(t, onlyDeployment(t, render(t, set...)).Spec.Template.Spec)
 }
 
 func TestPodSchedulingValues(t *testing.T) {
-	var dep appsv1.Deployment
-	var pdbs []policyv1.PodDisruptionBudget
-	for _, d := range render(t, "priorityClassName=system-cluster-critical", "replicas=2",
+	docs := render(t, "priorityClassName=system-cluster-critical", "replicas=2",
 		"topologySpreadConstraints[0].maxSkew=1", "topologySpreadConstraints[0].topologyKey=kubernetes.io/hostname",
-		"topologySpreadConstraints[0].whenUnsatisfiable=ScheduleAnyway", "podDisruptionBudget.maxUnavailable=50%") {
-		switch d.Kind {
-		case "Deployment":
-			into(t, d, &dep)
-		case "PodDisruptionBudget":
-			var p policyv1.PodDisruptionBudget
-			into(t, d, &p)
-			pdbs = append(pdbs, p)
-		}
-	}
-	pod := dep.Spec.Template
+		"topologySpreadConstraints[0].whenUnsatisfiable=ScheduleAnyway", "podDisruptionBudget.maxUnavailable=50%")
+	pdbs := ofKind[policyv1.PodDisruptionBudget](t, docs, "PodDisruptionBudget")
+	pod := onlyDeployment(t, docs).Spec.Template
 	if pod.Spec.PriorityClassName != "system-cluster-critical" {
 		t.Errorf("priorityClassName %q", pod.Spec.PriorityClassName)
 	}
@@ -297,12 +262,9 @@ func TestCRDTemplates(t *testing.T) {
 					t.Errorf("%s: the template's spec differs from crds/'s", crd.Name)
 				}
 			}
-			if want := 0; tc.crds {
-				want = 3
-				if len(names) != want {
-					t.Errorf("CRD templates %q, want the %d of crds/", names, want)
-				}
-			} else if len(names) != 0 {
+			if tc.crds && len(names) != 3 {
+				t.Errorf("CRD templates %q, want the 3 of crds/", names)
+			} else if !tc.crds && len(names) != 0 {
 				t.Errorf("CRD templates %q without crds.enabled", names)
 			}
 		})
@@ -311,10 +273,7 @@ func TestCRDTemplates(t *testing.T) {
 
 func sameSpecAsChartCRD(t *testing.T, crd apiextensionsv1.CustomResourceDefinition) bool {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(chartDir, "crds", crd.Spec.Group+"_"+crd.Spec.Names.Plural+".yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := read(t, filepath.Join(chartDir, "crds", crd.Spec.Group+"_"+crd.Spec.Names.Plural+".yaml"))
 	var want apiextensionsv1.CustomResourceDefinition
 	if err := yaml.Unmarshal(b, &want); err != nil {
 		t.Fatal(err)
@@ -367,13 +326,4 @@ func tagIn(b []byte) string {
 		return string(m[1])
 	}
 	return ""
-}
-
-func read(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

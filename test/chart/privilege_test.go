@@ -26,7 +26,6 @@ import (
 	"strings"
 	"testing"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 )
@@ -68,18 +67,7 @@ var managerGrants = map[grant]string{
 const managerServiceAccount = "controller-manager"
 
 func TestManagerPermissionsAreAllowListed(t *testing.T) {
-	files, err := filepath.Glob("../../config/rbac/*.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var docs []doc
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs = append(docs, decode(t, bytes.NewReader(b))...)
-	}
+	docs := configRBAC(t)
 	roles := map[string][]rbacv1.PolicyRule{}
 	bound := map[string]bool{}
 	for _, d := range docs {
@@ -141,10 +129,7 @@ func TestManagerPermissionsAreAllowListed(t *testing.T) {
 
 	// The operations guide shows every grant, so that an operator reviewing the install
 	// sees what each permission is for.
-	ops, err := os.ReadFile("../../docs/operations.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ops := read(t, "../../docs/operations.md")
 	for g := range managerGrants {
 		kind, name, _ := strings.Cut(g.role, "/")
 		group := g.group
@@ -179,18 +164,7 @@ func TestKustomizeManagerIsHardened(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("kustomize build config/default: %v\n%s", err, stderr.String())
 	}
-	var deploys []appsv1.Deployment
-	for _, d := range decode(t, &stdout) {
-		if d.Kind == "Deployment" {
-			var dep appsv1.Deployment
-			into(t, d, &dep)
-			deploys = append(deploys, dep)
-		}
-	}
-	if len(deploys) != 1 {
-		t.Fatalf("want 1 Deployment, got %d", len(deploys))
-	}
-	pod := deploys[0].Spec.Template.Spec
+	pod := onlyDeployment(t, decode(t, &stdout)).Spec.Template.Spec
 	psc := pod.SecurityContext
 	if psc == nil || !isTrue(psc.RunAsNonRoot) {
 		t.Error("the pod must set runAsNonRoot: true")

@@ -38,6 +38,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/test/harness"
 )
 
 const samplesNS = "default"
@@ -235,9 +236,10 @@ var _ = Describe("The operator, installed from config/default", Ordered, func() 
 			err := k8sClient.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})
 			Expect(client.IgnoreAlreadyExists(err)).To(Succeed())
 		}
+		kubeVersion := serverVersion()
 		for _, values := range [][]string{nil, {"--set", "serviceMonitor.enabled=false,watchNamespaces={team-a,team-b}"}} {
 			args := append([]string{"template", "wassist-operator", "../../dist/chart", "--include-crds",
-				"--namespace", operatorNS, "--kube-version", serverVersion()}, values...)
+				"--namespace", operatorNS, "--kube-version", kubeVersion}, values...)
 			out, err := exec.CommandContext(ctx, helm, args...).Output()
 			Expect(err).NotTo(HaveOccurred(), "helm template (run `make test-e2e`, which installs helm)")
 			objs := decodeYAML(out)
@@ -256,14 +258,15 @@ var _ = Describe("The operator, installed from config/default", Ordered, func() 
 	})
 })
 
-// serverVersion is the API server's Kubernetes version for helm template, whose own guess
-// (v1.20 in a helm built without its release stamp) the chart's kubeVersion refuses. A
+// serverVersion is the API server's Kubernetes version, so that helm template renders for
+// the server the objects are applied to (as helm install would), not for helm's own guess (v1.20
+// in a helm built without its release stamp, which the chart's kubeVersion refuses). A
 // server built without its stamp is taken to be the oldest the chart supports.
 func serverVersion() string {
 	info, err := discovery.NewDiscoveryClientForConfigOrDie(testEnv.Config).ServerVersion()
 	Expect(err).NotTo(HaveOccurred())
 	if info.Major == "" || strings.HasPrefix(info.GitVersion, "v0.0.0") {
-		return "1.34.0"
+		return harness.OldestKubernetes
 	}
 	return info.GitVersion
 }

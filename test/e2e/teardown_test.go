@@ -31,10 +31,10 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
+	"github.com/wassist-operator/wassist-operator/test/harness"
 )
 
 // teardownOrder is the order in which a namespace's objects go (docs/operations.md, Deleting a
@@ -87,17 +87,12 @@ var _ = Describe("Namespace teardown, by kube-controller-manager's namespace con
 // startControllerManager runs kube-controller-manager's namespace and garbage collector
 // controllers against the suite's API server, as a cluster admin, until the container ends.
 func startControllerManager() {
-	admin, err := testEnv.AddUser(envtest.User{Name: "kube-controller-manager", Groups: []string{"system:masters"}}, nil)
-	Expect(err).NotTo(HaveOccurred())
-	data, err := admin.KubeConfig()
-	Expect(err).NotTo(HaveOccurred())
 	kubeconfig := filepath.Join(workDir, "kube-controller-manager.kubeconfig")
-	Expect(os.WriteFile(kubeconfig, data, 0o600)).To(Succeed())
+	Expect(harness.WriteAdminKubeconfig(testEnv, "kube-controller-manager", kubeconfig)).To(Succeed())
 	assets := os.Getenv("KUBEBUILDER_ASSETS")
 	Expect(assets).NotTo(BeEmpty(), "run `make test-e2e`")
 	Expect(os.Symlink(filepath.Join(assets, "kube-controller-manager"), filepath.Join(binDir, "kube-controller-manager"))).To(Succeed())
-	kcm := start("kube-controller-manager", "--kubeconfig="+kubeconfig, "--controllers=namespace,garbagecollector",
-		"--leader-elect=false", "--secure-port=0", "--concurrent-namespace-syncs=2")
+	kcm := start("kube-controller-manager", harness.ControllerManagerArgs(kubeconfig)...)
 	DeferCleanup(kcm.Stop)
 }
 

@@ -196,6 +196,10 @@ func containsAll(s string, parts []string) bool {
 	return true
 }
 
+// OldestKubernetes is the oldest Kubernetes version the chart supports: its kubeVersion floor
+// (docs/upgrading.md).
+const OldestKubernetes = "1.34.0"
+
 // ControlPlane is kube-apiserver and etcd, run by envtest from the binaries in an assets
 // directory, with the CRDs of crdDirs installed.
 type ControlPlane struct {
@@ -224,7 +228,12 @@ func StartControlPlane(assets string, crdDirs ...string) (*ControlPlane, error) 
 // WriteAdminKubeconfig writes to path a kubeconfig of a new user in system:masters, for
 // processes that run with full rights.
 func (cp *ControlPlane) WriteAdminKubeconfig(user, path string) error {
-	admin, err := cp.Env.AddUser(envtest.User{Name: user, Groups: []string{"system:masters"}}, nil)
+	return WriteAdminKubeconfig(cp.Env, user, path)
+}
+
+// WriteAdminKubeconfig writes to path a kubeconfig of a new user of env in system:masters.
+func WriteAdminKubeconfig(env *envtest.Environment, user, path string) error {
+	admin, err := env.AddUser(envtest.User{Name: user, Groups: []string{"system:masters"}}, nil)
 	if err != nil {
 		return err
 	}
@@ -233,6 +242,15 @@ func (cp *ControlPlane) WriteAdminKubeconfig(user, path string) error {
 		return err
 	}
 	return os.WriteFile(path, data, 0o600)
+}
+
+// ControllerManagerArgs are kube-controller-manager's flags for running, with the rights of
+// kubeconfig, only what a local control plane lacks for a namespace to be deleted: the
+// namespace controller, and the garbage collector that removes what owner references tie
+// to a deleted object.
+func ControllerManagerArgs(kubeconfig string) []string {
+	return []string{"--kubeconfig=" + kubeconfig, "--controllers=namespace,garbagecollector",
+		"--leader-elect=false", "--secure-port=0", "--concurrent-namespace-syncs=2"}
 }
 
 // Stop stops kube-apiserver and etcd.
