@@ -88,6 +88,9 @@ var _ = Describe("Admission of invalid manifests", func() {
 				Expect(err.Error()).To(ContainSubstring(want))
 				Expect(offlineErr.Error()).To(ContainSubstring(want), "kubectl wassist validate")
 			}
+			// A rule that reads a field the manifest leaves out fails to evaluate instead of
+			// refusing: the user reads CEL's "no such key" rather than what to fix.
+			Expect(err.Error()).NotTo(ContainSubstring("evaluating rule"), "a CEL rule failed instead of refusing")
 		},
 
 		// WassistAgent: credentials
@@ -273,6 +276,9 @@ var _ = Describe("Admission of invalid manifests", func() {
 		Entry("a positional placeholder without its example", "WassistTemplate",
 			templateSpec(`body: {text: "Order {{1}} ships on {{2}}, thanks.", examples: ["ORD-1"]}`),
 			"every body placeholder {{n}} needs an example"),
+		Entry("a positional placeholder and no examples at all", "WassistTemplate",
+			templateSpec(`body: {text: "Order {{1}} has shipped, thanks."}`),
+			"every body placeholder {{n}} needs an example"),
 		Entry("a named placeholder in a positional template", "WassistTemplate",
 			templateSpec(`body: {text: "Order {{order_id}} has shipped.", examples: ["ORD-1"]}`),
 			"with parameterFormat POSITIONAL, body placeholders are {{1}}, {{2}}"),
@@ -409,6 +415,14 @@ var _ = Describe("Admission of invalid manifests", func() {
 			deploymentSpec("webhookID: "+uuidB+"\napiKeySecretRef: {name: k}", byNumber)),
 		Entry("a phone number of fifteen digits", "WassistDeployment", deploymentSpec(byRef, `phoneNumber: "447700900100123"`)),
 	)
+
+	It("tells a deployment that names no agent only that, not that it lacks a key it does not need", func() {
+		err, offlineErr := admit(manifest("WassistDeployment", byNumber))
+		for what, err := range map[string]error{"the API server": err, "kubectl wassist validate": offlineErr} {
+			Expect(err).To(MatchError(ContainSubstring("exactly one of agentRef, agentID or webhookID must be set")), what)
+			Expect(err.Error()).NotTo(ContainSubstring("apiKeySecretRef is required"), what)
+		}
+	})
 
 	It("refuses to change, add or remove a BYOA agent's webhook URL, and accepts other edits", func() {
 		obj := manifest("WassistAgent", agentSpec(`byoa: {webhookURL: "https://bot.example.com/a"}`))

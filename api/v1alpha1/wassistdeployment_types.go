@@ -32,7 +32,7 @@ import (
 // +kubebuilder:validation:XValidation:rule="!has(self.webhookID) || has(self.phoneNumber)",message="webhookID routes a number named by phoneNumber (a WhatsApp account's deploy-agent takes agents only)"
 // +kubebuilder:validation:XValidation:rule="has(self.phoneNumber) != (has(self.whatsappAccountID) || has(self.phoneNumberID))",message="exactly one of phoneNumber or whatsappAccountID with phoneNumberID must be set"
 // +kubebuilder:validation:XValidation:rule="has(self.whatsappAccountID) == has(self.phoneNumberID)",message="whatsappAccountID and phoneNumberID must be set together"
-// +kubebuilder:validation:XValidation:rule="has(self.agentRef) || has(self.apiKeySecretRef)",message="apiKeySecretRef is required with agentID or webhookID"
+// +kubebuilder:validation:XValidation:rule="!(has(self.agentID) || has(self.webhookID)) || has(self.apiKeySecretRef)",message="apiKeySecretRef is required with agentID or webhookID"
 type WassistDeploymentSpec struct {
 	// agentRef names the WassistAgent, in this namespace, to deploy. The deployment waits
 	// until that agent is Ready and follows it when its agent id changes.
