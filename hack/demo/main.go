@@ -1,6 +1,7 @@
 // Command demo runs the whole operator on this machine, with nothing installed but Go:
-// a local kube-apiserver and etcd (the envtest binaries), the wassist-sim simulator and
-// the manager as separate processes, and the samples of config/samples. It waits until
+// a local kube-apiserver and etcd (the envtest binaries), kube-controller-manager's
+// namespace and garbage collector controllers (so that a namespace can be deleted), the
+// wassist-sim simulator and the manager as separate processes, and the samples of config/samples. It waits until
 // every sample is Ready, prints what a user wants to see, and stops everything it
 // started on exit or Ctrl-C.
 //
@@ -35,7 +36,7 @@ type options struct {
 
 func main() {
 	var o options
-	flag.StringVar(&o.assets, "assets", os.Getenv("KUBEBUILDER_ASSETS"), "Directory of kube-apiserver, etcd and kubectl.")
+	flag.StringVar(&o.assets, "assets", os.Getenv("KUBEBUILDER_ASSETS"), "Directory of kube-apiserver, etcd, kube-controller-manager and kubectl.")
 	flag.StringVar(&o.bin, "bin", "bin", "Directory of the manager and wassist-sim binaries.")
 	flag.BoolVar(&o.exit, "exit", false, "Stop once the samples are Ready and shown, instead of waiting for Ctrl-C.")
 	flag.DurationVar(&o.timeout, "timeout", 3*time.Minute, "How long to wait for the samples to be Ready.")
@@ -69,6 +70,14 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 
+	step("Starting kube-controller-manager's namespace and garbage collector controllers")
+	kcm, err := start(filepath.Join(work, "kube-controller-manager.log"), filepath.Join(o.assets, "kube-controller-manager"),
+		harness.ControllerManagerArgs(kubeconfig)...)
+	if err != nil {
+		return err
+	}
+	defer stop(kcm)
+
 	simAddr, err := harness.FreeAddr(ctx)
 	if err != nil {
 		return err
@@ -98,7 +107,7 @@ func run(ctx context.Context, o options) error {
 		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 		return cmd.Run()
 	}
-	step("Applying config/samples: an API key Secret, two agents, a deployment")
+	step("Applying config/samples: an API key Secret, two agents, a deployment, a template")
 	if err := kubectl("apply", "-k", "config/samples"); err != nil {
 		return err
 	}
