@@ -26,7 +26,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	// Import all Kubernetes client auth plugins (e.g. Azure, GCP, OIDC, etc.)
@@ -41,7 +40,6 @@ import (
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
@@ -148,20 +146,6 @@ func metricsOptions(o options) metricsserver.Options {
 	return m
 }
 
-// cacheOptions scopes the manager, and its cache, to the listed namespaces.
-func cacheOptions(namespaces string) cache.Options {
-	var opts cache.Options
-	for ns := range strings.SplitSeq(namespaces, ",") {
-		if ns = strings.TrimSpace(ns); ns != "" {
-			if opts.DefaultNamespaces == nil {
-				opts.DefaultNamespaces = map[string]cache.Config{}
-			}
-			opts.DefaultNamespaces[ns] = cache.Config{}
-		}
-	}
-	return opts
-}
-
 func main() {
 	o := parseFlags()
 	if o.printVersion {
@@ -181,7 +165,7 @@ func main() {
 		// The process exits as soon as the manager stops, so stepping down on cancel is
 		// safe and lets a new leader start without waiting out the lease.
 		LeaderElectionReleaseOnCancel: true,
-		Cache:                         cacheOptions(o.watchNamespaces),
+		Cache:                         controller.CacheOptions(o.watchNamespaces),
 		GracefulShutdownTimeout:       new(gracefulShutdown),
 	})
 	if err != nil {

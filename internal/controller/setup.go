@@ -2,11 +2,13 @@ package controller
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
@@ -34,6 +36,23 @@ type Options struct {
 type Operator struct {
 	// Drift is the bulk drift check, nil in the periodic mode. Check runs one pass.
 	Drift *DriftObserver
+}
+
+// CacheOptions is the manager's cache: scoped to the listed namespaces (comma-separated; none
+// means all), and holding objects without their managedFields. Nothing here reads them, and
+// each write of each field manager adds to them: they are about a third of a cached agent
+// (docs/operations.md, Sizing).
+func CacheOptions(namespaces string) cache.Options {
+	opts := cache.Options{DefaultTransform: cache.TransformStripManagedFields()}
+	for ns := range strings.SplitSeq(namespaces, ",") {
+		if ns = strings.TrimSpace(ns); ns != "" {
+			if opts.DefaultNamespaces == nil {
+				opts.DefaultNamespaces = map[string]cache.Config{}
+			}
+			opts.DefaultNamespaces[ns] = cache.Config{}
+		}
+	}
+	return opts
 }
 
 // wiring is what every kind's reconciler is built from.

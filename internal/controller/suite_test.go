@@ -117,12 +117,15 @@ var _ = BeforeSuite(func() {
 	sim, simServer = wassisttest.NewHTTPTest(wassisttest.Options{RateLimit: requestsPerMinute})
 
 	Expect(k8sClient.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: periodicNS}})).To(Succeed())
+	// The cache as cmd/main.go makes it, without periodicNS (the second manager's).
+	cacheOpts := controller.CacheOptions("")
+	cacheOpts.DefaultNamespaces = map[string]cache.Config{cache.AllNamespaces: {
+		FieldSelector: fields.OneTermNotEqualSelector("metadata.namespace", periodicNS)}}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
-		Cache: cache.Options{DefaultNamespaces: map[string]cache.Config{cache.AllNamespaces: {
-			FieldSelector: fields.OneTermNotEqualSelector("metadata.namespace", periodicNS)}}},
+		Cache:                  cacheOpts,
 	})
 	Expect(err).NotTo(HaveOccurred())
 	pool = wassist.NewPool(wassist.PoolOptions{
@@ -152,7 +155,7 @@ func startPeriodicManager(cfg *rest.Config, scheme *runtime.Scheme) {
 		Scheme:                 scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
-		Cache:                  cache.Options{DefaultNamespaces: map[string]cache.Config{periodicNS: {}}},
+		Cache:                  controller.CacheOptions(periodicNS),
 		// Its own controller names would clash with the first manager's metrics.
 		Controller: config.Controller{SkipNameValidation: new(true)},
 	})
