@@ -36,7 +36,8 @@ type options struct {
 
 func main() {
 	var o options
-	flag.StringVar(&o.assets, "assets", os.Getenv("KUBEBUILDER_ASSETS"), "Directory of kube-apiserver, etcd, kube-controller-manager and kubectl.")
+	flag.StringVar(&o.assets, "assets", os.Getenv("KUBEBUILDER_ASSETS"),
+		"Directory of kube-apiserver, etcd, kube-controller-manager and kubectl.")
 	flag.StringVar(&o.bin, "bin", "bin", "Directory of the manager and wassist-sim binaries.")
 	flag.BoolVar(&o.exit, "exit", false, "Stop once the samples are Ready and shown, instead of waiting for Ctrl-C.")
 	flag.DurationVar(&o.timeout, "timeout", 3*time.Minute, "How long to wait for the samples to be Ready.")
