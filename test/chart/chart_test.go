@@ -133,16 +133,6 @@ func into(t *testing.T, d doc, obj any) {
 	}
 }
 
-// read returns a file's bytes, failing the test when it can't be read.
-func read(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // configRBAC decodes every object of config/rbac.
 func configRBAC(t *testing.T) []doc {
 	t.Helper()
@@ -152,7 +142,7 @@ func configRBAC(t *testing.T) []doc {
 	}
 	var docs []doc
 	for _, f := range files {
-		docs = append(docs, decode(t, bytes.NewReader(read(t, f)))...)
+		docs = append(docs, decode(t, bytes.NewReader(harness.ReadFile(t, f)))...)
 	}
 	return docs
 }
@@ -338,7 +328,7 @@ func TestCRDsMatchConfig(t *testing.T) {
 		t.Fatalf("CRD files differ: config/crd/bases has %q, dist/chart/crds has %q", want, got)
 	}
 	for _, name := range want {
-		if !bytes.Equal(read(t, filepath.Join(configDir, name)), read(t, filepath.Join(chartCRDs, name))) {
+		if !bytes.Equal(harness.ReadFile(t, filepath.Join(configDir, name)), harness.ReadFile(t, filepath.Join(chartCRDs, name))) {
 			t.Errorf("dist/chart/crds/%s differs from config/crd/bases/%s: copy it again", name, name)
 		}
 	}

@@ -31,6 +31,8 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/wassist-operator/wassist-operator/test/harness"
 )
 
 // TestDefaultsRenderAsGolden: what helm template renders with the defaults is testdata/
@@ -47,7 +49,7 @@ func TestDefaultsRenderAsGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := read(t, golden)
+	want := harness.ReadFile(t, golden)
 	if !bytes.Equal(got, want) {
 		t.Errorf("the defaults render differently from %s (rerun with UPDATE_GOLDEN=1 if intended, and say so in CHANGELOG.md):\n%s",
 			golden, firstDifference(string(want), string(got)))
@@ -186,7 +188,7 @@ func TestGoMemLimitFollowsTheMemoryLimit(t *testing.T) {
 // TestKustomizeGoMemLimitIsEightyPercent: config/manager states GOMEMLIMIT by hand (kustomize
 // cannot compute it), so it must move with the limit beside it.
 func TestKustomizeGoMemLimitIsEightyPercent(t *testing.T) {
-	dep := onlyDeployment(t, decode(t, bytes.NewReader(read(t, "../../config/manager/manager.yaml"))))
+	dep := onlyDeployment(t, decode(t, bytes.NewReader(harness.ReadFile(t, "../../config/manager/manager.yaml"))))
 	c := managerContainer(t, dep.Spec.Template.Spec)
 	limit := c.Resources.Limits.Memory().Value()
 	i := slices.IndexFunc(c.Env, func(e corev1.EnvVar) bool { return e.Name == "GOMEMLIMIT" })
@@ -273,7 +275,7 @@ func TestCRDTemplates(t *testing.T) {
 
 func sameSpecAsChartCRD(t *testing.T, crd apiextensionsv1.CustomResourceDefinition) bool {
 	t.Helper()
-	b := read(t, filepath.Join(chartDir, "crds", crd.Spec.Group+"_"+crd.Spec.Names.Plural+".yaml"))
+	b := harness.ReadFile(t, filepath.Join(chartDir, "crds", crd.Spec.Group+"_"+crd.Spec.Names.Plural+".yaml"))
 	var want apiextensionsv1.CustomResourceDefinition
 	if err := yaml.Unmarshal(b, &want); err != nil {
 		t.Fatal(err)
@@ -286,13 +288,13 @@ func sameSpecAsChartCRD(t *testing.T, crd apiextensionsv1.CustomResourceDefiniti
 // TestOneVersion: the VERSION file is the chart's version and appVersion, the image of
 // config/manager and dist/install.yaml, and the one Artifact Hub lists.
 func TestOneVersion(t *testing.T) {
-	v := strings.TrimSpace(string(read(t, "../../VERSION")))
+	v := strings.TrimSpace(string(harness.ReadFile(t, "../../VERSION")))
 	var chart struct {
 		Version     string            `json:"version"`
 		AppVersion  string            `json:"appVersion"`
 		Annotations map[string]string `json:"annotations"`
 	}
-	if err := yaml.Unmarshal(read(t, chartDir+"/Chart.yaml"), &chart); err != nil {
+	if err := yaml.Unmarshal(harness.ReadFile(t, chartDir+"/Chart.yaml"), &chart); err != nil {
 		t.Fatal(err)
 	}
 	image := "ghcr.io/wassist-operator/wassist-operator:" + v
@@ -300,8 +302,8 @@ func TestOneVersion(t *testing.T) {
 		"Chart.yaml version":               chart.Version,
 		"Chart.yaml appVersion":            chart.AppVersion,
 		"Chart.yaml artifacthub.io/images": imageIn(chart.Annotations["artifacthub.io/images"]),
-		"config/manager newTag":            tagIn(read(t, "../../config/manager/kustomization.yaml")),
-		"dist/install.yaml image":          imageIn(string(read(t, "../../dist/install.yaml"))),
+		"config/manager newTag":            tagIn(harness.ReadFile(t, "../../config/manager/kustomization.yaml")),
+		"dist/install.yaml image":          imageIn(string(harness.ReadFile(t, "../../dist/install.yaml"))),
 	} {
 		if got != v && got != image {
 			t.Errorf("%s is %q, want version %s (make manifests, make build-installer)", what, got, v)

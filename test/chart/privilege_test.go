@@ -28,6 +28,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/wassist-operator/wassist-operator/test/harness"
 )
 
 // Least privilege: every permission the manager's ServiceAccount holds is listed here with
@@ -129,7 +131,7 @@ func TestManagerPermissionsAreAllowListed(t *testing.T) {
 
 	// The operations guide shows every grant, so that an operator reviewing the install
 	// sees what each permission is for.
-	ops := read(t, "../../docs/operations.md")
+	ops := harness.ReadFile(t, "../../docs/operations.md")
 	for g := range managerGrants {
 		kind, name, _ := strings.Cut(g.role, "/")
 		group := g.group

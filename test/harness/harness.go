@@ -196,6 +196,23 @@ func containsAll(s string, parts []string) bool {
 	return true
 }
 
+// TB is the part of testing.TB that ReadFile needs, so that the demo and the benchmark, which
+// use this package too, do not link the testing package.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+}
+
+// ReadFile returns a file's bytes, failing t when it cannot be read.
+func ReadFile(t TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // OldestKubernetes is the oldest Kubernetes version the chart supports: its kubeVersion floor
 // (docs/upgrading.md).
 const OldestKubernetes = "1.34.0"

@@ -28,7 +28,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -57,6 +56,7 @@ import (
 	"github.com/wassist-operator/wassist-operator/internal/controller"
 	"github.com/wassist-operator/wassist-operator/internal/version"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
+	"github.com/wassist-operator/wassist-operator/test/harness"
 )
 
 const (
@@ -111,19 +111,10 @@ func TestChartCopiesMatchConfig(t *testing.T) {
 		rulesFile:     chartFiles + "alerts.yaml",
 		dashboardFile: chartFiles + "wassist-operator-dashboard.json",
 	} {
-		if !bytes.Equal(read(t, src), read(t, copied)) {
+		if !bytes.Equal(harness.ReadFile(t, src), harness.ReadFile(t, copied)) {
 			t.Errorf("%s differs from %s: run make manifests", copied, src)
 		}
 	}
-}
-
-func read(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 type alertRule struct {
@@ -141,7 +132,7 @@ func alertRules(t *testing.T) []alertRule {
 			} `json:"groups"`
 		} `json:"spec"`
 	}
-	if err := yaml.Unmarshal(read(t, rulesFile), &rule); err != nil {
+	if err := yaml.Unmarshal(harness.ReadFile(t, rulesFile), &rule); err != nil {
 		t.Fatalf("%s: %v", rulesFile, err)
 	}
 	var rules []alertRule
@@ -176,7 +167,7 @@ func dashboardQueries(t *testing.T) []query {
 	var dashboard struct {
 		Panels []panel `json:"panels"`
 	}
-	if err := json.Unmarshal(read(t, dashboardFile), &dashboard); err != nil {
+	if err := json.Unmarshal(harness.ReadFile(t, dashboardFile), &dashboard); err != nil {
 		t.Fatalf("%s: %v", dashboardFile, err)
 	}
 	var qs []query
@@ -246,7 +237,7 @@ func metricName(vs *parser.VectorSelector) string {
 func anchors(t *testing.T, path string) map[string]bool {
 	found := map[string]bool{}
 	inCode := false
-	lines := bufio.NewScanner(bytes.NewReader(read(t, path)))
+	lines := bufio.NewScanner(bytes.NewReader(harness.ReadFile(t, path)))
 	for lines.Scan() {
 		line := lines.Text()
 		if strings.HasPrefix(line, "```") {
