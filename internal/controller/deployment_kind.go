@@ -167,8 +167,12 @@ func (k *deploymentKind) resolveAgent(ctx context.Context, dep *wassistv1alpha1.
 	}
 	if agent == nil || agent.Status.AgentID == "" ||
 		!meta.IsStatusConditionTrue(agent.Status.Conditions, wassistv1alpha1.ConditionReady) {
-		return view, &managed.WaitingError{Reason: wassistv1alpha1.ReasonAgentNotReady,
-			Message: "waiting for WassistAgent " + dep.Spec.AgentRef.Name + " to be Ready", Retry: 10 * time.Minute}
+		msg := "waiting for WassistAgent " + dep.Spec.AgentRef.Name + " to be Ready"
+		if agent == nil {
+			// Deleted, or not applied yet: say so, rather than leave the user to look for it.
+			msg = "waiting for WassistAgent " + dep.Spec.AgentRef.Name + ", which does not exist in this namespace"
+		}
+		return view, &managed.WaitingError{Reason: wassistv1alpha1.ReasonAgentNotReady, Message: msg, Retry: 10 * time.Minute}
 	}
 	if dep.Spec.APIKeySecretRef == nil {
 		view.keyRef = agent.Spec.APIKeySecretRef

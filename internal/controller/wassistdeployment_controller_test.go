@@ -119,6 +119,8 @@ func deploymentSpecs() {
 		dep := t.deployment("main-number", "concierge", mainNumber)
 		Expect(k8sClient.Create(ctx, dep)).To(Succeed())
 		Eventually(deploymentReady(dep)).WithTimeout(timeout).Should(Equal("False/" + wassistv1alpha1.ReasonAgentNotReady))
+		Expect(meta.FindStatusCondition(dep.Status.Conditions, wassistv1alpha1.ConditionReady).Message).
+			To(Equal("waiting for WassistAgent concierge, which does not exist in this namespace"))
 		Expect(t.requests()).To(BeZero())
 
 		agent := readyAgent(t, "concierge")
