@@ -31,8 +31,12 @@ var (
 	_ managed.Reserver = (*agentExternal)(nil)
 )
 
+// ReserveCreate reserves, for an agent created under its marker, the PATCH that names it
+// too: the create is always followed by it, and with both tokens due at once the agent is
+// configured in the create's reconcile, one status write fewer (docs/design.md, Budget
+// waits). A BYOA create takes the webhook URL only; what follows it depends on the spec.
 func (e *agentExternal) ReserveCreate(ctx context.Context) error {
-	return e.api.ReserveCreateAgent(ctx)
+	return e.api.ReserveCreateAgent(ctx, e.agent.Spec.BYOA == nil)
 }
 
 func (e *agentExternal) Observe(ctx context.Context, id string, d managed.Desired) (managed.Observation, error) {

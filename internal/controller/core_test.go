@@ -2,7 +2,10 @@ package controller_test
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -58,7 +61,8 @@ func coreSpecs() {
 
 	It("resumes a create held by its key's budget where it stopped: no extra request, one Created event per agent", func() {
 		t := newTenant()
-		const n = 20 // four times the burst: most creates and PATCHes wait for a token
+		halfDone := watchHalfDone(t.ns)
+		const n = 20 // four times the burst: most creates wait for their tokens
 		agents := make([]*wassistv1alpha1.WassistAgent, n)
 		for i := range agents {
 			agents[i] = t.agent(fmt.Sprintf("queued-%02d", i))
@@ -68,6 +72,7 @@ func coreSpecs() {
 			Eventually(readyReason(a)).WithTimeout(timeout).WithPolling(poll).Should(Equal(ready))
 		}
 		Expect(t.requests()).To(Equal(2*n), "one create and one PATCH per agent, whatever the waits")
+		Expect(halfDone()).To(BeEmpty(), "a create reserves its PATCH's token too: no status between the POST and the PATCH")
 		for _, a := range agents {
 			Eventually(eventReasons(a)).Should(ContainElement("Created"))
 			Expect(eventReasons(a)()).To(ConsistOf("Created"), "a create held between its POST and its PATCH is not an adoption")
@@ -98,6 +103,34 @@ func coreSpecs() {
 			Expect(t.requests(http.MethodGet, "/agents/")).To(BeZero(), "the periodic mode never lists")
 		})
 	})
+}
+
+// watchHalfDone watches the agents of ns until the spec ends, and returns the names of
+// those whose status was ever written with an agent id but not Ready: a create whose
+// PATCH waited for a token of its own, in another reconcile.
+func watchHalfDone(ns string) func() []string {
+	wc, err := client.NewWithWatch(testEnv.Config, client.Options{Scheme: k8sClient.Scheme()})
+	Expect(err).NotTo(HaveOccurred())
+	w, err := wc.Watch(ctx, &wassistv1alpha1.WassistAgentList{}, client.InNamespace(ns))
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(w.Stop)
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	go func() {
+		for ev := range w.ResultChan() {
+			a, ok := ev.Object.(*wassistv1alpha1.WassistAgent)
+			if ok && a.Status.AgentID != "" && !meta.IsStatusConditionTrue(a.Status.Conditions, wassistv1alpha1.ConditionReady) {
+				mu.Lock()
+				seen[a.Name] = true
+				mu.Unlock()
+			}
+		}
+	}()
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Sorted(maps.Keys(seen))
+	}
 }
 
 // periodicTenant is a tenant in periodicNS, reconciled by the periodic-mode manager.

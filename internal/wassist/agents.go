@@ -73,8 +73,14 @@ type sharing struct {
 // e164 writes a number as the share endpoints' documented example does: with a "+".
 func e164(n string) string { return "+" + strings.TrimPrefix(n, "+") }
 
-// ReserveCreateAgent takes the token of the CreateAgent call made next for ctx's Turn
-// (see reserve).
-func (c *Client) ReserveCreateAgent(ctx context.Context) error {
-	return c.reserve(ctx, call{method: http.MethodPost, route: routeAgents})
+// ReserveCreateAgent takes the tokens of the CreateAgent call made next for ctx's Turn
+// and, with thenUpdate, of the UpdateAgent call that follows it (see reserve): both are
+// due at once, so that the update is sent right after the create instead of waiting for
+// a token of its own in another reconcile.
+func (c *Client) ReserveCreateAgent(ctx context.Context, thenUpdate bool) error {
+	calls := 1
+	if thenUpdate {
+		calls = 2
+	}
+	return c.reserve(ctx, call{method: http.MethodPost, route: routeAgents}, calls)
 }

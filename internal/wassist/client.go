@@ -157,18 +157,18 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 	return nil
 }
 
-// reserve takes the token of the next call made for ctx's Turn without sending anything,
-// so that writing what must precede that call (the crash-safe create's mark) waits for
-// its turn as the call would, instead of being written again at every wait. The call,
-// made within a second, spends the token without waiting. When the token is not due at
+// reserve takes the tokens of the next calls calls made for ctx's Turn without sending
+// anything, so that writing what must precede them (the crash-safe create's mark) waits
+// for their turn as the first call would, instead of being written again at every wait.
+// The calls, made within a second of their time, spend the tokens without waiting. When the token is not due at
 // once, reserve fails like the call would, with a RateLimitedError. Without a Turn it
 // does nothing: the call will wait in place.
-func (c *Client) reserve(ctx context.Context, r call) error {
+func (c *Client) reserve(ctx context.Context, r call, calls int) error {
 	turn, ok := turnFrom(ctx)
 	if !ok {
 		return nil
 	}
-	if wait, ok := c.budget.holdTurn(turn); !ok {
+	if wait, ok := c.budget.holdTurn(turn, calls); !ok {
 		return c.heldBack(r, wait, turn)
 	}
 	return nil

@@ -237,5 +237,5 @@ func (c *Client) UnpublishTemplate(ctx context.Context, id string, accountIDs []
 // ReserveCreateTemplate takes the token of the CreateTemplate call made next for ctx's
 // Turn (see reserve).
 func (c *Client) ReserveCreateTemplate(ctx context.Context) error {
-	return c.reserve(ctx, call{method: http.MethodPost, route: routeTemplates})
+	return c.reserve(ctx, call{method: http.MethodPost, route: routeTemplates}, 1)
 }

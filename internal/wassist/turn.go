@@ -64,12 +64,20 @@ func turnFrom(ctx context.Context) (Turn, bool) {
 type hold struct {
 	at     time.Time
 	urgent bool
+	// calls is how many calls the hold is for, each taking one of its tokens: one, or
+	// more for a create whose next calls are known (holdTurn).
+	calls int
 }
 
 // reserveTurn is reserve for a call made for t: the wait is in place only up to TurnWait;
 // beyond it the call's token is held for t (or, for a background turn when enough
 // are held, nothing is) and the wait is returned with false.
 func (b *Budget) reserveTurn(t Turn) (time.Duration, bool) {
+	return b.reserveTurnN(t, 1)
+}
+
+// reserveTurnN is reserveTurn for the tokens of calls calls, all due at the time returned.
+func (b *Budget) reserveTurnN(t Turn, calls int) (time.Duration, bool) {
 	now := b.now()
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -83,6 +91,10 @@ func (b *Budget) reserveTurn(t Turn) (time.Duration, bool) {
 				b.holds[t.Holder] = h
 				return wait, false
 			}
+			if h.calls > 1 {
+				h.calls--
+				b.holds[t.Holder] = h
+			}
 			return wait, true
 		}
 	}
@@ -91,17 +103,17 @@ func (b *Budget) reserveTurn(t Turn) (time.Duration, bool) {
 		// so that they do not all wake at the same instant.
 		return blocked + rand.N(blocked/10+time.Second), false
 	}
-	r := b.limiter.ReserveN(now, 1)
+	r := b.limiter.ReserveN(now, calls)
 	wait := max(r.DelayFrom(now), blocked)
 	if wait <= TurnWait {
 		delete(b.waiting, t.Holder)
 		return wait, true
 	}
 	if t.Urgent {
-		return b.holdUrgent(t, now, wait, blocked)
+		return b.holdUrgent(t, now, wait, blocked, calls)
 	}
 	if b.backgroundHolds() < maxBackgroundHolds {
-		b.holds[t.Holder] = hold{at: now.Add(wait)}
+		b.holds[t.Holder] = hold{at: now.Add(wait), calls: calls}
 		delete(b.waiting, t.Holder)
 		return wait, false
 	}
@@ -115,25 +127,28 @@ func (b *Budget) reserveTurn(t Turn) (time.Duration, bool) {
 // holdUrgent holds the token reserved for urgent turn t, due after wait; when a background
 // turn holds an earlier token, t takes that one instead, and the background holder gets
 // t's: the tokens held stay as many, and a user's change goes ahead of the repairs that
-// already hold tokens, not only of those that wait without one.
-func (b *Budget) holdUrgent(t Turn, now time.Time, wait, blocked time.Duration) (time.Duration, bool) {
+// already hold tokens, not only of those that wait without one. Only holds of one token
+// are swapped: a hold of several moved to a time the bucket counted one token at would
+// send more than the bucket let go then.
+func (b *Budget) holdUrgent(t Turn, now time.Time, wait, blocked time.Duration, calls int) (time.Duration, bool) {
 	at := now.Add(wait)
 	earliest := ""
 	for holder, h := range b.holds {
 		usable := now.Sub(h.at) <= holdGrace // as its own holder could still take it
-		if !h.urgent && usable && h.at.Before(at) && (earliest == "" || h.at.Before(b.holds[earliest].at)) {
+		if calls == 1 && h.calls == 1 && !h.urgent && usable && h.at.Before(at) &&
+			(earliest == "" || h.at.Before(b.holds[earliest].at)) {
 			earliest = holder
 		}
 	}
 	if earliest != "" {
-		b.holds[earliest], at = hold{at: at}, b.holds[earliest].at
+		b.holds[earliest], at = hold{at: at, calls: 1}, b.holds[earliest].at
 		wait = max(at.Sub(now), blocked)
 	}
 	delete(b.waiting, t.Holder)
 	if wait <= TurnWait {
 		return wait, true
 	}
-	b.holds[t.Holder] = hold{at: at, urgent: true}
+	b.holds[t.Holder] = hold{at: at, urgent: true, calls: calls}
 	return wait, false
 }
 
@@ -174,14 +189,32 @@ func (b *Budget) pruneHolds(now time.Time) {
 	}
 }
 
-// holdTurn takes t's next token, as a call would, but keeps it held for t instead of
-// spending it: t's next call, made within holdGrace, sends without waiting (Client.reserve).
-func (b *Budget) holdTurn(t Turn) (time.Duration, bool) {
-	wait, ok := b.reserveTurn(t)
+// holdTurn takes the tokens of t's next calls calls (at most the burst), as calls would,
+// but keeps them held for t instead of spending them: t's next calls, made within
+// holdGrace of their time, send without waiting (Client.reserve). A hold t already has
+// is its reservation: nothing more is taken.
+func (b *Budget) holdTurn(t Turn, calls int) (time.Duration, bool) {
+	if wait, held := b.heldFor(t.Holder); held {
+		return wait, wait <= TurnWait
+	}
+	calls = min(max(calls, 1), b.limiter.Burst())
+	wait, ok := b.reserveTurnN(t, calls)
 	if ok {
 		b.mu.Lock()
-		b.holds[t.Holder] = hold{at: b.now().Add(wait), urgent: t.Urgent}
+		b.holds[t.Holder] = hold{at: b.now().Add(wait), urgent: t.Urgent, calls: calls}
 		b.mu.Unlock()
 	}
 	return wait, ok
+}
+
+// heldFor says whether holder has a hold it may still take, and how long until it is due.
+func (b *Budget) heldFor(holder string) (time.Duration, bool) {
+	now := b.now()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	h, ok := b.holds[holder]
+	if !ok || now.Sub(h.at) > holdGrace {
+		return 0, false
+	}
+	return max(h.at.Sub(now), b.blockedUntil.Sub(now), 0), true
 }

@@ -156,7 +156,7 @@ func TestAHeldTurnIsSpentByTheObjectsNextCall(t *testing.T) {
 	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
 	b := NewBudget(61, 1, clock.Now) // one token a second, burst 1
 	mine := Turn{Holder: "mine", Urgent: true}
-	if _, ok := b.holdTurn(mine); !ok {
+	if _, ok := b.holdTurn(mine, 1); !ok {
 		t.Fatal("a full bucket made the reservation wait")
 	}
 	if _, ok := b.reserveTurn(Turn{Holder: "other", Urgent: true}); ok {
@@ -165,12 +165,12 @@ func TestAHeldTurnIsSpentByTheObjectsNextCall(t *testing.T) {
 	if wait, ok := b.reserveTurn(mine); !ok || wait > TurnWait {
 		t.Fatalf("the reserving object's call waited %s (ok %v): it must spend its held token", wait, ok)
 	}
-	wait, ok := b.holdTurn(Turn{Holder: "late", Urgent: true})
+	wait, ok := b.holdTurn(Turn{Holder: "late", Urgent: true}, 1)
 	if ok || wait < time.Second {
 		t.Fatalf("an empty bucket reserved at once (wait %s, ok %v)", wait, ok)
 	}
 	clock.Advance(wait)
-	if _, ok := b.holdTurn(Turn{Holder: "late", Urgent: true}); !ok {
+	if _, ok := b.holdTurn(Turn{Holder: "late", Urgent: true}, 1); !ok {
 		t.Fatal("the object came back at its time and found its token gone")
 	}
 	if w, ok := b.reserveTurn(Turn{Holder: "late", Urgent: true}); !ok || w > TurnWait {
@@ -204,5 +204,53 @@ func TestAnUrgentTurnTakesTheEarliestTokenARepairHolds(t *testing.T) {
 	}
 	if w, ok := b.reserveTurn(Turn{Holder: "edit", Urgent: true}); !ok || w > TurnWait {
 		t.Fatalf("the edit came back at its time and waited %s (ok %v)", w, ok)
+	}
+}
+
+// A create reserved with the call that follows it holds both tokens, due at once: coming
+// back at their time, the create and the next call both go without waiting, and a third
+// call waits for a token of its own. The bucket counted two tokens for it, no more.
+func TestATwoCallHoldServesBothCallsAtItsTime(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	b := NewBudget(62, 2, clock.Now) // one token a second, burst 2
+	b.drain()
+	create := Turn{Holder: "create", Urgent: true}
+	wait, ok := b.holdTurn(create, 2)
+	token := time.Duration(float64(time.Second) / float64(b.limiter.Limit()))
+	if ok || wait < 2*token-10*time.Millisecond {
+		t.Fatalf("two tokens of an empty bucket are due in %s (ok %v), want %s", wait, ok, 2*token)
+	}
+	if other, _ := b.reserveTurn(Turn{Holder: "other", Urgent: true}); other < 3*token-10*time.Millisecond {
+		t.Fatalf("the next object's token is due in %s, want %s: the hold took two tokens", other, 3*token)
+	}
+	if again, ok := b.holdTurn(create, 2); ok || again != wait {
+		t.Fatalf("reserving again before the time was told %s (ok %v), want %s: the hold is the reservation", again, ok, wait)
+	}
+	clock.Advance(wait)
+	for _, call := range []string{"the create", "the call after it"} {
+		if w, ok := b.reserveTurn(create); !ok || w > TurnWait {
+			t.Fatalf("%s waited %s (ok %v) at the hold's time", call, w, ok)
+		}
+	}
+	if _, ok := b.reserveTurn(create); ok {
+		t.Fatal("a third call went at once: a hold of two served three")
+	}
+}
+
+// An edit does not take over a hold of two tokens: moved to the edit's later time, the
+// two calls would go where the bucket counted one token, and the edit's one would go
+// where it counted two.
+func TestAnUrgentTurnLeavesAHoldOfTwoInPlace(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	b := NewBudget(62, 2, clock.Now)
+	b.drain()
+	recreate := Turn{Holder: "recreate"} // a background create: a remote agent deleted elsewhere
+	due, _ := b.holdTurn(recreate, 2)
+	if _, ok := b.reserveTurn(Turn{Holder: "edit", Urgent: true}); ok {
+		t.Fatal("the edit went at once from an empty bucket")
+	}
+	if h := b.holds["recreate"]; !h.at.Equal(clock.Now().Add(due)) || h.calls != 2 {
+		t.Fatalf("the two-token hold was moved to %s with %d calls, want %s with 2",
+			h.at.Sub(clock.Now()), h.calls, due)
 	}
 }
