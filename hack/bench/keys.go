@@ -64,8 +64,11 @@ type keyResult struct {
 	Key   string `json:"key"`    // its label value, "01", "02", ...
 	KeyID string `json:"key_id"` // as the simulator names it in its log
 	// ReadyS is from the first create (of any key) to this key's last agent Ready.
-	ReadyS      float64 `json:"ready_s"`
-	Requests    int     `json:"requests"`
+	ReadyS float64 `json:"ready_s"`
+	// FirstRequestS is from the first create to this key's first request to Wassist: when
+	// its budget started to be spent. ReadyS minus it is the key's own pace.
+	FirstRequestS float64 `json:"first_request_s"`
+	Requests      int     `json:"requests"`
 	ReqPerAgent float64 `json:"requests_per_agent"`
 	TooMany     int     `json:"http_429"`
 }
@@ -186,7 +189,7 @@ func measureManyKeys(ctx context.Context, o options, s *stack, tenants, bad []te
 	res.ConvergeRequests = len(reqs)
 	res.ReqPerAgent = round(float64(len(reqs))/float64(agents), 3)
 	res.TooMany, res.ConvergeByRoute = summarize(reqs)
-	res.PerKey = perKey(tenants, n, keyReady, reqs)
+	res.PerKey = perKey(tenants, n, w.start, keyReady, reqs)
 	readyS := make([]float64, 0, len(res.PerKey))
 	for _, k := range res.PerKey {
 		readyS = append(readyS, k.ReadyS)
@@ -196,7 +199,7 @@ func measureManyKeys(ctx context.Context, o options, s *stack, tenants, bad []te
 }
 
 // perKey splits the request log by key, beside the time each key was done.
-func perKey(tenants []tenant, n int, ready []time.Duration, reqs []wassisttest.Request) []keyResult {
+func perKey(tenants []tenant, n int, start time.Time, ready []time.Duration, reqs []wassisttest.Request) []keyResult {
 	out := make([]keyResult, len(tenants))
 	index := map[string]int{}
 	for k, t := range tenants {
@@ -207,6 +210,9 @@ func perKey(tenants []tenant, n int, ready []time.Duration, reqs []wassisttest.R
 		k, ok := index[r.KeyID]
 		if !ok {
 			continue
+		}
+		if first := round(r.Time.Sub(start).Seconds(), 2); out[k].Requests == 0 || first < out[k].FirstRequestS {
+			out[k].FirstRequestS = first
 		}
 		out[k].Requests++
 		if r.Status == http.StatusTooManyRequests {

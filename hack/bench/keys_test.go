@@ -77,15 +77,17 @@ func TestTenantsAndTheirAgents(t *testing.T) {
 func TestPerKeySplitsTheLogByKey(t *testing.T) {
 	tenants := tenantsOf(options{keys: 2})
 	id := func(k int) string { return wassisttest.KeyID(tenants[k].key) }
+	start := time.Unix(1_700_000_000, 0)
+	at := func(ms int) time.Time { return start.Add(time.Duration(ms) * time.Millisecond) }
 	reqs := []wassisttest.Request{
-		{KeyID: id(0), Status: http.StatusCreated}, {KeyID: id(0), Status: http.StatusOK},
-		{KeyID: id(1), Status: http.StatusCreated}, {KeyID: id(1), Status: http.StatusTooManyRequests},
-		{KeyID: id(1), Status: http.StatusOK}, {KeyID: "someone-else", Status: http.StatusOK},
+		{KeyID: id(0), Status: http.StatusCreated, Time: at(300)}, {KeyID: id(0), Status: http.StatusOK, Time: at(900)},
+		{KeyID: id(1), Status: http.StatusCreated, Time: at(700)}, {KeyID: id(1), Status: http.StatusTooManyRequests, Time: at(600)},
+		{KeyID: id(1), Status: http.StatusOK, Time: at(800)}, {KeyID: "someone-else", Status: http.StatusOK, Time: at(100)},
 	}
-	got := perKey(tenants, 1, []time.Duration{1500 * time.Millisecond, 2 * time.Second}, reqs)
+	got := perKey(tenants, 1, start, []time.Duration{1500 * time.Millisecond, 2 * time.Second}, reqs)
 	want := []keyResult{
-		{Key: "01", KeyID: id(0), ReadyS: 1.5, Requests: 2, ReqPerAgent: 2},
-		{Key: "02", KeyID: id(1), ReadyS: 2, Requests: 3, ReqPerAgent: 3, TooMany: 1},
+		{Key: "01", KeyID: id(0), ReadyS: 1.5, FirstRequestS: 0.3, Requests: 2, ReqPerAgent: 2},
+		{Key: "02", KeyID: id(1), ReadyS: 2, FirstRequestS: 0.6, Requests: 3, ReqPerAgent: 3, TooMany: 1},
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("per key:\n got %+v\nwant %+v", got, want)

@@ -149,3 +149,8 @@ func (k *agentKind) deploymentsFingerprint(ctx context.Context, agent *wassistv1
 	slices.Sort(parts)
 	return strings.Join(parts, ","), nil
 }
+
+// Tenant is the agent's API key Secret: its budget (managed.Tenanted).
+func (k *agentKind) Tenant(agent *wassistv1alpha1.WassistAgent) string {
+	return agent.Namespace + "/" + agent.Spec.APIKeySecretRef.Name
+}

@@ -57,3 +57,8 @@ func (k *templateKind) Connect(ctx context.Context, tpl *wassistv1alpha1.Wassist
 	}
 	return &templateExternal{api: api, tpl: tpl, recorder: k.recorder, cache: k.cache}, nil
 }
+
+// Tenant is the template's API key Secret: its budget (managed.Tenanted).
+func (k *templateKind) Tenant(template *wassistv1alpha1.WassistTemplate) string {
+	return template.Namespace + "/" + template.Spec.APIKeySecretRef.Name
+}

@@ -24,15 +24,22 @@ import (
 // options every kind shares. The kind adds its own watches and completes it with r.
 func (r *Reconciler[O]) Builder(mgr ctrl.Manager, name string) *builder.Builder {
 	r.drifted = make(chan event.TypedGenericEvent[client.Object], 1024)
-	return ctrl.NewControllerManagedBy(mgr).
-		// The controller's own status and create-pending writes do not reconcile again;
-		// spec, deletion and other annotation changes (adopt, pause) do.
-		For(r.New(), builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, UserAnnotationChanged(r.IDAnnotation)))).
+	// The controller's own status and create-pending writes do not reconcile again;
+	// spec, deletion and other annotation changes (adopt, pause) do.
+	preds := []predicate.Predicate{predicate.Or(predicate.GenerationChangedPredicate{}, UserAnnotationChanged(r.IDAnnotation))}
+	tenanted, inTurns := r.Kind.(Tenanted[O])
+	if inTurns {
+		preds = append(preds, notNewcomerCreate[O]())
+	}
+	b := ctrl.NewControllerManagedBy(mgr).
+		For(r.New(), builder.WithPredicates(preds...)).
 		WatchesRawSource(source.TypedChannel(r.drifted, lowPriority())).
 		// An object that stops claiming a remote object hands it to the next claimant.
-		Watches(r.New(), r.claimantsHandler()).
-		WithOptions(controllerOptions(r.Workers)).
-		Named(name)
+		Watches(r.New(), r.claimantsHandler())
+	if inTurns {
+		b = b.Watches(r.New(), r.turnsHandler(tenanted))
+	}
+	return b.WithOptions(controllerOptions(r.Workers)).Named(name)
 }
 
 // UserAnnotationChanged passes updates that change an annotation other than the
