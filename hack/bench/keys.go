@@ -69,8 +69,8 @@ type keyResult struct {
 	// its budget started to be spent. ReadyS minus it is the key's own pace.
 	FirstRequestS float64 `json:"first_request_s"`
 	Requests      int     `json:"requests"`
-	ReqPerAgent float64 `json:"requests_per_agent"`
-	TooMany     int     `json:"http_429"`
+	ReqPerAgent   float64 `json:"requests_per_agent"`
+	TooMany       int     `json:"http_429"`
 }
 
 type spread struct {

@@ -19,7 +19,9 @@ import (
 // secretTenant is a Kind's Tenant: the agent's key Secret.
 type secretTenant struct{}
 
-func (secretTenant) Tenant(a *wassistv1alpha1.WassistAgent) string { return a.Spec.APIKeySecretRef.Name }
+func (secretTenant) Tenant(a *wassistv1alpha1.WassistAgent) string {
+	return a.Spec.APIKeySecretRef.Name
+}
 
 func newAgent(name, secret string) *wassistv1alpha1.WassistAgent {
 	a := &wassistv1alpha1.WassistAgent{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns"}}
