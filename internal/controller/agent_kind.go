@@ -28,7 +28,10 @@ type agentKind struct {
 	recorder events.EventRecorder
 }
 
-var _ managed.Kind[*wassistv1alpha1.WassistAgent] = (*agentKind)(nil)
+var (
+	_ managed.Kind[*wassistv1alpha1.WassistAgent]     = (*agentKind)(nil)
+	_ managed.Tenanted[*wassistv1alpha1.WassistAgent] = (*agentKind)(nil)
+)
 
 // ExternalName is empty: the operator creates agents and keeps their ids.
 func (k *agentKind) ExternalName(*wassistv1alpha1.WassistAgent) string { return "" }

@@ -19,7 +19,10 @@ type templateKind struct {
 	recorder events.EventRecorder
 }
 
-var _ managed.Kind[*wassistv1alpha1.WassistTemplate] = (*templateKind)(nil)
+var (
+	_ managed.Kind[*wassistv1alpha1.WassistTemplate]     = (*templateKind)(nil)
+	_ managed.Tenanted[*wassistv1alpha1.WassistTemplate] = (*templateKind)(nil)
+)
 
 // ExternalName is empty: the operator creates templates and keeps their ids.
 func (k *templateKind) ExternalName(*wassistv1alpha1.WassistTemplate) string { return "" }
