@@ -173,14 +173,14 @@ bench: manifests envtest build ## Benchmark convergence, requests, edit latency 
 	go run ./hack/bench --assets "$(ENVTEST_DIR)" --bin bin $(BENCH_ARGS)
 
 .PHONY: bench-growth
-bench-growth: manifests envtest build ## Growth: N = 100, 1,000 and 10,000 agents (RSS and CPU per 1,000, idle cost), about 25 minutes (see docs/benchmarks.md).
+bench-growth: manifests envtest build ## Growth: N = 100, 1,000 and 10,000 agents (RSS and CPU per 1,000, idle cost), about 15 minutes (see docs/benchmarks.md).
 	go build -o bin/wassist-sim ./cmd/wassist-sim
 	go build -o bin/bench-floor ./hack/bench/floor
 	go run ./hack/bench --assets "$(ENVTEST_DIR)" --bin bin --n 100,1000,10000 --sync-period 30s \
 		--json bench-growth.json --svg bench-growth-convergence.svg --growth-svg docs/benchmark-growth.svg $(BENCH_ARGS)
 
 .PHONY: bench-tenants
-bench-tenants: manifests envtest build ## Many keys at the real budget: 50 keys × 40 agents beside a 429-storm and a rejected tenant, about 2 minutes (see docs/benchmarks.md).
+bench-tenants: manifests envtest build ## Many keys at the real budget: 50 keys × 40 agents beside a 429-storm and a rejected tenant, about 4 minutes (see docs/benchmarks.md).
 	go build -o bin/wassist-sim ./cmd/wassist-sim
 	go run ./hack/bench --assets "$(ENVTEST_DIR)" --bin bin --keys 50 --n 40 --bad-tenants --json bench-tenants.json --svg bench-tenants.svg $(BENCH_ARGS)
 
