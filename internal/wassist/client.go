@@ -157,12 +157,12 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 	return nil
 }
 
-// reserve takes the tokens of the next calls calls made for ctx's Turn without sending
-// anything, so that writing what must precede them (the crash-safe create's mark) waits
-// for their turn as the first call would, instead of being written again at every wait.
-// The calls, made within a second of their time, spend the tokens without waiting. When the token is not due at
-// once, reserve fails like the call would, with a RateLimitedError. Without a Turn it
-// does nothing: the call will wait in place.
+// reserve takes the tokens of the next `calls` calls made for ctx's Turn, the first of
+// them r, without sending anything, so that writing what must precede them (the
+// crash-safe create's mark) waits for their turn as r would, instead of being written
+// again at every wait. The calls, made within a second of their time, spend the tokens
+// without waiting. When the tokens are not due at once, reserve fails like r would, with a
+// RateLimitedError. Without a Turn it does nothing: the calls will wait in place.
 func (c *Client) reserve(ctx context.Context, r call, calls int) error {
 	turn, ok := turnFrom(ctx)
 	if !ok {

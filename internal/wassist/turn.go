@@ -76,7 +76,7 @@ func (b *Budget) reserveTurn(t Turn) (time.Duration, bool) {
 	return b.reserveTurnN(t, 1)
 }
 
-// reserveTurnN is reserveTurn for the tokens of calls calls, all due at the time returned.
+// reserveTurnN is reserveTurn for the tokens of `calls` calls, all due at the time returned.
 func (b *Budget) reserveTurnN(t Turn, calls int) (time.Duration, bool) {
 	now := b.now()
 	b.mu.Lock()
@@ -189,7 +189,7 @@ func (b *Budget) pruneHolds(now time.Time) {
 	}
 }
 
-// holdTurn takes the tokens of t's next calls calls (at most the burst), as calls would,
+// holdTurn takes the tokens of t's next `calls` calls (at most the burst), as calls would,
 // but keeps them held for t instead of spending them: t's next calls, made within
 // holdGrace of their time, send without waiting (Client.reserve). A hold t already has
 // is its reservation: nothing more is taken.
