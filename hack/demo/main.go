@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -24,8 +25,9 @@ import (
 	"github.com/wassist-operator/wassist-operator/test/harness"
 )
 
-// demoKey is the API key of config/samples' Secret, given to the simulator.
-const demoKey = "demo-key"
+// demoKeys are the API keys the simulator knows: config/samples' Secret holds the first;
+// the second, unused by the samples, is another team's key with a budget of its own.
+var demoKeys = []string{"demo-key", "demo-key-2"}
 
 type options struct {
 	assets  string
@@ -86,7 +88,7 @@ func run(ctx context.Context, o options) error {
 	sim := wassisttest.NewSimClient("http://"+simAddr, nil)
 	step("Starting the Wassist simulator on " + sim.APIURL())
 	simProc, err := start(filepath.Join(work, "wassist-sim.log"), filepath.Join(o.bin, "wassist-sim"),
-		"--addr="+simAddr, "--api-key="+demoKey)
+		"--addr="+simAddr, "--api-key="+strings.Join(demoKeys, ","))
 	if err != nil {
 		return err
 	}
@@ -134,8 +136,10 @@ func run(ctx context.Context, o options) error {
 		return nil
 	}
 	fmt.Printf("\nThe demo keeps running. Try:\n  %s --kubeconfig=%s get wagent,wdeploy\n"+
-		"  %s --kubeconfig=%s edit wagent concierge\nPress Ctrl-C to stop everything.\n",
-		filepath.Join(o.assets, "kubectl"), kubeconfig, filepath.Join(o.assets, "kubectl"), kubeconfig)
+		"  %s --kubeconfig=%s edit wagent concierge\n"+
+		"The simulator also knows the API key %q, with a budget of its own, for another team's Secret.\n"+
+		"Press Ctrl-C to stop everything.\n",
+		filepath.Join(o.assets, "kubectl"), kubeconfig, filepath.Join(o.assets, "kubectl"), kubeconfig, demoKeys[1])
 	<-ctx.Done()
 	step("Stopping everything")
 	return nil
