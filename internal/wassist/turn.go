@@ -69,6 +69,9 @@ type hold struct {
 	calls int
 }
 
+// usable says whether the hold may still be taken at now: it is not more than holdGrace late.
+func (h hold) usable(now time.Time) bool { return now.Sub(h.at) <= holdGrace }
+
 // reserveTurn is reserve for a call made for t: the wait is in place only up to TurnWait;
 // beyond it the call's token is held for t (or, for a background turn when enough
 // are held, nothing is) and the wait is returned with false.
@@ -85,7 +88,7 @@ func (b *Budget) reserveTurnN(t Turn, calls int) (time.Duration, bool) {
 	blocked := max(b.blockedUntil.Sub(now), 0)
 	if h, ok := b.holds[t.Holder]; ok {
 		delete(b.holds, t.Holder)
-		if now.Sub(h.at) <= holdGrace {
+		if h.usable(now) {
 			wait := max(h.at.Sub(now), blocked)
 			if wait > TurnWait {
 				b.holds[t.Holder] = h
@@ -134,8 +137,8 @@ func (b *Budget) holdUrgent(t Turn, now time.Time, wait, blocked time.Duration, 
 	at := now.Add(wait)
 	earliest := ""
 	for holder, h := range b.holds {
-		usable := now.Sub(h.at) <= holdGrace // as its own holder could still take it
-		if calls == 1 && h.calls == 1 && !h.urgent && usable && h.at.Before(at) &&
+		// Only a hold its own holder could still take.
+		if calls == 1 && h.calls == 1 && !h.urgent && h.usable(now) && h.at.Before(at) &&
 			(earliest == "" || h.at.Before(b.holds[earliest].at)) {
 			earliest = holder
 		}
@@ -213,7 +216,7 @@ func (b *Budget) heldFor(holder string) (time.Duration, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	h, ok := b.holds[holder]
-	if !ok || now.Sub(h.at) > holdGrace {
+	if !ok || !h.usable(now) {
 		return 0, false
 	}
 	return max(h.at.Sub(now), b.blockedUntil.Sub(now), 0), true

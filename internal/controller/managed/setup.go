@@ -37,7 +37,7 @@ func (r *Reconciler[O]) Builder(mgr ctrl.Manager, name string) *builder.Builder 
 		// An object that stops claiming a remote object hands it to the next claimant.
 		Watches(r.New(), r.claimantsHandler())
 	if inTurns {
-		b = b.Watches(r.New(), r.turnsHandler(tenanted))
+		b = b.Watches(r.New(), turnsHandler(tenanted))
 	}
 	return b.WithOptions(controllerOptions(r.Workers)).Named(name)
 }
@@ -79,12 +79,17 @@ func lowPriority() handler.TypedEventHandler[client.Object, reconcile.Request] {
 	return handler.TypedFuncs[client.Object, reconcile.Request]{
 		GenericFunc: func(_ context.Context, e event.TypedGenericEvent[client.Object],
 			q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-			req := reconcile.Request{NamespacedName: client.ObjectKeyFromObject(e.Object)}
-			if pq, ok := q.(priorityqueue.PriorityQueue[reconcile.Request]); ok {
-				pq.AddWithOpts(priorityqueue.AddOpts{Priority: new(handler.LowPriority)}, req)
-				return
-			}
-			q.Add(req)
+			enqueue(q, e.Object, handler.LowPriority)
 		},
 	}
+}
+
+// enqueue queues obj at priority, or plainly when the queue has no priorities.
+func enqueue(q workqueue.TypedRateLimitingInterface[reconcile.Request], obj client.Object, priority int) {
+	req := reconcile.Request{NamespacedName: client.ObjectKeyFromObject(obj)}
+	if pq, ok := q.(priorityqueue.PriorityQueue[reconcile.Request]); ok {
+		pq.AddWithOpts(priorityqueue.AddOpts{Priority: &priority}, req)
+		return
+	}
+	q.Add(req)
 }

@@ -7,7 +7,6 @@ import (
 
 	"k8s.io/client-go/util/workqueue"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller/priorityqueue"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -92,19 +91,11 @@ func notNewcomerCreate[O Object]() predicate.Predicate {
 }
 
 // turnsHandler queues the create of a new object at its tenant's turn.
-func (r *Reconciler[O]) turnsHandler(kind Tenanted[O]) handler.EventHandler {
+func turnsHandler[O Object](kind Tenanted[O]) handler.EventHandler {
 	t := newTurns()
 	return handler.Funcs{CreateFunc: func(_ context.Context, e event.CreateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-		if !newcomer[O](e.Object) {
-			return
+		if newcomer[O](e.Object) {
+			enqueue(q, e.Object, t.priority(kind.Tenant(e.Object.(O))))
 		}
-		req := reconcile.Request{NamespacedName: client.ObjectKeyFromObject(e.Object)}
-		pq, ok := q.(priorityqueue.PriorityQueue[reconcile.Request])
-		if !ok {
-			q.Add(req)
-			return
-		}
-		p := t.priority(kind.Tenant(e.Object.(O)))
-		pq.AddWithOpts(priorityqueue.AddOpts{Priority: &p}, req)
 	}}
 }

@@ -37,7 +37,7 @@ func newAgent(name, secret string) *wassistv1alpha1.WassistAgent {
 func TestNewObjectsAreQueuedInTurnsAcrossTenants(t *testing.T) {
 	q := priorityqueue.New[reconcile.Request]("turns")
 	defer q.ShutDown()
-	h := (&Reconciler[*wassistv1alpha1.WassistAgent]{}).turnsHandler(secretTenant{})
+	h := turnsHandler[*wassistv1alpha1.WassistAgent](secretTenant{})
 	create := func(a *wassistv1alpha1.WassistAgent) { h.Create(context.Background(), event.CreateEvent{Object: a}, q) }
 	for i := range 4 {
 		create(newAgent(fmt.Sprint("big-", i), "big"))
