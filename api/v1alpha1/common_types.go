@@ -151,6 +151,9 @@ const (
 	// ReasonHandingOver: a deleted resource waits for the next resource that names its
 	// remote object to take it over, instead of deleting it.
 	ReasonHandingOver = "HandingOver"
+	// ReasonRemoteNotVisible: the remote object was last seen with another API key, and
+	// the key the resource uses now cannot see it (another account's); nothing is sent.
+	ReasonRemoteNotVisible = "RemoteNotVisible"
 	// ReasonIdentityChanged: the agent-id annotation names another agent than the one
 	// the resource manages; the change is refused.
 	ReasonIdentityChanged = "IdentityChanged"

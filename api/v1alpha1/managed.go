@@ -148,3 +148,21 @@ func (t *WassistTemplate) GetTakeover() *Takeover { return t.Status.Takeover }
 
 // SetTakeover sets status.takeover.
 func (t *WassistTemplate) SetTakeover(tk *Takeover) { t.Status.Takeover = tk }
+
+// GetKeyFingerprint returns status.keyFingerprint.
+func (a *WassistAgent) GetKeyFingerprint() string { return a.Status.KeyFingerprint }
+
+// SetKeyFingerprint sets status.keyFingerprint.
+func (a *WassistAgent) SetKeyFingerprint(f string) { a.Status.KeyFingerprint = f }
+
+// GetKeyFingerprint returns status.keyFingerprint.
+func (d *WassistDeployment) GetKeyFingerprint() string { return d.Status.KeyFingerprint }
+
+// SetKeyFingerprint sets status.keyFingerprint.
+func (d *WassistDeployment) SetKeyFingerprint(f string) { d.Status.KeyFingerprint = f }
+
+// GetKeyFingerprint returns status.keyFingerprint.
+func (t *WassistTemplate) GetKeyFingerprint() string { return t.Status.KeyFingerprint }
+
+// SetKeyFingerprint sets status.keyFingerprint.
+func (t *WassistTemplate) SetKeyFingerprint(f string) { t.Status.KeyFingerprint = f }

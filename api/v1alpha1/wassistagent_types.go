@@ -515,6 +515,12 @@ type AgentPhoneNumber struct {
 
 // WassistAgentStatus is the agent as last observed on Wassist.
 type WassistAgentStatus struct {
+	// keyFingerprint is a short one-way fingerprint of the API key that last saw the
+	// remote agent (never the key). A "not found" under another key is not a deletion: the
+	// resource stops with RemoteNotVisible and sends nothing (docs/design.md, rule 14).
+	// +optional
+	KeyFingerprint string `json:"keyFingerprint,omitempty"`
+
 	// agentID is the Wassist id of the agent this resource manages.
 	// +optional
 	AgentID string `json:"agentID,omitempty"`

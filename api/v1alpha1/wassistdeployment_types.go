@@ -106,6 +106,12 @@ type WassistDeploymentSpec struct {
 
 // WassistDeploymentStatus is the deployment as last observed on Wassist.
 type WassistDeploymentStatus struct {
+	// keyFingerprint is a short one-way fingerprint of the API key that last saw the
+	// remote number (never the key). A "not found" under another key is not a deletion: the
+	// resource stops with RemoteNotVisible and sends nothing (docs/design.md, rule 14).
+	// +optional
+	KeyFingerprint string `json:"keyFingerprint,omitempty"`
+
 	// agentID is the Wassist id of the agent deployed on the number.
 	// +optional
 	AgentID string `json:"agentID,omitempty"`
@@ -149,6 +155,32 @@ type WassistDeploymentStatus struct {
 	// observed under Observe or by an adoption refused for erasing; absent otherwise.
 	// +optional
 	Takeover *Takeover `json:"takeover,omitempty"`
+
+	// pendingRoutes are routes this deployment may have on numbers besides the one agentID
+	// or webhookID records on phoneNumber: a route written here before it is sent, until the
+	// number is read back serving it, and a number the spec moved away from, until it is
+	// unrouted (docs/design.md, rule 15). A crash, a budget wait or a lost answer never makes
+	// the operator forget a route it may have made, and a deletion unroutes each number that
+	// still serves its route here.
+	// +optional
+	// +listType=atomic
+	PendingRoutes []NumberRoute `json:"pendingRoutes,omitempty"`
+}
+
+// NumberRoute is a route a deployment may have put on a number.
+type NumberRoute struct {
+	// phoneNumber is the number, as E.164 digits.
+	PhoneNumber string `json:"phoneNumber"`
+	// agentID is the agent routed to the number, if an agent.
+	// +optional
+	AgentID string `json:"agentID,omitempty"`
+	// webhookID is the webhook routed to the number, if a webhook.
+	// +optional
+	WebhookID string `json:"webhookID,omitempty"`
+	// confirmed: the number was seen serving the route (it was the deployment's number, or
+	// was read since); it is unrouted without being read again.
+	// +optional
+	Confirmed bool `json:"confirmed,omitempty"`
 }
 
 // +kubebuilder:object:root=true

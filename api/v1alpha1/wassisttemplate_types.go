@@ -261,6 +261,12 @@ type TemplateAccountStatus struct {
 
 // WassistTemplateStatus is the template as last observed on Wassist.
 type WassistTemplateStatus struct {
+	// keyFingerprint is a short one-way fingerprint of the API key that last saw the
+	// remote template (never the key). A "not found" under another key is not a deletion: the
+	// resource stops with RemoteNotVisible and sends nothing (docs/design.md, rule 14).
+	// +optional
+	KeyFingerprint string `json:"keyFingerprint,omitempty"`
+
 	// templateID is the Wassist id of the template.
 	// +optional
 	TemplateID string `json:"templateID,omitempty"`

@@ -93,6 +93,7 @@ type creditsView struct {
 type resolvedRefs struct {
 	handoffIDs     map[string]string // WassistAgent name -> its agent id
 	pending        []string          // the handoff targets without an agent id yet
+	missing        []string          // the handoff targets that do not exist in the namespace
 	creditPassword string
 	triggers       map[string]triggerView // by secretName; nil when the spec has no outboundTriggers
 }

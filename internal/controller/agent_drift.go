@@ -37,16 +37,16 @@ func (o *DriftObserver) checkAgents(ctx context.Context, keys *passKeys) error {
 			byID[remote[i].ID] = &remote[i]
 		}
 		for _, agent := range group {
-			o.compare(ctx, agent, byID[agent.Status.AgentID])
+			o.compare(ctx, agent, byID[agent.Status.AgentID], clients[keyID].Fingerprint())
 		}
 		o.steps.WithLabelValues("compare").Observe(time.Since(compared).Seconds())
 	}
 	return firstErr
 }
 
-// compare hands the core what the list says of agent when it is news (managed.Differs):
-// the remote agent, or that it vanished.
-func (o *DriftObserver) compare(ctx context.Context, agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent) {
+// compare hands the core what the list, made with the key of fingerprint key, says of
+// agent when it is news (managed.Differs): the remote agent, or that it vanished.
+func (o *DriftObserver) compare(ctx context.Context, agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, key string) {
 	obs := managed.Observation{ID: agent.Status.AgentID}
 	result := "vanished"
 	if remote != nil {
@@ -55,7 +55,7 @@ func (o *DriftObserver) compare(ctx context.Context, agent *wassistv1alpha1.Wass
 			return // references not resolvable now: the object's own reconcile says why
 		}
 		obs = agentObservation(agent, remote, want)
-		obs.DesiredHash = want.Hash
+		obs.DesiredHash, obs.KeyFingerprint = want.Hash, key
 		if obs.UpToDate {
 			o.checks.WithLabelValues("equal").Inc()
 		} else {

@@ -153,6 +153,8 @@ func (e *agentExternal) Delete(ctx context.Context, id string) error {
 	return e.api.DeleteAgent(ctx, id)
 }
 
+func (e *agentExternal) KeyFingerprint() string { return e.api.Fingerprint() }
+
 // agentObservation compares a remote agent with the desired one (none when d has no
 // view), and names what differs and what an update would erase.
 func agentObservation(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, d managed.Desired) managed.Observation {

@@ -80,9 +80,9 @@ func (k *agentKind) Desired(ctx context.Context, agent *wassistv1alpha1.WassistA
 	}
 	view := desiredView(agent, refs)
 	d := managed.Desired{Hash: view.hash(deployments), View: view}
-	if len(refs.pending) > 0 {
+	if len(refs.pending)+len(refs.missing) > 0 {
 		d.Wait = &managed.WaitingError{Reason: wassistv1alpha1.ReasonHandoffAgentPending, Retry: time.Minute,
-			Message: pendingHandoffsMessage(refs.pending)}
+			Message: pendingHandoffsMessage(refs.missing, refs.pending)}
 	}
 	return d, nil
 }
@@ -96,15 +96,30 @@ func (k *agentKind) Connect(ctx context.Context, agent *wassistv1alpha1.WassistA
 	return &agentExternal{api: api, agent: agent, recorder: k.recorder, cache: k.cache, writer: k.writer, reader: k.reader}, nil
 }
 
-// pendingHandoffsMessage says which handoff targets (WassistAgents of the namespace) have
-// no agent id yet.
-func pendingHandoffsMessage(names []string) string {
-	if len(names) == 1 {
-		return "the agent is live without its handoff to WassistAgent " + names[0] +
-			", which has no agent id yet; the handoff is added once it has one"
+// pendingHandoffsMessage says which handoff targets (WassistAgents of the namespace) do
+// not exist, and which have no agent id yet, in the words a deployment uses for its agent.
+func pendingHandoffsMessage(missing, pending []string) string {
+	var why []string
+	if len(missing) > 0 {
+		why = append(why, handoffTargets(missing)+", which "+plural(missing, "does", "do")+" not exist in this namespace")
 	}
-	return "the agent is live without its handoffs to the WassistAgents " + fieldList(names) +
-		", which have no agent id yet; each handoff is added once its target has one"
+	if len(pending) > 0 {
+		why = append(why, handoffTargets(pending)+", which "+plural(pending, "has", "have")+" no agent id yet")
+	}
+	return "the agent is live without its " + plural(append(missing, pending...), "handoff", "handoffs") + " to " +
+		strings.Join(why, ", and to ") + "; each handoff is added once its target exists and has an agent id"
+}
+
+func handoffTargets(names []string) string {
+	return plural(names, "WassistAgent ", "the WassistAgents ") + fieldList(names)
+}
+
+// plural is one when names holds one name, many otherwise.
+func plural(names []string, one, many string) string {
+	if len(names) == 1 {
+		return one
+	}
+	return many
 }
 
 // resolveRefs reads what the spec names indirectly: handoff agents' ids (pending for
@@ -120,7 +135,11 @@ func (k *agentKind) resolveRefs(ctx context.Context, agent *wassistv1alpha1.Wass
 		if err != nil && !apierrors.IsNotFound(err) {
 			return refs, err
 		}
-		if err != nil || agentIDOf(child) == "" {
+		if err != nil {
+			refs.missing = append(refs.missing, h.AgentRef.Name)
+			continue
+		}
+		if agentIDOf(child) == "" {
 			refs.pending = append(refs.pending, h.AgentRef.Name)
 			continue
 		}

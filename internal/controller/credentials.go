@@ -12,8 +12,11 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
@@ -21,8 +24,10 @@ import (
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
-// secretRefIndex indexes WassistAgents by the names of the Secrets they read, so that a
-// Secret event re-reconciles exactly the agents that use it.
+// secretRefIndex indexes the resources of every kind by the names of the Secrets they
+// read, so that a Secret event re-reconciles exactly the resources that use it: a key
+// Secret deleted, or its key removed or emptied, shows on each of them at once
+// (docs/design.md, rule 16).
 const secretRefIndex = "wassist.app/secret-names" //nolint:gosec // an index name, not a credential
 
 // SecretReader reads values of Secrets. The manager never caches Secrets wholesale: it
@@ -164,20 +169,35 @@ func (k *keyring) client(ctx context.Context, obj client.Object, ref wassistv1al
 			"(docs/operations.md, Deleting a namespace)", noun, err, noun)}
 }
 
-// agentSecretNames are the Secrets an agent reads: its API key and its credit password.
-func agentSecretNames(obj client.Object) []string {
-	agent, ok := obj.(*wassistv1alpha1.WassistAgent)
-	if !ok {
-		return nil
+// secretNames are the Secrets a resource reads: its API key; an agent's credit password
+// and triggers' Secrets too. A deployment without a key of its own uses its agent's, and
+// hears of it through the agent's readiness.
+func secretNames(obj client.Object) []string {
+	switch o := obj.(type) {
+	case *wassistv1alpha1.WassistAgent:
+		names := []string{o.Spec.APIKeySecretRef.Name}
+		if cs := o.Spec.CreditSettings; cs != nil && cs.CreditGrantPasswordSecretRef != nil {
+			names = append(names, cs.CreditGrantPasswordSecretRef.Name)
+		}
+		for _, t := range o.Spec.OutboundTriggers {
+			names = append(names, t.SecretName) // deleted by hand, it is written again
+		}
+		return names
+	case *wassistv1alpha1.WassistDeployment:
+		if o.Spec.APIKeySecretRef != nil {
+			return []string{o.Spec.APIKeySecretRef.Name}
+		}
+	case *wassistv1alpha1.WassistTemplate:
+		return []string{o.Spec.APIKeySecretRef.Name}
 	}
-	names := []string{agent.Spec.APIKeySecretRef.Name}
-	if cs := agent.Spec.CreditSettings; cs != nil && cs.CreditGrantPasswordSecretRef != nil {
-		names = append(names, cs.CreditGrantPasswordSecretRef.Name)
-	}
-	for _, t := range agent.Spec.OutboundTriggers {
-		names = append(names, t.SecretName) // deleted by hand, it is written again
-	}
-	return names
+	return nil
+}
+
+// watchSecrets reconciles the resources (listed into newList()) that read a Secret when it
+// changes or goes. Secrets are watched as metadata only: the operator never caches their data.
+func watchSecrets(b *builder.Builder, mgr ctrl.Manager, newList func() client.ObjectList) *builder.Builder {
+	return b.WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(objectsIndexedBy(mgr.GetClient(), secretRefIndex, newList)),
+		builder.WithPredicates(predicate.ResourceVersionChangedPredicate{}))
 }
 
 // objectsIndexedBy maps an object to the objects (listed into newList()) in its

@@ -43,18 +43,23 @@ func (o *DriftObserver) checkDeployments(ctx context.Context, keys *passKeys) er
 			continue
 		}
 		for _, d := range group {
-			o.compareDeployment(d, numbers)
+			o.compareDeployment(d, numbers, clients[keyID].Fingerprint())
 		}
 	}
 	return firstErr
 }
 
-// compareDeployment hands the core what the list says of d's number when another agent
-// serves it; a number missing from the list is read again by the reconcile.
-func (o *DriftObserver) compareDeployment(d *wassistv1alpha1.WassistDeployment, numbers map[string]numberState) {
+// compareDeployment hands the core what the list, made with the key of fingerprint key,
+// says of d's number when another agent serves it; a number missing from the list is
+// read again by the reconcile, and so is one seen with a key the status does not record
+// yet (a rotation): that read records it.
+func (o *DriftObserver) compareDeployment(d *wassistv1alpha1.WassistDeployment, numbers map[string]numberState, key string) {
 	n, listed := numbers[targetOf(d).String()]
 	if listed && n.serving == recordedRoute(d.Status) {
 		o.checks.WithLabelValues("equal").Inc()
+		if d.Status.KeyFingerprint != key {
+			o.deployments.Observed(d.DeepCopy(), nil)
+		}
 		return
 	}
 	o.checks.WithLabelValues("drifted").Inc()

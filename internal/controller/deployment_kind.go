@@ -92,7 +92,7 @@ func (k *deploymentKind) Desired(ctx context.Context, dep *wassistv1alpha1.Wassi
 
 func (k *deploymentKind) Connect(ctx context.Context, dep *wassistv1alpha1.WassistDeployment,
 	d *managed.Desired) (managed.External, error) {
-	ext := &deploymentExternal{dep: dep, target: targetOf(dep), recorder: k.recorder}
+	ext := &deploymentExternal{dep: dep, target: targetOf(dep), recorder: k.recorder, cache: k.cache}
 	// The key is the one Desired resolved; a deletion (no Desired) reads it again, and
 	// needs none when no agent of the deployment's could be on the number.
 	var keyRef wassistv1alpha1.SecretKeySelector
@@ -109,13 +109,17 @@ func (k *deploymentKind) Connect(ctx context.Context, dep *wassistv1alpha1.Wassi
 	return ext, err
 }
 
-// routesOf are the routes the deployment may have put on its number: the one its status
-// recorded, and the one its spec names now (a deploy sent, its verification not yet
-// recorded when the manager died or the budget held it).
+// routesOf are the routes the deployment may have put on its numbers: the one its status
+// recorded, those pending (a deploy sent, its verification not yet recorded when the
+// manager died or the budget held it; a number moved from), and the one its spec names
+// now.
 func (k *deploymentKind) routesOf(ctx context.Context, dep *wassistv1alpha1.WassistDeployment) []string {
 	var ids []string
 	if statusNamesTarget(dep) {
 		ids = append(ids, ownRoute(dep.Status))
+	}
+	for _, p := range dep.Status.PendingRoutes {
+		ids = append(ids, routeOfPending(p))
 	}
 	ids = append(ids, dep.Spec.AgentID, webhookRoute(dep.Spec.WebhookID))
 	if agent, err := k.agentOf(ctx, dep); err == nil && agent != nil {
@@ -167,16 +171,34 @@ func (k *deploymentKind) resolveAgent(ctx context.Context, dep *wassistv1alpha1.
 	}
 	if agent == nil || agent.Status.AgentID == "" ||
 		!meta.IsStatusConditionTrue(agent.Status.Conditions, wassistv1alpha1.ConditionReady) {
-		msg := "waiting for WassistAgent " + dep.Spec.AgentRef.Name + " to be Ready"
-		if agent == nil {
-			// Deleted, or not applied yet: say so, rather than leave the user to look for it.
-			msg = "waiting for WassistAgent " + dep.Spec.AgentRef.Name + ", which does not exist in this namespace"
-		}
-		return view, &managed.WaitingError{Reason: wassistv1alpha1.ReasonAgentNotReady, Message: msg, Retry: 10 * time.Minute}
+		return view, k.agentNotReady(ctx, dep, agent)
 	}
 	if dep.Spec.APIKeySecretRef == nil {
 		view.keyRef = agent.Spec.APIKeySecretRef
 	}
 	view.route = agent.Status.AgentID
 	return view, nil
+}
+
+// agentNotReady is why a deployment cannot route its agent yet. A deployment that uses its
+// agent's key says first what is wrong with that key, as the agent does: the deployment
+// cannot be managed either (docs/design.md, rule 16).
+func (k *deploymentKind) agentNotReady(ctx context.Context, dep *wassistv1alpha1.WassistDeployment,
+	agent *wassistv1alpha1.WassistAgent) error {
+	name := dep.Spec.AgentRef.Name
+	if agent == nil {
+		// Deleted, or not applied yet: say so, rather than leave the user to look for it.
+		return &managed.WaitingError{Reason: wassistv1alpha1.ReasonAgentNotReady, Retry: 10 * time.Minute,
+			Message: "waiting for WassistAgent " + name + ", which does not exist in this namespace"}
+	}
+	if dep.Spec.APIKeySecretRef == nil {
+		if _, err := k.keys.secrets.Value(ctx, dep.Namespace, agent.Spec.APIKeySecretRef); err != nil {
+			return err
+		}
+	}
+	msg := "waiting for WassistAgent " + name + " to be Ready"
+	if ready := meta.FindStatusCondition(agent.Status.Conditions, wassistv1alpha1.ConditionReady); ready != nil {
+		msg += " (it is " + ready.Reason + ")"
+	}
+	return &managed.WaitingError{Reason: wassistv1alpha1.ReasonAgentNotReady, Message: msg, Retry: 10 * time.Minute}
 }

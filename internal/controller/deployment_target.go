@@ -46,7 +46,12 @@ func routeOf(n *wassist.PhoneNumber) string {
 
 // recordedRoute is the route the status records the deployment put on its number.
 func recordedRoute(st wassistv1alpha1.WassistDeploymentStatus) string {
-	return cmp.Or(st.AgentID, webhookRoute(st.WebhookID))
+	return routeFrom(st.AgentID, st.WebhookID)
+}
+
+// routeFrom is the route an agent id or a webhook id (one of them set) names.
+func routeFrom(agentID, webhookID string) string {
+	return cmp.Or(agentID, webhookRoute(webhookID))
 }
 
 // ownRoute is the route the deployment itself put on its number: none while its status
@@ -61,12 +66,17 @@ func ownRoute(st wassistv1alpha1.WassistDeploymentStatus) string {
 
 // record writes route on the status.
 func record(st *wassistv1alpha1.WassistDeploymentStatus, route string) {
+	setRoute(&st.AgentID, &st.WebhookID, route)
+}
+
+// setRoute writes route as an agent id or a webhook id.
+func setRoute(agentID, webhookID *string, route string) {
 	webhook, isWebhook := strings.CutPrefix(route, webhookPrefix)
-	st.AgentID, st.WebhookID = "", ""
+	*agentID, *webhookID = "", ""
 	if isWebhook {
-		st.WebhookID = webhook
+		*webhookID = webhook
 	} else {
-		st.AgentID = route
+		*agentID = route
 	}
 }
 

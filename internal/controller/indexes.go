@@ -11,9 +11,9 @@ import (
 )
 
 // SetupIndexes registers the cache indexes the kinds read through (the core registers
-// its claim index itself): agents by the Secrets they read and the agents they hand off
-// to, deployments by their agent. It runs once per manager, before the controllers are
-// set up.
+// its claim index itself): every kind by the Secrets it reads, agents by the agents they
+// hand off to and the templates they name, deployments by their agent. It runs once per
+// manager, before the controllers are set up.
 func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 	idx := mgr.GetFieldIndexer()
 	for _, i := range []struct {
@@ -21,7 +21,9 @@ func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 		name  string
 		value client.IndexerFunc
 	}{
-		{&wassistv1alpha1.WassistAgent{}, secretRefIndex, agentSecretNames},
+		{&wassistv1alpha1.WassistAgent{}, secretRefIndex, secretNames},
+		{&wassistv1alpha1.WassistDeployment{}, secretRefIndex, secretNames},
+		{&wassistv1alpha1.WassistTemplate{}, secretRefIndex, secretNames},
 		{&wassistv1alpha1.WassistAgent{}, handoffRefIndex, handoffRefNames},
 		{&wassistv1alpha1.WassistAgent{}, templateRefIndex, triggerTemplateNames},
 		{&wassistv1alpha1.WassistDeployment{}, deploymentAgentIndex, deploymentAgentNames},

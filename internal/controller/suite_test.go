@@ -189,6 +189,8 @@ var _ = Describe("The operator", Ordered, func() {
 	Describe("status as GitOps tools read it", healthSpecs)
 	Describe("every agent setting, webhooks and the API's answers", settingsSpecs)
 	Describe("management policies and adoption", policySpecs)
+	Describe("keys and accounts", accountSpecs)
+	Describe("moving a deployment", moveSpecs)
 	Describe("secret hygiene", hygieneSpec)
 })
 

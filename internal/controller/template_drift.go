@@ -37,7 +37,7 @@ func (o *DriftObserver) checkTemplates(ctx context.Context, keys *passKeys, unde
 			byID[remote[i].ID] = &remote[i]
 		}
 		for _, t := range group {
-			o.compareTemplate(t, byID[t.Status.TemplateID])
+			o.compareTemplate(t, byID[t.Status.TemplateID], clients[keyID].Fingerprint())
 		}
 	}
 	return firstErr
@@ -72,7 +72,7 @@ func (o *DriftObserver) templatesByKey(ctx context.Context, keys *passKeys, unde
 }
 
 // compareTemplate hands the core what the list says of t when it differs.
-func (o *DriftObserver) compareTemplate(t *wassistv1alpha1.WassistTemplate, remote *wassist.Template) {
+func (o *DriftObserver) compareTemplate(t *wassistv1alpha1.WassistTemplate, remote *wassist.Template, key string) {
 	obs := managed.Observation{ID: t.Status.TemplateID}
 	result := "vanished"
 	if remote != nil && managed.Observing(t) && !slices.Equal(accountsOf(remote.AccountLinks), t.Status.Accounts) {
@@ -84,7 +84,7 @@ func (o *DriftObserver) compareTemplate(t *wassistv1alpha1.WassistTemplate, remo
 	if remote != nil {
 		v := desiredTemplate(t)
 		obs = (&templateExternal{tpl: t}).observation(remote, managed.Desired{Hash: v.hash(), View: v})
-		obs.DesiredHash = v.hash()
+		obs.DesiredHash, obs.KeyFingerprint = v.hash(), key
 		if obs.UpToDate {
 			o.checks.WithLabelValues("equal").Inc()
 		} else {

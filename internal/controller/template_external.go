@@ -164,6 +164,8 @@ func (e *templateExternal) Delete(ctx context.Context, id string) error {
 	return e.api.DeleteTemplate(ctx, id)
 }
 
+func (e *templateExternal) KeyFingerprint() string { return e.api.Fingerprint() }
+
 // observation compares a remote template with the desired one and says what Meta's
 // review still waits for. A review the status does not report yet is a change too: the
 // Update that follows sends nothing for it, and writes it on the status.

@@ -17,11 +17,8 @@ limitations under the License.
 package controller
 
 import (
-	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
-	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
@@ -59,10 +56,7 @@ func newAgentReconciler(mgr ctrl.Manager, w *wiring, kind *agentKind) *agentReco
 
 // setupAgentController registers the agent controller and its watches.
 func setupAgentController(mgr ctrl.Manager, r *agentReconciler) error {
-	return r.Builder(mgr, "wassistagent").
-		// Secrets are watched as metadata only: the operator never caches their data.
-		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(objectsIndexedBy(mgr.GetClient(), secretRefIndex, agentList)),
-			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
+	return watchSecrets(r.Builder(mgr, "wassistagent"), mgr, agentList).
 		// A handoff target getting (or changing) its agent id moves the agents that hand off to it.
 		Watches(&wassistv1alpha1.WassistAgent{},
 			handler.EnqueueRequestsFromMapFunc(objectsIndexedBy(mgr.GetClient(), handoffRefIndex, agentList))).

@@ -70,7 +70,7 @@ func agentIdentityChanged() predicate.Predicate {
 
 // setupDeploymentController registers the deployment controller and its watches.
 func setupDeploymentController(mgr ctrl.Manager, r *deploymentReconciler) error {
-	return r.Builder(mgr, "wassistdeployment").
+	return watchSecrets(r.Builder(mgr, "wassistdeployment"), mgr, deploymentList).
 		// An agent that becomes Ready, or gets a new id, moves the deployments of it.
 		Watches(&wassistv1alpha1.WassistAgent{}, handler.EnqueueRequestsFromMapFunc(
 			objectsIndexedBy(mgr.GetClient(), deploymentAgentIndex, deploymentList)),

@@ -40,7 +40,7 @@ func newTemplateReconciler(mgr ctrl.Manager, w *wiring, kind *templateKind) *tem
 
 // setupTemplateController registers the template controller.
 func setupTemplateController(mgr ctrl.Manager, r *templateReconciler) error {
-	return r.Builder(mgr, "wassisttemplate").Complete(r)
+	return watchSecrets(r.Builder(mgr, "wassisttemplate"), mgr, templateList).Complete(r)
 }
 
 func templateList() client.ObjectList { return &wassistv1alpha1.WassistTemplateList{} }

@@ -45,13 +45,15 @@ type Options struct {
 
 // Client calls the Wassist API with one API key.
 type Client struct {
-	base    *url.URL
-	apiKey  string
-	timeout time.Duration
-	maxWait time.Duration
-	http    *http.Client
-	budget  *Budget
-	metrics *Metrics
+	base   *url.URL
+	apiKey string
+	// fingerprint names the key without revealing it (Fingerprint).
+	fingerprint string
+	timeout     time.Duration
+	maxWait     time.Duration
+	http        *http.Client
+	budget      *Budget
+	metrics     *Metrics
 }
 
 // New returns a client for apiKey. The key is only ever written to the X-API-Key header.
@@ -67,13 +69,14 @@ func New(apiKey string, o Options) (*Client, error) {
 		base.Path += "/"
 	}
 	c := &Client{
-		base:    base,
-		apiKey:  apiKey,
-		timeout: o.Timeout,
-		maxWait: o.MaxWait,
-		http:    o.HTTPClient,
-		budget:  o.Budget,
-		metrics: o.Metrics,
+		base:        base,
+		apiKey:      apiKey,
+		fingerprint: Fingerprint(apiKey),
+		timeout:     o.Timeout,
+		maxWait:     o.MaxWait,
+		http:        o.HTTPClient,
+		budget:      o.Budget,
+		metrics:     o.Metrics,
 	}
 	if c.timeout <= 0 {
 		c.timeout = 30 * time.Second
@@ -95,6 +98,9 @@ func New(apiKey string, o Options) (*Client, error) {
 
 // Budget returns the key's rate budget, so a caller can ask how long a call would wait.
 func (c *Client) Budget() *Budget { return c.budget }
+
+// Fingerprint names the client's API key without revealing it (see Fingerprint).
+func (c *Client) Fingerprint() string { return c.fingerprint }
 
 // call is one request: route is the template used in metrics and errors, path the
 // real path relative to the base URL (always ending in "/", the API does not redirect).

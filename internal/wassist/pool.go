@@ -15,6 +15,11 @@ func KeyID(apiKey string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
+// Fingerprint is what a resource's status shows of the API key that last saw its remote
+// object: the first 12 hex digits of its KeyID, enough to tell two keys apart at a glance,
+// nothing that helps guess the key.
+func Fingerprint(apiKey string) string { return KeyID(apiKey)[:12] }
+
 // PoolOptions configure every client of a Pool.
 type PoolOptions struct {
 	Options

@@ -67,7 +67,7 @@ func (r *Reconciler[O]) observeOrCreate(ctx context.Context, s *scope[O], ext Ex
 			namedBy = r.IDAnnotation + " annotation"
 		}
 		return obs, &WaitingError{Reason: wassistv1alpha1.ReasonRemoteNotFound, Retry: AmbiguousRetry, Stalled: true,
-			Message: r.Noun + " " + id + " named by the " + namedBy + " does not exist"}
+			Message: r.Noun + " " + id + " named by the " + namedBy + " is not known to Wassist for this API key"}
 	}
 	// Deleted behind the operator's back: re-create it (docs/design.md, rule 4).
 	r.event(s.obj, corev1.EventTypeWarning, "RemoteDeleted", "Remote %s %s was deleted outside the operator; re-creating it", r.Noun, id)
@@ -94,16 +94,23 @@ func (r *Reconciler[O]) forgetID(ctx context.Context, s *scope[O]) error {
 	return nil
 }
 
-// observe takes what the bulk check or a held reconcile saw of id, or reads it.
+// observe takes what the bulk check or a held reconcile saw of id, or reads it. A
+// remote object not found is not taken for gone when another key saw it last.
 func (r *Reconciler[O]) observe(ctx context.Context, s *scope[O], ext External, id string) (Observation, error) {
+	var obs Observation
 	if s.observed != nil && s.observed.ID == id && r.sameSpec(s, s.observed) {
-		return *s.observed, nil
-	}
-	obs, err := ext.Observe(ctx, id, s.desired)
-	if err == nil {
+		obs = *s.observed
+	} else {
+		var err error
+		if obs, err = ext.Observe(ctx, id, s.desired); err != nil {
+			return obs, err
+		}
 		s.latest = &obs
 	}
-	return obs, err
+	if !obs.Exists {
+		return obs, r.visible(s.obj, ext, id)
+	}
+	return obs, nil
 }
 
 // known records the remote object as the object's once seen to exist: adopted, made by

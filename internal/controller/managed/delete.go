@@ -66,6 +66,8 @@ func (r *Reconciler[O]) deleteRemote(ctx context.Context, s *scope[O]) error {
 		if id, err = r.findCreated(ctx, s, ext); err != nil || id == "" {
 			return err
 		}
+	} else if err := r.deletable(ctx, s.obj, ext, id); err != nil {
+		return err
 	}
 	switch err := ext.Delete(ctx, id); {
 	case errors.Is(err, ErrNothingToDelete):

@@ -131,8 +131,8 @@ const heldPriority = 10
 // reconcile learnt (an id stored, the remote object as last seen) is kept in memory for
 // the next one, and the status is written only when it says something new: a first
 // wait, an id stored (which another process, after a crash or a change of leader, would
-// otherwise take for an adoption), or a write the kind's Update recorded there. Any
-// other wait costs the API server nothing.
+// otherwise take for an adoption) or the key that saw it, or a write the kind's Update
+// recorded there. Any other wait costs the API server nothing.
 func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcome) (ctrl.Result, error) {
 	if s.latest != nil && s.latest.ID != "" {
 		r.observations.put(s.obj.GetUID(), *s.latest)
@@ -155,8 +155,9 @@ func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcom
 		r.setCondition(s.obj, wassistv1alpha1.ConditionReconciling, metav1.ConditionTrue,
 			wassistv1alpha1.ReasonWaitingForBudget, budgetWaitMessage)
 	}
-	idStored := s.obj.GetRemoteID() != s.base.GetRemoteID()
-	if first || idStored || s.latest == nil || s.latest.ID == "" || statusChanged(s.obj, s.beforeUpdate) {
+	// An id stored, or the key that saw it, is what another process must not miss.
+	identified := s.obj.GetRemoteID() != s.base.GetRemoteID() || s.obj.GetKeyFingerprint() != s.base.GetKeyFingerprint()
+	if first || identified || s.latest == nil || s.latest.ID == "" || statusChanged(s.obj, s.beforeUpdate) {
 		return res, r.patchStatus(ctx, s.obj, s.base)
 	}
 	return res, nil

@@ -37,6 +37,10 @@ type Object interface {
 	// GetTakeover is what Full would change on the remote object, as last observed.
 	GetTakeover() *wassistv1alpha1.Takeover
 	SetTakeover(*wassistv1alpha1.Takeover)
+	// GetKeyFingerprint is the fingerprint of the API key that last saw the remote object
+	// (docs/design.md, rule 14).
+	GetKeyFingerprint() string
+	SetKeyFingerprint(string)
 }
 
 // Kind is what a kind gives the core.
@@ -68,6 +72,17 @@ type Reserver interface {
 	ReserveCreate(ctx context.Context) error
 }
 
+// Intender is an External whose update may leave on the remote side something the
+// status must not forget (a route sent to a number): before Update is sent, Intend writes
+// it on the object's status, and the core persists that, conditional on the version
+// read, so that neither a crash nor a lost answer makes the operator forget it, and a
+// deletion under way is never raced (docs/design.md, rule 15).
+type Intender interface {
+	// Intend records on the status what Update is about to send; false when the status
+	// records it already.
+	Intend(obs Observation, d Desired) bool
+}
+
 // External reaches one object's remote side (after crossplane's ExternalClient).
 type External interface {
 	// Observe reads the remote object id; Exists false when it is gone.
@@ -83,6 +98,9 @@ type External interface {
 	// Delete deletes the remote object id; a 404 is not an error. ErrNothingToDelete says
 	// the object has no remote side of its own to delete.
 	Delete(ctx context.Context, id string) error
+	// KeyFingerprint names the API key the External acts with (wassist.Fingerprint);
+	// empty when it holds none (a deletion with nothing to do).
+	KeyFingerprint() string
 }
 
 // ErrNothingToDelete is what External.Delete returns when there was nothing of the
@@ -126,6 +144,9 @@ type Observation struct {
 	// DesiredHash is the Desired.Hash the bulk check compared the remote object with;
 	// empty for an observation made by the reconcile itself.
 	DesiredHash string
+	// KeyFingerprint is the key the bulk check saw the remote object with: a key other
+	// than the one the status records is news (Reconciler.Differs).
+	KeyFingerprint string
 	// Wait, when set, is what the remote object itself still waits for once it equals
 	// the spec (Meta's review of a template): the reconcile ends with it, and the object
 	// is not read again for it until the bulk check sees a change (Reconciler.Awaits).

@@ -129,11 +129,14 @@ func (r *Reconciler[O]) recordTakeover(s *scope[O], obs Observation) {
 // under Full, that it differs from the spec, or that an adoption not done yet (a refused
 // one) may now go ahead; under Observe, that it differs from what the status reports (a
 // remote object that keeps differing in the same settings costs no reconcile). An object
-// not observed yet, or whose remote object vanished, always is.
+// not observed yet, or whose remote object vanished, always is; so is one seen with
+// another key than the status records, which the reconcile then records.
 func (r *Reconciler[O]) Differs(obj O, obs Observation) bool {
 	switch {
 	case !obs.Exists || !obs.UpToDate && !observing(obj):
 		return true
+	case obs.KeyFingerprint != "" && obs.KeyFingerprint != obj.GetKeyFingerprint():
+		return true // seen with a key not recorded yet (a rotation, or a status from before rule 14)
 	case !observing(obj):
 		return obj.GetTakeover() != nil
 	case obj.GetTakeover() == nil:

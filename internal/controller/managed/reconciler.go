@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -60,9 +61,11 @@ type EventText struct{ Reason, Note string }
 type scope[O Object] struct {
 	obj  O
 	base O // as read, for the status patch
-	// desired is the resolved spec, once resolved.
+	// desired is the resolved spec, once resolved; ext reaches its remote side through
+	// the key the spec names, once connected.
 	desired  Desired
 	resolved bool
+	ext      External
 	// recheck: the bulk check or a reconcile held by the budget left word for this one;
 	// observed is what it saw (nil: look again). latest is what is known of the remote
 	// object now, kept when the budget holds the reconcile.
@@ -162,19 +165,17 @@ func (r *Reconciler[O]) admit(ctx context.Context, obj O) error {
 	return r.ensureFinalizer(ctx, obj)
 }
 
-// sync: connect → observe | create → update, and then the spec's wait, if any.
+// sync: observe | create → update, and then the spec's wait, if any.
 func (r *Reconciler[O]) sync(ctx context.Context, s *scope[O]) error {
 	s.urgent = s.obj.GetAppliedHash() != s.desired.Hash || s.obj.GetLastSyncTime() == nil
 	ctx = withTurn(ctx, s)
-	ext, err := r.Kind.Connect(ctx, s.obj, &s.desired)
-	if err != nil {
-		return err
-	}
+	ext := s.ext
 	claims := r.Kind.Claims(s.obj)
 	obs, err := r.observeOrAdopt(ctx, s, ext)
 	if err != nil {
 		return err
 	}
+	seen(s.obj, ext)
 	if !slices.Equal(claims, r.Kind.Claims(s.obj)) {
 		// The observation named the remote object in another form (the number an
 		// account's number id stands for): its owner may be another object.
@@ -189,6 +190,9 @@ func (r *Reconciler[O]) sync(ctx context.Context, s *scope[O]) error {
 	}
 	if !obs.UpToDate {
 		if err := r.refuseErasing(s, obs); err != nil {
+			return err
+		}
+		if err := r.intend(ctx, s, ext, obs); err != nil {
 			return err
 		}
 		s.beforeUpdate = s.obj.DeepCopyObject().(O)
@@ -209,13 +213,30 @@ func (r *Reconciler[O]) sync(ctx context.Context, s *scope[O]) error {
 	return nil
 }
 
-// due resolves the spec and asks the gate. Before it concludes "due" for an object
+// intend persists what an Intender is about to send before it is sent.
+func (r *Reconciler[O]) intend(ctx context.Context, s *scope[O], ext External, obs Observation) error {
+	in, ok := ext.(Intender)
+	if !ok || !in.Intend(obs, s.desired) {
+		return nil
+	}
+	err := r.Status().Patch(ctx, s.obj, client.MergeFromWithOptions(s.base, client.MergeFromWithOptimisticLock{}))
+	if apierrors.IsConflict(err) {
+		return &staleError{err: err}
+	}
+	if err != nil {
+		return err
+	}
+	s.base = s.obj.DeepCopyObject().(O)
+	return nil
+}
+
+// due resolves the spec and its key, and asks the gate. Before it concludes "due" for an object
 // that has a remote side, it re-reads the object uncached: the cache may be behind this
 // controller's own last writes (an id stored, a status not seen yet), and the API budget
 // is not spent on a stale view. An object never created needs no such read: its
 // create's first write is conditional on this very version of the object.
 func (r *Reconciler[O]) due(ctx context.Context, s *scope[O]) (verdict, error) {
-	if err := r.resolve(ctx, s); err != nil {
+	if err := r.resolveAndConnect(ctx, s); err != nil {
 		return due, err
 	}
 	v := r.gate(s)
@@ -231,10 +252,18 @@ func (r *Reconciler[O]) due(ctx context.Context, s *scope[O]) (verdict, error) {
 	if err := r.admit(ctx, s.obj); err != nil {
 		return due, err
 	}
-	if err := r.resolve(ctx, s); err != nil {
+	if err := r.resolveAndConnect(ctx, s); err != nil {
 		return due, err
 	}
 	return r.gate(s), nil
+}
+
+// resolveAndConnect resolves the spec, then the key it names (see connect).
+func (r *Reconciler[O]) resolveAndConnect(ctx context.Context, s *scope[O]) error {
+	if err := r.resolve(ctx, s); err != nil {
+		return err
+	}
+	return r.connect(ctx, s)
 }
 
 // reread reads obj uncached, and says whether it changed since the version given.

@@ -130,6 +130,21 @@ func (s *Server) AddAPIKey(key string) {
 	}
 }
 
+// AddAPIKeyOf accepts key from now on as a second key of the account of known (a
+// rotation within one account): both see, and change, the same agents, numbers and
+// templates. They share one request budget too, which is never looser than a budget of
+// the key's own, and the faults injected for known. False when known is not accepted.
+func (s *Server) AddAPIKeyOf(known, key string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tenants[known]
+	if t == nil || key == "" {
+		return false
+	}
+	s.tenants[key] = t
+	return true
+}
+
 // ServeHTTP serves the API under /api/v1/ and the simulator's controls under /_sim/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, adminPrefix) {
