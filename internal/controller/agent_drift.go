@@ -47,7 +47,7 @@ func (o *DriftObserver) checkAgents(ctx context.Context, keys *passKeys) error {
 // compare hands the core what the list, made with the key of fingerprint key, says of
 // agent when it is news (managed.Differs): the remote agent, or that it vanished.
 func (o *DriftObserver) compare(ctx context.Context, agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, key string) {
-	obs := managed.Observation{ID: agent.Status.AgentID}
+	obs := managed.Observation{ID: agent.Status.AgentID, KeyFingerprint: key}
 	result := "vanished"
 	if remote != nil {
 		want, err := o.agentKind.Desired(ctx, agent)

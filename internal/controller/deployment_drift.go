@@ -67,7 +67,7 @@ func (o *DriftObserver) compareDeployment(d *wassistv1alpha1.WassistDeployment, 
 	// Under Observe the reconcile reads the number again: the list says what it serves,
 	// not what the spec would change.
 	if listed && !managed.Observing(d) {
-		obs = &managed.Observation{ID: targetOf(d).id(), Exists: true, Remote: n}
+		obs = &managed.Observation{ID: targetOf(d).id(), Exists: true, Remote: n, KeyFingerprint: key}
 	}
 	o.deployments.Observed(d.DeepCopy(), obs)
 }

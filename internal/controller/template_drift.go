@@ -73,7 +73,7 @@ func (o *DriftObserver) templatesByKey(ctx context.Context, keys *passKeys, unde
 
 // compareTemplate hands the core what the list says of t when it differs.
 func (o *DriftObserver) compareTemplate(t *wassistv1alpha1.WassistTemplate, remote *wassist.Template, key string) {
-	obs := managed.Observation{ID: t.Status.TemplateID}
+	obs := managed.Observation{ID: t.Status.TemplateID, KeyFingerprint: key}
 	result := "vanished"
 	if remote != nil && managed.Observing(t) && !slices.Equal(accountsOf(remote.AccountLinks), t.Status.Accounts) {
 		// Meta's review changed: the reconcile reads the template again and reports it.

@@ -65,6 +65,8 @@ var (
 	replacesFlag    = flag.Int("chaos.replaces", 0, "agent-id annotations removed by a replace; 0 means a twentieth of the agents")
 	pairsFlag       = flag.Int("chaos.handoff-pairs", 4, "pairs of agents handing off to each other, half of them made during the storm")
 	depDeletesFlag  = flag.Int("chaos.deployment-deletes", 0, "deployment deletions during the storm; 0 means a fifth of the deployments")
+	movesFlag       = flag.Int("chaos.moves", 0, "deployments moved to another number of their account; 0 means a tenth of the deployments")
+	switchesFlag    = flag.Int("chaos.key-switches", 2, "Secrets switched to another account's key, and back, during the storm")
 	stormFlag       = flag.Duration("chaos.storm", 90*time.Second, "how long the storm lasts; its events are spread over it")
 	rateFlag        = flag.Int("chaos.rate-limit", 300, "requests per minute per key, for the simulator and the manager alike")
 	syncFlag        = flag.Duration("chaos.sync-period", time.Minute, "the manager's --sync-period")
@@ -96,6 +98,9 @@ var (
 	seed      int64
 	rng       *rand.Rand
 	keys      map[string]string // API key by namespace
+	// strayKey is another Wassist account's key, which a key switch puts in a tenant's
+	// Secret for a while: nothing may ever be created or written with it.
+	strayKey  string
 	sim       *simulator
 	metricsOK string // a token allowed to read /metrics
 )
@@ -122,6 +127,7 @@ var _ = BeforeSuite(func() {
 	for _, ns := range namespaces {
 		keys[ns] = newAPIKey(ns)
 	}
+	strayKey = newAPIKey("stray")
 
 	By("building the simulator (and the manager, unless -chaos.manager-bin names one) from cmd/")
 	builds := []struct{ out, pkg string }{{"wassist-sim", "./cmd/wassist-sim"}}
@@ -210,6 +216,8 @@ func stormPlanFromFlags() stormPlan {
 		firstStormPair:    *pairsFlag / 2,
 		stormPairs:        *pairsFlag - *pairsFlag/2,
 		deploymentDeletes: orShare(*depDeletesFlag, *deploymentsFlag/5),
+		moves:             orShare(*movesFlag, *deploymentsFlag/10),
+		switches:          *switchesFlag,
 	}
 }
 

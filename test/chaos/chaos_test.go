@@ -19,10 +19,12 @@ limitations under the License.
 package chaos
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -178,8 +180,8 @@ var _ = Describe("The operator in a storm of API faults, SIGKILLs, edits and del
 		Expect(apiMetrics).To(BeNumerically(">", 0), "no scrape holds wassist_api_requests_total")
 
 		var leaks []string
-		for _, ns := range namespaces {
-			key := keys[ns]
+		for _, ns := range append(slices.Clone(namespaces), "stray") {
+			key := cmp.Or(keys[ns], strayKey)
 			secretPart := key[strings.LastIndex(key, "_")+1:] // the random part, in case a key is cut or reformatted
 			for name, data := range artifacts {
 				if n := strings.Count(string(data), secretPart); n > 0 {
@@ -219,8 +221,8 @@ var _ = Describe("The operator in a storm of API faults, SIGKILLs, edits and del
 		}
 		fmt.Fprintf(&b, "users: %d agent edits, %d deployment edits, %d agents deleted (%d with deletionPolicy Orphan)\n",
 			w.agentEdits, w.deploymentEdits, len(w.deleted), w.orphaned)
-		fmt.Fprintf(&b, "users: %s; %d annotations removed by replace; %d handoff pairs; %s; found nothing to act on: %v\n",
-			w.claimFigures(), w.replaced, len(w.pairs), w.deploymentDeletionFigures(), w.skipped)
+		fmt.Fprintf(&b, "users: %s; %d annotations removed by replace; %d handoff pairs; %s; %s; found nothing to act on: %v\n",
+			w.claimFigures(), w.replaced, len(w.pairs), w.deploymentDeletionFigures(), w.keyFigures(), w.skipped)
 		fmt.Fprintf(&b, "faults fired: %v\n", sim.faultsFired())
 		fmt.Fprintf(&b, "events by reason: %v\n", reasons)
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)

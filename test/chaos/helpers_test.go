@@ -121,7 +121,7 @@ type simulator struct {
 func startSimulator() *simulator {
 	s := &simulator{addr: freeAddr()}
 	s.api = wassisttest.NewSimClient("http://"+s.addr, insecureClient)
-	apiKeys := make([]string, 0, len(namespaces))
+	apiKeys := []string{strayKey}
 	for _, ns := range namespaces {
 		apiKeys = append(apiKeys, keys[ns])
 	}
@@ -131,14 +131,27 @@ func startSimulator() *simulator {
 	Eventually(func() error { return s.api.Ping(ctx) }).
 		WithTimeout(timeout).WithPolling(poll).Should(Succeed(), "the simulator does not answer")
 	for i, ns := range namespaces {
-		numbers := make([]wassisttest.AccountPhoneNumber, 0, numbersPerKey())
-		for j := range numbersPerKey() {
+		numbers := make([]wassisttest.AccountPhoneNumber, 0, numbersPerKey()+sparesPerKey())
+		for j := range numbersPerKey() + sparesPerKey() {
 			numbers = append(numbers, wassisttest.AccountPhoneNumber{Number: phoneNumber(i, j)})
 		}
 		_, err := s.api.SeedAccount(ctx, keys[ns], wassisttest.Account{Name: "Chaos Ltd " + ns, PhoneNumbers: numbers})
 		Expect(err).NotTo(HaveOccurred())
 	}
+	_, err := s.api.SeedAccount(ctx, strayKey, wassisttest.Account{Name: "Another company",
+		PhoneNumbers: []wassisttest.AccountPhoneNumber{{Number: phoneNumber(len(namespaces), 0)}}})
+	Expect(err).NotTo(HaveOccurred())
 	return s
+}
+
+// stray is what the other account's key holds and sent: its agents and its requests.
+func (s *simulator) stray() ([]wassisttest.Agent, []wassisttest.Request, error) {
+	agents, err := s.api.Agents(ctx, strayKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	reqs, err := s.api.RequestsFor(ctx, strayKey)
+	return agents, reqs, err
 }
 
 func (s *simulator) agents(ns string) ([]wassisttest.Agent, error) {
@@ -170,9 +183,13 @@ func (s *simulator) clearFaults() {
 	ExpectWithOffset(1, s.api.ClearFaults(ctx)).To(Succeed())
 }
 
-// numbersPerKey is how many numbers each tenant's account has: one per deployment of its
-// namespace.
+// numbersPerKey is how many numbers each tenant's deployments start on: one per deployment
+// of its namespace.
 func numbersPerKey() int { return (*deploymentsFlag + len(namespaces) - 1) / len(namespaces) }
+
+// sparesPerKey is how many more numbers each tenant's account has, which moves pick from:
+// as many as there are moves, so that a number is never used by two deployments in a run.
+func sparesPerKey() int { return stormPlanFromFlags().moves }
 
 // phoneNumber is the j-th number of the i-th tenant, in E.164 digits.
 func phoneNumber(i, j int) string { return fmt.Sprintf("4477009%d%04d", i, j) }

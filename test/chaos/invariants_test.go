@@ -4,6 +4,7 @@ package chaos
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -33,6 +34,8 @@ const (
 	kindIdentity   = "identity lost"
 	kindClaimant   = "claimant not AlreadyManaged"
 	kindNumber     = "deleted deployment's number"
+	kindRouted     = "number routed that nobody claims"
+	kindStray      = "written with another account's key"
 )
 
 func summarize(problems []problem) string {
@@ -79,7 +82,30 @@ func convergenceProblems(w *world) []problem {
 		}
 		out = append(out, problems...)
 	}
-	return out
+	stray, err := strayProblems()
+	if err != nil {
+		return []problem{problemf(kindUnreadable, "the other account: cannot read its state: %v", err)}
+	}
+	return append(out, stray...)
+}
+
+// strayProblems: nothing was ever created or changed with the other account's key, which
+// the key switches put in tenants' Secrets (docs/design.md, rule 14).
+func strayProblems() ([]problem, error) {
+	agents, reqs, err := sim.stray()
+	if err != nil {
+		return nil, err
+	}
+	var out []problem
+	for _, a := range agents {
+		out = append(out, problemf(kindStray, "remote agent %s (%q) was created in the other account", a.ID, a.Name))
+	}
+	for _, r := range reqs {
+		if r.Method != http.MethodGet && r.Status >= 200 && r.Status <= 299 {
+			out = append(out, problemf(kindStray, "%s %s answered %d at %s", r.Method, r.Path, r.Status, r.Time.Format(time.TimeOnly)))
+		}
+	}
+	return out, nil
 }
 
 func tenantProblems(w *world, ns string) ([]problem, error) {
@@ -108,7 +134,37 @@ func tenantProblems(w *world, ns string) ([]problem, error) {
 	out = append(out, ownershipProblems(w, ns, agents.Items, remote)...)
 	out = append(out, deploymentProblems(ns, deps.Items, agents.Items, numbers)...)
 	out = append(out, deletedDeploymentProblems(w, ns, deps.Items, agents.Items, numbers)...)
+	out = append(out, routedNumberProblems(w, ns, deps.Items, numbers)...)
 	return out, nil
+}
+
+// routedNumberProblems: a number that serves anything is claimed by a live deployment, or
+// was left by one whose deletionPolicy is Orphan (deleted, or moved away from it).
+func routedNumberProblems(w *world, ns string, deps []wassistv1alpha1.WassistDeployment, numbers []wassisttest.PhoneNumber) []problem {
+	kept := map[string]bool{}
+	for _, d := range deps {
+		if d.DeletionTimestamp.IsZero() {
+			kept[d.Spec.PhoneNumber] = true
+		}
+	}
+	for _, d := range w.deletedDeployments {
+		if d.key.Namespace == ns && d.policy == wassistv1alpha1.DeletionPolicyOrphan {
+			kept[d.number] = true
+		}
+	}
+	for _, l := range w.left {
+		if l.ns == ns && l.policy == wassistv1alpha1.DeletionPolicyOrphan {
+			kept[l.number] = true
+		}
+	}
+	var out []problem
+	for _, n := range numbers {
+		if (n.ActiveAgent != nil || n.DefaultRouting != nil) && !kept[n.Number] {
+			out = append(out, problemf(kindRouted, "%s: number %s serves %s (defaultRouting %s), and no live deployment names it",
+				ns, n.Number, deref(n.ActiveAgent), deref(n.DefaultRouting)))
+		}
+	}
+	return out
 }
 
 // agentProblems: every agent that remains is Ready for its generation, and its remote

@@ -30,6 +30,9 @@ const (
 	eventReplace          = "replace-without-id"
 	eventHandoffPair      = "handoff-pair"
 	eventDeleteDeployment = "delete-deployment"
+	eventMoveDeployment   = "move-deployment"
+	eventSwitchKey        = "switch-key"
+	eventRestoreKey       = "restore-key"
 )
 
 // stormPlan is how many of each event the storm holds.
@@ -37,7 +40,7 @@ type stormPlan struct {
 	storm                                         time.Duration
 	restarts, bursts, edits, deletes, deployments int
 	claims, replaces, stormPairs, firstStormPair  int
-	deploymentDeletes                             int
+	deploymentDeletes, moves, switches            int
 }
 
 // schedule draws the storm's events from the seed. The kills fall one in each of
@@ -74,6 +77,10 @@ func schedule(p stormPlan) []stormEvent {
 	for range p.deploymentDeletes {
 		events = append(events, stormEvent{at: at(), kind: eventDeleteDeployment})
 	}
+	for range p.moves {
+		events = append(events, stormEvent{at: at(), kind: eventMoveDeployment})
+	}
+	events = append(events, switchEvents(p)...)
 	slices.SortStableFunc(events, func(a, b stormEvent) int { return int(a.at - b.at) })
 	return events
 }
@@ -94,6 +101,19 @@ func claimEvents(p stormPlan) []stormEvent {
 		case 2:
 			events = append(events, stormEvent{at: fateAt, kind: eventDeleteOwner, n: n})
 		}
+	}
+	return events
+}
+
+// switchEvents draws the key switches: a tenant's agents are pointed at another account's
+// key in the storm's fourth to seventh tenth, and at their own key again 5 to 15 s later.
+func switchEvents(p stormPlan) []stormEvent {
+	var events []stormEvent
+	for n := range p.switches {
+		switchAt := p.storm*3/10 + time.Duration(rng.Int64N(int64(p.storm*4/10)))
+		restoreAt := min(switchAt+5*time.Second+time.Duration(rng.Int64N(int64(10*time.Second))), p.storm)
+		events = append(events, stormEvent{at: switchAt, kind: eventSwitchKey, n: n},
+			stormEvent{at: restoreAt, kind: eventRestoreKey, n: n})
 	}
 	return events
 }

@@ -9,6 +9,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/util/retry"
@@ -39,9 +41,15 @@ type world struct {
 
 	deployments        []client.ObjectKey // deployments not deleted
 	deletedDeployments []deletedDeployment
+	// spares are the numbers of each namespace's account no deployment has named yet,
+	// which moves take; left are the numbers moves took deployments away from.
+	spares map[string][]string
+	left   []leftNumber
+	// switched are the switches under way: the agents pointed at the other account's key.
+	switched map[int]switchedKey
 
-	agentEdits, deploymentEdits, orphaned, replaced int
-	skipped                                         map[string]int // events that found nothing to act on, by kind
+	agentEdits, deploymentEdits, orphaned, replaced, moves, switches, switchedAgents int
+	skipped                                                                          map[string]int // events that found nothing to act on, by kind
 }
 
 // deletedAgent is an agent as it was when a user deleted it.
@@ -55,6 +63,23 @@ type deletedAgent struct {
 	// remote agent to it, whatever the policy.
 	yielded bool
 }
+
+// leftNumber is a number a deployment was moved away from: with Delete it must end
+// unrouted, with Orphan it keeps serving what it served.
+type leftNumber struct {
+	ns, number string
+	policy     wassistv1alpha1.DeletionPolicy
+}
+
+// switchedKey is a key switch under way: the tenant, and the agents it pointed at the
+// other account's key.
+type switchedKey struct {
+	ns     string
+	agents []client.ObjectKey
+}
+
+// straySecret is the Secret a key switch makes, holding the other account's key.
+const straySecret = "another-account-key"
 
 // handoffPair is two agents, each handing off to the other by agentRef.
 type handoffPair [2]client.ObjectKey
@@ -77,7 +102,13 @@ func deploymentName(j int) string { return fmt.Sprintf("deploy-%03d", j) }
 // deletionPolicy Orphan, and a quarter of the deployments.
 func newWorld(agents, deployments, pairs int) *world {
 	w := &world{pinned: map[string][]string{}, protected: map[client.ObjectKey]bool{}, deleted: map[types.UID]deletedAgent{},
-		claims: map[int]*claim{}, identity: map[client.ObjectKey]string{}, skipped: map[string]int{}}
+		claims: map[int]*claim{}, identity: map[client.ObjectKey]string{}, skipped: map[string]int{},
+		spares: map[string][]string{}, switched: map[int]switchedKey{}}
+	for i, ns := range namespaces {
+		for j := range sparesPerKey() {
+			w.spares[ns] = append(w.spares[ns], phoneNumber(i, numbersPerKey()+j))
+		}
+	}
 	for i := range agents {
 		ns := namespaces[i%len(namespaces)]
 		pinned := i < deployments
@@ -291,6 +322,12 @@ func (w *world) apply(e stormEvent) {
 		w.createPair(e.n)
 	case eventDeleteDeployment:
 		w.deleteDeployment()
+	case eventMoveDeployment:
+		w.moveDeployment()
+	case eventSwitchKey:
+		w.switchKey(e.n)
+	case eventRestoreKey:
+		w.restoreKey(e.n)
 	default:
 		Fail("unknown storm event " + e.kind)
 	}
@@ -315,4 +352,115 @@ func (w *world) deploymentDeletionFigures() string {
 		}
 	}
 	return fmt.Sprintf("%d deployments deleted (%d with deletionPolicy Orphan)", len(w.deletedDeployments), orphaned)
+}
+
+// moveDeployment moves a random live deployment to a number of its account that no
+// deployment has named: the number it leaves must end unrouted (Delete) or as it was
+// (Orphan).
+func (w *world) moveDeployment() {
+	i, ok := pick(len(w.deployments))
+	if !ok || len(w.spares[w.deployments[i].Namespace]) == 0 {
+		w.skipped[eventMoveDeployment]++
+		return
+	}
+	key := w.deployments[i]
+	to := w.spares[key.Namespace][0]
+	w.spares[key.Namespace] = w.spares[key.Namespace][1:]
+	var from wassistv1alpha1.WassistDeployment
+	Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		if err := k8sClient.Get(ctx, key, &from); err != nil {
+			return err
+		}
+		moved := from.DeepCopy()
+		moved.Spec.PhoneNumber = to
+		return k8sClient.Update(ctx, moved)
+	})).To(Succeed(), "moving deployment %s", key)
+	w.left = append(w.left, leftNumber{ns: key.Namespace, number: from.Spec.PhoneNumber, policy: from.Spec.DeletionPolicy})
+	w.moves++
+}
+
+// switchKey points the agents of a random tenant that have an id at a Secret holding the
+// other account's key, as a mistaken edit of their manifests would: they (and the
+// deployments that use their key) must stop, and create and write nothing there. Agents
+// not created yet keep their Secret: the operator would rightly create them with the key
+// they name, which no operator can tell from the user's wish.
+func (w *world) switchKey(n int) {
+	ns := namespaces[rng.IntN(len(namespaces))]
+	if w.isSwitched(ns) {
+		w.skipped[eventSwitchKey]++
+		return
+	}
+	writeKey(ns, straySecret, strayKey)
+	agents := &wassistv1alpha1.WassistAgentList{}
+	Expect(k8sClient.List(ctx, agents, client.InNamespace(ns))).To(Succeed())
+	var moved []client.ObjectKey
+	for _, a := range agents.Items {
+		if id := a.Status.AgentID; id != "" && id == a.Annotations[wassistv1alpha1.AnnotationAgentID] && a.DeletionTimestamp.IsZero() {
+			key := client.ObjectKeyFromObject(&a)
+			if pointAt(key, straySecret) {
+				moved = append(moved, key)
+			}
+		}
+	}
+	w.switched[n] = switchedKey{ns: ns, agents: moved}
+	w.switches++
+	w.switchedAgents += len(moved)
+}
+
+// restoreKey points the switched agents at their own Secret again.
+func (w *world) restoreKey(n int) {
+	sw, ok := w.switched[n]
+	if !ok {
+		return
+	}
+	for _, key := range sw.agents {
+		pointAt(key, secretName)
+	}
+	delete(w.switched, n)
+}
+
+func (w *world) isSwitched(ns string) bool {
+	for _, sw := range w.switched {
+		if sw.ns == ns {
+			return true
+		}
+	}
+	return false
+}
+
+// pointAt makes an agent read its API key from Secret name; false when it is gone.
+func pointAt(key client.ObjectKey, name string) bool {
+	gone := false
+	Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		a := &wassistv1alpha1.WassistAgent{}
+		if err := k8sClient.Get(ctx, key, a); err != nil {
+			gone = apierrors.IsNotFound(err)
+			return client.IgnoreNotFound(err)
+		}
+		a.Spec.APIKeySecretRef.Name = name
+		return k8sClient.Update(ctx, a)
+	})).To(Succeed(), "pointing %s at Secret %s", key, name)
+	return !gone
+}
+
+// writeKey creates or rewrites Secret name of a tenant with key.
+func writeKey(ns, name, key string) {
+	Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}}
+		err := k8sClient.Get(ctx, client.ObjectKeyFromObject(secret), secret)
+		secret.Data = map[string][]byte{"apiKey": []byte(key)}
+		if apierrors.IsNotFound(err) {
+			return k8sClient.Create(ctx, secret)
+		}
+		if err != nil {
+			return err
+		}
+		return k8sClient.Update(ctx, secret)
+	})).To(Succeed(), "writing Secret %s/%s", ns, name)
+}
+
+// keyFigures sums the key switches and moves for the report.
+func (w *world) keyFigures() string {
+	return fmt.Sprintf("%d key switches to another account's key and back (%d agents), %d deployments moved to another number",
+		w.switches, w.switchedAgents, w.moves)
 }

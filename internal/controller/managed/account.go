@@ -31,6 +31,14 @@ func seen(obj Object, ext External) {
 	}
 }
 
+// sameKey says an observation handed over (by the bulk check, or a reconcile the budget
+// held) was made with ext's key: one made with the key a Secret held before says nothing
+// of what this key sees, and recording it as this key's would take the next "not found"
+// for a deletion.
+func sameKey(obs *Observation, ext External) bool {
+	return obs.KeyFingerprint == "" || obs.KeyFingerprint == ext.KeyFingerprint()
+}
+
 // keyChanged says obj's remote object was last seen with another key than ext's.
 func keyChanged(obj Object, ext External) bool {
 	last, now := obj.GetKeyFingerprint(), ext.KeyFingerprint()

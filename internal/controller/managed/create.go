@@ -94,11 +94,12 @@ func (r *Reconciler[O]) forgetID(ctx context.Context, s *scope[O]) error {
 	return nil
 }
 
-// observe takes what the bulk check or a held reconcile saw of id, or reads it. A
-// remote object not found is not taken for gone when another key saw it last.
+// observe takes what the bulk check or a held reconcile saw of id with the key used now,
+// or reads it. A remote object not found is not taken for gone when another key saw it
+// last.
 func (r *Reconciler[O]) observe(ctx context.Context, s *scope[O], ext External, id string) (Observation, error) {
 	var obs Observation
-	if s.observed != nil && s.observed.ID == id && r.sameSpec(s, s.observed) {
+	if s.observed != nil && s.observed.ID == id && r.sameSpec(s, s.observed) && sameKey(s.observed, ext) {
 		obs = *s.observed
 	} else {
 		var err error

@@ -135,7 +135,13 @@ const heldPriority = 10
 // recorded there. Any other wait costs the API server nothing.
 func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcome) (ctrl.Result, error) {
 	if s.latest != nil && s.latest.ID != "" {
-		r.observations.put(s.obj.GetUID(), *s.latest)
+		latest := *s.latest
+		if latest.KeyFingerprint == "" && s.ext != nil {
+			// Made by this reconcile: taken only by one with the same key. One handed to it
+			// keeps the key it was made with.
+			latest.KeyFingerprint = s.ext.KeyFingerprint()
+		}
+		r.observations.put(s.obj.GetUID(), latest)
 	}
 	res := ctrl.Result{RequeueAfter: o.requeueAfter}
 	switch {

@@ -144,8 +144,10 @@ type Observation struct {
 	// DesiredHash is the Desired.Hash the bulk check compared the remote object with;
 	// empty for an observation made by the reconcile itself.
 	DesiredHash string
-	// KeyFingerprint is the key the bulk check saw the remote object with: a key other
-	// than the one the status records is news (Reconciler.Differs).
+	// KeyFingerprint is the key the observation was made with, when it is handed over
+	// (by the bulk check, or a reconcile the budget held): a reconcile with another key
+	// reads again, and a key other than the one the status records is news
+	// (Reconciler.Differs).
 	KeyFingerprint string
 	// Wait, when set, is what the remote object itself still waits for once it equals
 	// the spec (Meta's review of a template): the reconcile ends with it, and the object
