@@ -37,9 +37,6 @@ type numberState struct {
 	serving  string // the route answering on it: an agent, a webhook, "" for none
 	numberID string
 	number   string // E.164 digits
-	// formers are what the numbers the deployment moved from were read to serve, by
-	// number, while their routes are taken off.
-	formers map[string]string
 }
 
 // errNumbersNotCreated: a number is bought in WhatsApp, never created by the operator.
