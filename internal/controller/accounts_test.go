@@ -116,6 +116,29 @@ func accountSpecs() {
 		Expect(writes(t.key)).To(Equal(writesBefore))
 	})
 
+	It("never takes what the old key saw for the new key's, across budget waits on both keys", func() {
+		t := newTenant()
+		agent := readyAgent(t, "held")
+		other := otherAccount()
+		fired := sim.FaultsFired()[wassisttest.FaultLatency]
+		sim.InjectFault(wassisttest.Fault{Kind: wassisttest.FaultLatency, Key: t.key, Method: http.MethodGet, Route: "/agents/{id}/",
+			Count: 1, Latency: 2 * time.Second})
+		update(agent, func(a *wassistv1alpha1.WassistAgent) { a.Spec.SystemPrompt = "You are a patient barista." })
+		Eventually(func() int { return sim.FaultsFired()[wassisttest.FaultLatency] }).WithTimeout(timeout).Should(BeNumerically(">", fired))
+
+		By("the read of the old key is on its way: its PATCH waits for the budget, and so does the new key's first read")
+		for key, d := range map[string]time.Duration{t.key: 4 * time.Second, other: 6 * time.Second} {
+			c, err := pool.For(key)
+			Expect(err).NotTo(HaveOccurred())
+			c.Budget().BlockFor(d)
+		}
+		t.writeSecret(other)
+		notVisible(agent, false)
+		Expect(sim.Agents(other)).To(BeEmpty(), "nothing created in the other account")
+		Expect(writes(other)).To(BeZero(), "nothing written with the other account's key")
+		Expect(eventReasons(agent)()).NotTo(ContainElement("RemoteDeleted"))
+	})
+
 	It("refuses to delete through a key that cannot see the agent, and says how to finish", func() {
 		t := newTenant()
 		agent := readyAgent(t, "leaving")

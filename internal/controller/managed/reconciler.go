@@ -230,10 +230,10 @@ func (r *Reconciler[O]) intend(ctx context.Context, s *scope[O], ext External, o
 	return nil
 }
 
-// due resolves the spec and its key, and asks the gate. Before it concludes "due" for an object
-// that has a remote side, it re-reads the object uncached: the cache may be behind this
-// controller's own last writes (an id stored, a status not seen yet), and the API budget
-// is not spent on a stale view. An object never created needs no such read: its
+// due resolves the spec and its key, and asks the gate. Before it concludes "due" for an
+// object that has a remote side, it re-reads the object uncached: the cache may be behind
+// this controller's own last writes (an id stored, a status not seen yet), and the API
+// budget is not spent on a stale view. An object never created needs no such read: its
 // create's first write is conditional on this very version of the object.
 func (r *Reconciler[O]) due(ctx context.Context, s *scope[O]) (verdict, error) {
 	if err := r.resolveAndConnect(ctx, s); err != nil {
