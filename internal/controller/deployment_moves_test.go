@@ -122,6 +122,30 @@ func moveSpecs() {
 		Expect(dep.Status.PendingRoutes).To(BeEmpty())
 	})
 
+	It("finishes a move its key's budget held between routing the new number and unrouting the old one", func() {
+		t := newTenant()
+		_, a := t.withAccount()
+		_, b := t.numbers()
+		agent := readyAgent(t, "concierge")
+		dep := t.deployment("held-move", "concierge", a)
+		readyDeployment(dep)
+		fired := sim.FaultsFired()[wassisttest.FaultLatency]
+		sim.InjectFault(wassisttest.Fault{Kind: wassisttest.FaultLatency, Key: t.key, Method: http.MethodPost, Route: routeConnect,
+			Count: 1, Latency: 2 * time.Second})
+
+		update(dep, func(d *wassistv1alpha1.WassistDeployment) { d.Spec.PhoneNumber = b })
+		Eventually(func() int { return sim.FaultsFired()[wassisttest.FaultLatency] }).WithTimeout(timeout).Should(BeNumerically(">", fired))
+		c, err := pool.For(t.key)
+		Expect(err).NotTo(HaveOccurred())
+		c.Budget().BlockFor(3 * time.Second) // the connect is on its way: what follows it waits for the budget
+		Eventually(func() []wassistv1alpha1.NumberRoute { fetch(dep); return dep.Status.PendingRoutes }).WithTimeout(timeout).
+			Should(ContainElement(HaveField("PhoneNumber", a)), "the number moved from is kept while the move waits")
+		Eventually(t.serving(a)).WithTimeout(timeout).Should(BeEmpty())
+		Eventually(deploymentReady(dep)).WithTimeout(timeout).Should(Equal(ready))
+		Expect(t.serving(b)()).To(Equal(agent.Status.AgentID))
+		Expect(dep.Status.PendingRoutes).To(BeEmpty())
+	})
+
 	It("unroutes both numbers when deleted during a move", func() {
 		t := newTenant()
 		_, a := t.withAccount()
