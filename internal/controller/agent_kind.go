@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -155,7 +156,8 @@ func (k *agentKind) resolveRefs(ctx context.Context, agent *wassistv1alpha1.Wass
 	return refs, k.resolveTriggers(ctx, agent, &refs)
 }
 
-// deploymentsFingerprint names the Ready WassistDeployments of the agent.
+// deploymentsFingerprint names the Ready WassistDeployments of the agent, and the moves
+// they have under way: the agent is read again once a number it left is unrouted.
 func (k *agentKind) deploymentsFingerprint(ctx context.Context, agent *wassistv1alpha1.WassistAgent) (string, error) {
 	deps := &wassistv1alpha1.WassistDeploymentList{}
 	if err := k.cache.List(ctx, deps, client.InNamespace(agent.Namespace),
@@ -165,7 +167,11 @@ func (k *agentKind) deploymentsFingerprint(ctx context.Context, agent *wassistv1
 	parts := make([]string, 0, len(deps.Items))
 	for _, d := range deps.Items {
 		if meta.IsStatusConditionTrue(d.Status.Conditions, wassistv1alpha1.ConditionReady) {
-			parts = append(parts, d.Name+"="+d.Status.PhoneNumberID)
+			part := d.Name + "=" + d.Status.PhoneNumberID
+			if n := len(d.Status.PendingRoutes); n > 0 {
+				part += "+" + strconv.Itoa(n) // only then: a hash without moves stays what it was
+			}
+			parts = append(parts, part)
 		}
 	}
 	slices.Sort(parts)

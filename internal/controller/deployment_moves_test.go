@@ -71,6 +71,14 @@ func moveSpecs() {
 		Eventually(deploymentReady(dep)).WithTimeout(timeout).Should(Equal(ready))
 		Expect(dep.Status.PendingRoutes).To(BeEmpty())
 		Expect(eventNotes(dep, "Unrouted")()).To(ConsistOf(ContainSubstring("off number " + a)))
+		Eventually(func() []string {
+			fetch(agent)
+			var numbers []string
+			for _, n := range agent.Status.PhoneNumbers {
+				numbers = append(numbers, n.PhoneNumber)
+			}
+			return numbers
+		}).WithTimeout(timeout).Should(ConsistOf(b), "the agent says where it is live once the move is done")
 
 		update(dep, func(d *wassistv1alpha1.WassistDeployment) { d.Spec.PhoneNumber = a })
 		Eventually(t.serving(b)).WithTimeout(timeout).Should(BeEmpty())
