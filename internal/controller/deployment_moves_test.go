@@ -51,6 +51,21 @@ func interrupted(t tenant, dep *wassistv1alpha1.WassistDeployment, number, route
 	ExpectWithOffset(1, sim.ConnectNumber(t.key, number, route)).To(BeTrue())
 }
 
+// deployedOnFirstNumber makes a tenant whose agent concierge is Ready and deployed, by a
+// deployment of that name and policy, on a, the first of its account's two numbers; b is
+// the second.
+func deployedOnFirstNumber(name string, policy wassistv1alpha1.DeletionPolicy) (
+	tenant, string, string, *wassistv1alpha1.WassistAgent, *wassistv1alpha1.WassistDeployment) {
+	t := newTenant()
+	_, a := t.withAccount()
+	_, b := t.numbers()
+	agent := readyAgent(t, "concierge")
+	dep := t.deployment(name, "concierge", a)
+	dep.Spec.DeletionPolicy = policy
+	readyDeployment(dep)
+	return t, a, b, agent, dep
+}
+
 func unpause(d *wassistv1alpha1.WassistDeployment) {
 	delete(d.Annotations, wassistv1alpha1.AnnotationPaused)
 }
@@ -58,12 +73,7 @@ func unpause(d *wassistv1alpha1.WassistDeployment) {
 // moveSpecs are the rule of docs/design.md 14: a number change is a move.
 func moveSpecs() {
 	It("moves to another number and back: the number left is unrouted once the new one is routed", func() {
-		t := newTenant()
-		_, a := t.withAccount()
-		_, b := t.numbers()
-		agent := readyAgent(t, "concierge")
-		dep := t.deployment("moving", "concierge", a)
-		readyDeployment(dep)
+		t, a, b, agent, dep := deployedOnFirstNumber("moving", wassistv1alpha1.DeletionPolicyDelete)
 
 		update(dep, func(d *wassistv1alpha1.WassistDeployment) { d.Spec.PhoneNumber = b })
 		Eventually(t.serving(a)).WithTimeout(timeout).Should(BeEmpty())
@@ -95,12 +105,7 @@ func moveSpecs() {
 	})
 
 	It("finishes a move a crash cut between routing the new number and unrouting the old one", func() {
-		t := newTenant()
-		_, a := t.withAccount()
-		_, b := t.numbers()
-		agent := readyAgent(t, "concierge")
-		dep := t.deployment("crashed", "concierge", a)
-		readyDeployment(dep)
+		t, a, b, agent, dep := deployedOnFirstNumber("crashed", wassistv1alpha1.DeletionPolicyDelete)
 		pauseDeployment(dep)
 		interrupted(t, dep, b, agent.Status.AgentID, wassistv1alpha1.NumberRoute{PhoneNumber: a, AgentID: agent.Status.AgentID, Confirmed: true})
 		connects := t.requests(http.MethodPost, routeConnect)
@@ -114,12 +119,7 @@ func moveSpecs() {
 	})
 
 	It("finishes a move whose unroute of the old number lost its answer, or was refused for the budget", func() {
-		t := newTenant()
-		_, a := t.withAccount()
-		_, b := t.numbers()
-		agent := readyAgent(t, "concierge")
-		dep := t.deployment("faulty-move", "concierge", a)
-		readyDeployment(dep)
+		t, a, b, agent, dep := deployedOnFirstNumber("faulty-move", wassistv1alpha1.DeletionPolicyDelete)
 		sim.InjectFault(wassistFault(t, "lose", routeUnsubscribe))
 		sim.InjectFault(wassistFault(t, "429", routeUnsubscribe))
 
@@ -131,12 +131,7 @@ func moveSpecs() {
 	})
 
 	It("finishes a move its key's budget held between routing the new number and unrouting the old one", func() {
-		t := newTenant()
-		_, a := t.withAccount()
-		_, b := t.numbers()
-		agent := readyAgent(t, "concierge")
-		dep := t.deployment("held-move", "concierge", a)
-		readyDeployment(dep)
+		t, a, b, agent, dep := deployedOnFirstNumber("held-move", wassistv1alpha1.DeletionPolicyDelete)
 		fired := sim.FaultsFired()[wassisttest.FaultLatency]
 		sim.InjectFault(wassisttest.Fault{Kind: wassisttest.FaultLatency, Key: t.key, Method: http.MethodPost, Route: routeConnect,
 			Count: 1, Latency: 2 * time.Second})
@@ -155,12 +150,7 @@ func moveSpecs() {
 	})
 
 	It("unroutes both numbers when deleted during a move", func() {
-		t := newTenant()
-		_, a := t.withAccount()
-		_, b := t.numbers()
-		agent := readyAgent(t, "concierge")
-		dep := t.deployment("deleted-moving", "concierge", a)
-		readyDeployment(dep)
+		t, a, b, agent, dep := deployedOnFirstNumber("deleted-moving", wassistv1alpha1.DeletionPolicyDelete)
 		pauseDeployment(dep)
 		interrupted(t, dep, b, agent.Status.AgentID, wassistv1alpha1.NumberRoute{PhoneNumber: a, AgentID: agent.Status.AgentID, Confirmed: true})
 		update(dep, func(d *wassistv1alpha1.WassistDeployment) { d.Spec.PhoneNumber = b })
@@ -228,13 +218,7 @@ func moveSpecs() {
 
 	})
 	It("leaves the number it moved from routed under deletionPolicy Orphan", func() {
-		t := newTenant()
-		_, a := t.withAccount()
-		_, b := t.numbers()
-		agent := readyAgent(t, "concierge")
-		dep := t.deployment("orphaning", "concierge", a)
-		dep.Spec.DeletionPolicy = wassistv1alpha1.DeletionPolicyOrphan
-		readyDeployment(dep)
+		t, a, b, agent, dep := deployedOnFirstNumber("orphaning", wassistv1alpha1.DeletionPolicyOrphan)
 
 		update(dep, func(d *wassistv1alpha1.WassistDeployment) { d.Spec.PhoneNumber = b })
 		Eventually(eventNotes(dep, "Orphaned")).WithTimeout(timeout).Should(ConsistOf(ContainSubstring("number " + a)))

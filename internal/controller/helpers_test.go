@@ -54,16 +54,7 @@ func newTenant() tenant {
 }
 
 // writeSecret creates or replaces the tenant's API key Secret.
-func (t tenant) writeSecret(key string) {
-	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: t.secret, Namespace: t.ns}}
-	err := k8sClient.Get(ctx, client.ObjectKeyFromObject(s), s)
-	s.Data = map[string][]byte{"apiKey": []byte(key)}
-	if err != nil {
-		Expect(k8sClient.Create(ctx, s)).To(Succeed())
-		return
-	}
-	Expect(k8sClient.Update(ctx, s)).To(Succeed())
-}
+func (t tenant) writeSecret(key string) { writeSecretNamed(t.ns, t.secret, apiKeyData(key)) }
 
 // agent returns a WassistAgent of the tenant, not yet created.
 func (t tenant) agent(name string) *wassistv1alpha1.WassistAgent {
