@@ -151,6 +151,10 @@ const (
 	// ReasonHandingOver: a deleted resource waits for the next resource that names its
 	// remote object to take it over, instead of deleting it.
 	ReasonHandingOver = "HandingOver"
+	// ReasonInUse: a deleted resource waits for the resources that use it (deployments
+	// routing to an agent, agents whose triggers name a template) to be deleted or to stop
+	// naming it; nothing is deleted until then.
+	ReasonInUse = "InUse"
 	// ReasonRemoteNotVisible: the remote object was last seen with another API key, and
 	// the key the resource uses now cannot see it (another account's); nothing is sent.
 	ReasonRemoteNotVisible = "RemoteNotVisible"

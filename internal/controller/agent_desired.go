@@ -95,7 +95,11 @@ type resolvedRefs struct {
 	pending        []string          // the handoff targets without an agent id yet
 	missing        []string          // the handoff targets that do not exist in the namespace
 	creditPassword string
-	triggers       map[string]triggerView // by secretName; nil when the spec has no outboundTriggers
+	// triggers are by secretName; nil when the spec has no outboundTriggers, or while a
+	// template they name is missing or has no id yet.
+	triggers         map[string]triggerView
+	missingTemplates []string
+	pendingTemplates []string
 }
 
 // desiredView is the agent the spec asks for.

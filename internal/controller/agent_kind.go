@@ -81,11 +81,26 @@ func (k *agentKind) Desired(ctx context.Context, agent *wassistv1alpha1.WassistA
 	}
 	view := desiredView(agent, refs)
 	d := managed.Desired{Hash: view.hash(deployments), View: view}
-	if len(refs.pending)+len(refs.missing) > 0 {
-		d.Wait = &managed.WaitingError{Reason: wassistv1alpha1.ReasonHandoffAgentPending, Retry: time.Minute,
-			Message: pendingHandoffsMessage(refs.missing, refs.pending)}
-	}
+	d.Wait = refs.wait()
 	return d, nil
+}
+
+// wait is what the agent still waits for once the rest of its spec is applied: handoff
+// targets and trigger templates without an id; nil when nothing.
+func (refs resolvedRefs) wait() *managed.WaitingError {
+	var reasons, why []string
+	if len(refs.pending)+len(refs.missing) > 0 {
+		reasons = append(reasons, wassistv1alpha1.ReasonHandoffAgentPending)
+		why = append(why, pendingHandoffsMessage(refs.missing, refs.pending))
+	}
+	if len(refs.pendingTemplates)+len(refs.missingTemplates) > 0 {
+		reasons = append(reasons, wassistv1alpha1.ReasonTemplatePending)
+		why = append(why, pendingTemplatesMessage(refs.missingTemplates, refs.pendingTemplates))
+	}
+	if len(reasons) == 0 {
+		return nil
+	}
+	return &managed.WaitingError{Reason: reasons[0], Retry: time.Minute, Message: strings.Join(why, "; ")}
 }
 
 // Connect returns the external client of the agent's key.

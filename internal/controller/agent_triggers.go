@@ -58,33 +58,55 @@ type triggerView struct {
 }
 
 // resolveTriggers reads the templates the triggers name: their ids and names, from the
-// WassistTemplates of the namespace. A template without an id yet is waited for.
+// WassistTemplates of the namespace. While one does not exist or has no id yet, the
+// triggers are left as they are on Wassist (the rest of the agent is applied) and the
+// agent waits for it: a trigger list without it would erase a trigger live there.
 func (k *agentKind) resolveTriggers(ctx context.Context, agent *wassistv1alpha1.WassistAgent, refs *resolvedRefs) error {
 	if agent.Spec.OutboundTriggers == nil {
 		return nil
 	}
-	refs.triggers = map[string]triggerView{}
+	triggers := map[string]triggerView{}
 	for _, t := range agent.Spec.OutboundTriggers {
 		v := specTrigger(t)
 		if t.TemplateRef != nil {
 			tpl := &wassistv1alpha1.WassistTemplate{}
 			err := k.cache.Get(ctx, client.ObjectKey{Namespace: agent.Namespace, Name: t.TemplateRef.Name}, tpl)
-			if err != nil && !apierrors.IsNotFound(err) {
-				return err
-			}
 			switch {
+			case apierrors.IsNotFound(err):
+				refs.missingTemplates = append(refs.missingTemplates, t.TemplateRef.Name)
+				continue
 			case err != nil:
-				return &managed.WaitingError{Reason: wassistv1alpha1.ReasonTemplatePending,
-					Message: "the outbound trigger names WassistTemplate " + t.TemplateRef.Name + ", which does not exist in this namespace"}
+				return err
 			case tpl.Status.TemplateID == "":
-				return &managed.WaitingError{Reason: wassistv1alpha1.ReasonTemplatePending,
-					Message: "waiting for WassistTemplate " + t.TemplateRef.Name + " to be created on Wassist"}
+				refs.pendingTemplates = append(refs.pendingTemplates, t.TemplateRef.Name)
+				continue
 			}
 			v.TemplateID, v.TemplateName = tpl.Status.TemplateID, tpl.Spec.Name
 		}
-		refs.triggers[t.SecretName] = v
+		triggers[t.SecretName] = v
+	}
+	if len(refs.missingTemplates)+len(refs.pendingTemplates) == 0 {
+		refs.triggers = triggers
 	}
 	return nil
+}
+
+// pendingTemplatesMessage says which templates the triggers wait for, in the words a
+// deployment uses for its agent.
+func pendingTemplatesMessage(missing, pending []string) string {
+	var why []string
+	if len(missing) > 0 {
+		why = append(why, templates(missing)+", which "+plural(missing, "does", "do")+" not exist in this namespace")
+	}
+	if len(pending) > 0 {
+		why = append(why, templates(pending)+", which "+plural(pending, "has", "have")+" no template id yet")
+	}
+	return "the outbound triggers are left as they are on Wassist: they name " + strings.Join(why, ", and ") +
+		"; they are written once every template they name has an id"
+}
+
+func templates(names []string) string {
+	return plural(names, "WassistTemplate ", "the WassistTemplates ") + fieldList(names)
 }
 
 // specTrigger is a trigger as its spec names the template: by id and name; a templateRef

@@ -41,7 +41,7 @@ var readyReasons = []string{
 	wassistv1alpha1.ReasonHandingOver, wassistv1alpha1.ReasonIdentityChanged, wassistv1alpha1.ReasonReviewPending,
 	wassistv1alpha1.ReasonTemplateRejected, wassistv1alpha1.ReasonTemplatePending, wassistv1alpha1.ReasonSecretNotOwned,
 	wassistv1alpha1.ReasonObserved, wassistv1alpha1.ReasonAdoptionWouldErase, wassistv1alpha1.ReasonRemoteNotVisible,
-	reasonNone, reasonOther,
+	wassistv1alpha1.ReasonInUse, reasonNone, reasonOther,
 }
 
 const (

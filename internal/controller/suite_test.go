@@ -191,6 +191,7 @@ var _ = Describe("The operator", Ordered, func() {
 	Describe("management policies and adoption", policySpecs)
 	Describe("keys and accounts", accountSpecs)
 	Describe("moving a deployment", moveSpecs)
+	Describe("what other resources use is deleted last", usageSpecs)
 	Describe("secret hygiene", hygieneSpec)
 })
 

@@ -63,7 +63,8 @@ func setupAgentController(mgr ctrl.Manager, r *agentReconciler) error {
 		// A template its trigger names getting an id moves the agent.
 		Watches(&wassistv1alpha1.WassistTemplate{},
 			handler.EnqueueRequestsFromMapFunc(objectsIndexedBy(mgr.GetClient(), templateRefIndex, agentList))).
-		// A deployment of the agent changing refreshes the agent's status.phoneNumbers.
+		// A deployment of the agent changing refreshes the agent's status.phoneNumbers, and
+		// one gone (or moved to another agent) frees the agent's deletion.
 		Watches(&wassistv1alpha1.WassistDeployment{}, handler.EnqueueRequestsFromMapFunc(deployedAgent)).
 		Complete(r)
 }

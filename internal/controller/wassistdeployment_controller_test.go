@@ -256,7 +256,7 @@ func deploymentSpecs() {
 		Expect(t.requests(http.MethodPost, routeUnsubscribe)).To(Equal(1))
 	})
 
-	It("finishes its deletion after its WassistAgent is gone, with the key it last used", func() {
+	It("keeps its WassistAgent, even one that orphans, until it has unrouted its number with the agent's key", func() {
 		t := newTenant()
 		_, mainNumber := t.withAccount()
 		agent := readyAgent(t, "short-lived")
@@ -264,11 +264,14 @@ func deploymentSpecs() {
 		dep := t.deployment("outlives-its-agent", "short-lived", mainNumber)
 		readyDeployment(dep)
 		Expect(k8sClient.Delete(ctx, agent)).To(Succeed())
-		Eventually(gone(agent)).WithTimeout(timeout).ShouldNot(Succeed())
+		inUse(agent, "WassistDeployment outlives-its-agent")
 
 		Expect(k8sClient.Delete(ctx, dep)).To(Succeed())
 		Eventually(gone(dep)).WithTimeout(timeout).ShouldNot(Succeed())
 		Expect(t.serving(mainNumber)()).To(BeEmpty())
+		Eventually(gone(agent)).WithTimeout(timeout).ShouldNot(Succeed())
+		_, orphaned := sim.Agent(t.key, agent.Status.AgentID)
+		Expect(orphaned).To(BeTrue())
 	})
 
 	It("unroutes, when deleted, a number an earlier version deployed (a status without phoneNumber)", func() {

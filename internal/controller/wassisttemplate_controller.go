@@ -3,6 +3,7 @@ package controller
 import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
@@ -38,9 +39,12 @@ func newTemplateReconciler(mgr ctrl.Manager, w *wiring, kind *templateKind) *tem
 	}
 }
 
-// setupTemplateController registers the template controller.
+// setupTemplateController registers the template controller and its watches.
 func setupTemplateController(mgr ctrl.Manager, r *templateReconciler) error {
-	return watchSecrets(r.Builder(mgr, "wassisttemplate"), mgr, templateList).Complete(r)
+	return watchSecrets(r.Builder(mgr, "wassisttemplate"), mgr, templateList).
+		// An agent that stops naming a template frees its deletion (docs/design.md, rule 17).
+		Watches(&wassistv1alpha1.WassistAgent{}, handler.EnqueueRequestsFromMapFunc(triggerTemplates)).
+		Complete(r)
 }
 
 func templateList() client.ObjectList { return &wassistv1alpha1.WassistTemplateList{} }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -21,6 +22,9 @@ func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error 
 	if r.Finalizer == "" || !controllerutil.ContainsFinalizer(obj, r.Finalizer) {
 		s.deleted = true
 		return nil
+	}
+	if err := r.unused(ctx, obj); err != nil {
+		return err
 	}
 	orphan := obj.GetDeletionPolicy() == wassistv1alpha1.DeletionPolicyOrphan || untaken(obj)
 	switch next, found, ready, err := r.successor(ctx, obj); {
@@ -49,6 +53,30 @@ func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error 
 	}
 	s.deleted = true
 	return nil
+}
+
+// unused holds the deletion of an object other resources use, whatever its policy:
+// deleted first, it would leave them live against nothing (a number routed to an agent
+// nobody manages) or unable to finish their own deletion (docs/design.md, rule 17).
+func (r *Reconciler[O]) unused(ctx context.Context, obj O) error {
+	used, ok := r.Kind.(Used[O])
+	if !ok {
+		return nil
+	}
+	users, err := used.UsedBy(ctx, obj)
+	if err != nil || len(users) == 0 {
+		return err
+	}
+	return &WaitingError{Reason: wassistv1alpha1.ReasonInUse, Retry: time.Minute, Message: fmt.Sprintf(
+		"in use by %s: the %s is deleted once %s deleted or no longer %s it; nothing is deleted until then",
+		strings.Join(users, ", "), r.Noun, plural(users, "it is", "they are"), plural(users, "names", "name"))}
+}
+
+func plural(names []string, one, many string) string {
+	if len(names) == 1 {
+		return one
+	}
+	return many
 }
 
 // deleteRemote deletes the remote object, or what an interrupted create may have made:

@@ -65,6 +65,15 @@ type Kind[O Object] interface {
 	Connect(ctx context.Context, obj O, d *Desired) (External, error)
 }
 
+// Used is a Kind whose objects other resources need while they live: a deployment
+// routes to its agent and unroutes with its agent's key, a trigger names its template.
+// A deletion waits until none of them names obj any more (docs/design.md, rule 17).
+type Used[O Object] interface {
+	// UsedBy names the resources of obj's namespace that use it ("WassistDeployment
+	// support-line"); none before obj has a remote object.
+	UsedBy(ctx context.Context, obj O) ([]string, error)
+}
+
 // Reserver is an External whose client can take the token of its create before the
 // create is sent (wassist.Client.ReserveCreateAgent and its kin): the core then marks the create only when its
 // turn has come, one write per create instead of one per wait for its token.
