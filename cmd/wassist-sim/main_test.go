@@ -45,9 +45,11 @@ func get(t *testing.T, url, key string) (int, []byte) {
 	return resp.StatusCode, body
 }
 
-func TestSimulatorSeedsTheDemoAccountForEveryKey(t *testing.T) {
+func TestSimulatorSeedsEveryKeyWithItsOwnAccount(t *testing.T) {
 	ts := httptest.NewServer(newSimulator(config{apiKeys: []string{"a", "b"}, demoSeed: true}, io.Discard))
 	defer ts.Close()
+	want := map[string][]string{"a": {"Daily Grind Ltd", "447700900100", "447700900101"},
+		"b": {"Daily Grind Ltd 2", "447700900102", "447700900103"}}
 	for _, key := range []string{"a", "b"} {
 		status, body := get(t, ts.URL+"/api/v1/whatsapp-accounts/", key)
 		var page struct {
@@ -60,8 +62,8 @@ func TestSimulatorSeedsTheDemoAccountForEveryKey(t *testing.T) {
 			t.Fatalf("%d %s", status, body)
 		}
 		accounts := page.Results
-		if len(accounts) != 1 || accounts[0].Name != "Daily Grind Ltd" || len(accounts[0].PhoneNumbers) != 2 ||
-			accounts[0].PhoneNumbers[0].Number != "447700900100" || accounts[0].PhoneNumbers[1].Number != "447700900101" {
+		if len(accounts) != 1 || accounts[0].Name != want[key][0] || len(accounts[0].PhoneNumbers) != 2 ||
+			accounts[0].PhoneNumbers[0].Number != want[key][1] || accounts[0].PhoneNumbers[1].Number != want[key][2] {
 			t.Fatalf("key %s sees %s", key, body)
 		}
 		// The samples' MCP connector is known to every key.

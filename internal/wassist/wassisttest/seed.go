@@ -152,10 +152,19 @@ const DemoAccountID = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d"
 // config/samples names.
 const DemoConnectorID = "3d8f6a2e-1b7c-4e5d-9a0f-2c4b6d8e0f13"
 
-// SeedDemo seeds key with what the wassist-sim binary offers by default: DemoAccount and
-// the demo MCP connector.
-func (s *Server) SeedDemo(key string) {
-	s.SeedAccount(key, DemoAccount())
+// SeedDemo seeds key, the n-th key (from 0) the wassist-sim binary knows, with what it
+// offers by default: the demo MCP connector and an account of its own, DemoAccount for
+// the first key, another business with two numbers of its own for each other key. A
+// WhatsApp number belongs to one account, so no two keys are given the same one.
+func (s *Server) SeedDemo(key string, n int) {
+	acct := DemoAccount()
+	if n > 0 {
+		acct.ID, acct.Name = "", fmt.Sprintf("%s %d", acct.Name, n+1)
+		for i := range acct.PhoneNumbers {
+			acct.PhoneNumbers[i].Number = fmt.Sprintf("4477009%05d", 100+2*n+i)
+		}
+	}
+	s.SeedAccount(key, acct)
 	s.seedConnector(key, DemoConnectorID, "Shop orders")
 }
 
