@@ -130,8 +130,12 @@ lint-workflows: actionlint ## Lint the GitHub Actions workflows (.github/workflo
 	"$(ACTIONLINT)" -no-color -shellcheck= -pyflakes= .github/workflows/*.yaml
 
 .PHONY: lint
-lint: golangci-lint ## Run golangci-lint linter
+lint: golangci-lint check-files ## Run golangci-lint linter, and check that no build output or large file is committed
 	"$(GOLANGCI_LINT)" run
+
+.PHONY: check-files
+check-files: ## Fail on a committed executable, or a file over 1 MiB outside hack/check-files/large-files.txt
+	hack/check-files/check.sh
 
 .PHONY: lint-fix
 lint-fix: golangci-lint ## Run golangci-lint linter and perform fixes
