@@ -71,7 +71,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.rateLimit, "rate-limit", 100, "requests per minute per key (0 means the documented 100, negative means unlimited)")
 	fs.Int64Var(&cfg.seed, "seed", 0, "seed for fault probabilities")
 	fs.BoolVar(&cfg.omitRetryAfter, "omit-retry-after-header", false, "send 429s with only the body's retry_after")
-	fs.BoolVar(&cfg.demoSeed, "demo-seed", true, `seed every key with an account of its own with two numbers (the first key's is "Daily Grind Ltd", 447700900100 and 447700900101) and an MCP connector`)
+	fs.BoolVar(&cfg.demoSeed, "demo-seed", true, `seed every key with an MCP connector and an account of its own `+
+		`with two numbers (the first key's: "Daily Grind Ltd", 447700900100 and 447700900101)`)
 	fs.StringVar(&cfg.agencyKey, "agency-key", "",
 		"accept this API key too, seeded instead with a realistic agency (31 agents, 2 accounts, 7 templates) to import")
 	fs.Float64Var(&cfg.errorRate, "error-rate", 0, "probability (0-1) of a 500 on every route")

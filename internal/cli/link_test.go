@@ -43,7 +43,7 @@ func newLinkEnv(t *testing.T) *linkEnv {
 	t.Helper()
 	sim, ts := wassisttest.NewHTTPTest(wassisttest.Options{APIKeys: []string{linkKey}, RateLimit: -1})
 	t.Cleanup(ts.Close)
-	sim.SeedDemo(linkKey)
+	sim.SeedDemo(linkKey, 0)
 	keyFile := filepath.Join(t.TempDir(), "key")
 	if err := os.WriteFile(keyFile, []byte(linkKey+"\n"), 0o600); err != nil {
 		t.Fatal(err)
