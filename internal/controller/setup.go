@@ -56,6 +56,19 @@ func CacheOptions(namespaces string) cache.Options {
 }
 
 // wiring is what every kind's reconciler is built from.
+// The client's errors say what the core classifies them by, and its turns name the object
+// a call is made for: the core imports no client.
+var (
+	_ managed.Answer   = (*wassist.APIError)(nil)
+	_ managed.Unsent   = (*wassist.RateLimitedError)(nil)
+	_ managed.TurnFunc = turnOf
+)
+
+// turnOf names the object in the calls a reconcile makes for it (wassist.Turn).
+func turnOf(ctx context.Context, holder string, urgent bool) context.Context {
+	return wassist.WithTurn(ctx, wassist.Turn{Holder: holder, Urgent: urgent})
+}
+
 type wiring struct {
 	recorder events.EventRecorder
 	secrets  *SecretReader

@@ -50,7 +50,7 @@ func newAgentReconciler(mgr ctrl.Manager, w *wiring, kind *agentKind) *agentReco
 		Deleted:   managed.EventText{Reason: "Deleted", Note: "Deleted remote agent %s"},
 		Finalizer: wassistv1alpha1.Finalizer, IDAnnotation: wassistv1alpha1.AnnotationAgentID,
 		ReadyMessage: "the remote agent exists and matches the spec",
-		Drift:        w.drift, Workers: w.workers,
+		Drift:        w.drift, Workers: w.workers, Turns: turnOf,
 	}
 }
 

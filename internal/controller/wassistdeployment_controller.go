@@ -48,7 +48,7 @@ func newDeploymentReconciler(mgr ctrl.Manager, w *wiring) *deploymentReconciler 
 		Finalizer:    wassistv1alpha1.Finalizer,
 		Deleted:      managed.EventText{Reason: "Unrouted", Note: "Took the agent off number %s: its routing is cleared"},
 		ReadyMessage: "the number is served by the agent",
-		Drift:        w.drift, Workers: w.workers,
+		Drift:        w.drift, Workers: w.workers, Turns: turnOf,
 	}
 }
 

@@ -32,7 +32,7 @@ func newTemplateReconciler(mgr ctrl.Manager, w *wiring, kind *templateKind) *tem
 		Deleted:   managed.EventText{Reason: "Deleted", Note: "Deleted remote template %s, and so unpublished it everywhere"},
 		Finalizer: wassistv1alpha1.Finalizer, IDAnnotation: wassistv1alpha1.AnnotationTemplateID,
 		ReadyMessage: "the template matches the spec and Meta approved it in every account of publishTo",
-		Drift:        w.drift, Workers: w.workers,
+		Drift:        w.drift, Workers: w.workers, Turns: turnOf,
 		// Meta's review is looked for by the bulk check, one list per key (faster while
 		// a review is pending), never by a read per template.
 		Awaits: map[string]bool{wassistv1alpha1.ReasonReviewPending: true, wassistv1alpha1.ReasonTemplateRejected: true},

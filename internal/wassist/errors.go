@@ -45,6 +45,13 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("wassist: %s: %d: %s", e.Endpoint, e.Status, msg)
 }
 
+// HTTPStatus is the answer's status, for a caller that classifies errors without
+// importing this package (the controller's core).
+func (e *APIError) HTTPStatus() int { return e.Status }
+
+// Backoff is the wait the answer asks for, for the same callers.
+func (e *APIError) Backoff() time.Duration { return e.RetryAfter }
+
 // RateLimitedError says a call was not sent because the key's budget would make the caller
 // wait longer than it accepts. It is not an API answer; callers requeue for RetryAfter.
 type RateLimitedError struct {
@@ -58,6 +65,10 @@ type RateLimitedError struct {
 func (e *RateLimitedError) Error() string {
 	return fmt.Sprintf("wassist: %s: not sent, the API key's rate budget is spent for %s", e.Endpoint, e.RetryAfter.Round(time.Millisecond))
 }
+
+// BudgetHold is how a caller that does not import this package learns when to come back,
+// and whether its token is held then.
+func (e *RateLimitedError) BudgetHold() (time.Duration, bool) { return e.RetryAfter, e.Held }
 
 func statusOf(err error) int {
 	if apiErr, ok := errors.AsType[*APIError](err); ok {

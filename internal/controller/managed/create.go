@@ -3,14 +3,12 @@ package managed
 import (
 	"context"
 	"errors"
-	"net/http"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
-	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
 // The crash-safe create (docs/design.md, rule 2) is one state machine over the object's
@@ -154,7 +152,7 @@ func (r *Reconciler[O]) createCrashSafe(ctx context.Context, s *scope[O], ext Ex
 	}
 	obs, err := ext.Create(ctx, r.marker(s.obj), s.desired)
 	if err != nil {
-		if _, held := errors.AsType[*wassist.RateLimitedError](err); held {
+		if _, unsent := errors.AsType[Unsent](err); unsent {
 			// Not sent: the create stays pending, and the next reconcile of this process
 			// knows that nothing carries the marker without listing.
 			s.latest = &Observation{ID: r.marker(s.obj)}
@@ -237,13 +235,4 @@ func (r *Reconciler[O]) storeID(ctx context.Context, s *scope[O], id string) err
 	}
 	s.obj.SetRemoteID(id)
 	return nil
-}
-
-// certainlyNotCreated is true for failures where the API cannot have created anything:
-// it answered with a refusal.
-func certainlyNotCreated(err error) bool {
-	if apiErr, ok := errors.AsType[*wassist.APIError](err); ok {
-		return apiErr.Status >= 400 && apiErr.Status < 500 && apiErr.Status != http.StatusRequestTimeout
-	}
-	return false
 }

@@ -11,7 +11,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
-	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
 // reconcileDelete deletes the remote object under deletionPolicy Delete (a 404 counts as
@@ -40,7 +39,7 @@ func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error 
 			r.Noun, r.deleteTarget(obj), r.describe(obj, next), takesOver(next))
 	case !orphan:
 		s.urgent = true
-		if err := r.deleteRemote(withTurn(ctx, s), s); err != nil {
+		if err := r.deleteRemote(r.withTurn(ctx, s), s); err != nil {
 			return err
 		}
 	default:
@@ -100,7 +99,7 @@ func (r *Reconciler[O]) deleteRemote(ctx context.Context, s *scope[O]) error {
 	switch err := ext.Delete(ctx, id); {
 	case errors.Is(err, ErrNothingToDelete):
 		return nil
-	case err != nil && !wassist.IsNotFound(err):
+	case err != nil && !isNotFound(err):
 		return err
 	}
 	r.event(s.obj, corev1.EventTypeNormal, r.Deleted.Reason, r.Deleted.Note, id)

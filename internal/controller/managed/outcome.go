@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
-	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
 // Phases and kinds return these typed errors (or the API client's); outcomeOf turns every
@@ -103,10 +103,11 @@ func outcomeOf(err error) outcome {
 	if _, ok := errors.AsType[*staleError](err); ok {
 		return outcome{stale: true, requeueAfter: staleRetry}
 	}
-	if held, ok := errors.AsType[*wassist.RateLimitedError](err); ok {
+	if unsent, ok := errors.AsType[Unsent](err); ok {
 		// The budget said when: at the token it holds for the object, or spread over
-		// the key's backlog (see wassist.Turn).
-		return outcome{budget: true, held: held.Held, requeueAfter: max(held.RetryAfter, time.Millisecond)}
+		// the key's backlog (see Reconciler.Turns).
+		after, held := unsent.BudgetHold()
+		return outcome{budget: true, held: held, requeueAfter: max(after, time.Millisecond)}
 	}
 	if r, ok := errors.AsType[*refusedError](err); ok {
 		return outcome{reason: r.reason, message: msg, refused: true, stalled: true, warn: r.fresh}
@@ -122,26 +123,26 @@ func outcomeOf(err error) outcome {
 		return outcome{reason: wassistv1alpha1.ReasonCreateAmbiguous, message: msg, warn: true, stalled: true,
 			requeueAfter: AmbiguousRetry}
 	}
-	switch {
-	case wassist.IsRateLimited(err):
+	switch answerStatus(err) {
+	case http.StatusTooManyRequests:
 		return outcome{reason: wassistv1alpha1.ReasonRateLimited, message: msg, warn: true, transient: true,
-			requeueAfter: withJitter(wassist.RetryAfter(err))}
-	case wassist.IsUnauthorized(err):
+			requeueAfter: withJitter(backoffOf(err))}
+	case http.StatusUnauthorized:
 		return outcome{reason: wassistv1alpha1.ReasonCredentialsRejected, message: msg, warn: true, stalled: true,
 			requeueAfter: credentialsRetry}
-	case wassist.IsPermissionDenied(err):
+	case http.StatusForbidden:
 		// Not the key's fault: it is valid, and may not do this one thing.
 		return outcome{reason: wassistv1alpha1.ReasonPermissionDenied, message: msg + permissionHint, warn: true, stalled: true,
 			requeueAfter: credentialsRetry}
-	case wassist.IsConflict(err):
+	case http.StatusConflict:
 		// The same request would conflict again: wait for the spec to change.
 		return outcome{reason: wassistv1alpha1.ReasonRemoteConflict, message: msg, warn: true, refused: true, stalled: true}
-	case wassist.IsInvalid(err):
+	}
+	if isInvalid(err) {
 		// The same request would fail again: wait for the spec to change.
 		return outcome{reason: wassistv1alpha1.ReasonInvalidSpec, message: msg, warn: true, refused: true, stalled: true}
-	default:
-		return outcome{reason: wassistv1alpha1.ReasonRemoteError, message: msg, warn: true, transient: true, err: err}
 	}
+	return outcome{reason: wassistv1alpha1.ReasonRemoteError, message: msg, warn: true, transient: true, err: err}
 }
 
 // permissionHint follows a 403's own words: the key works, so rotating it is no answer.

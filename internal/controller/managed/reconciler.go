@@ -12,7 +12,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
-	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
 // Reconciler keeps the remote objects of one kind equal to its resources.
@@ -49,6 +48,9 @@ type Reconciler[O Object] struct {
 	// Workers is how many objects are reconciled at once (default 1). Every worker
 	// draws on the same per-key budgets, so more workers never spend more of them.
 	Workers int
+	// Turns names the object in the calls made for it, for the client's budget; nil
+	// names nothing.
+	Turns TurnFunc
 
 	observations observations
 	drifted      chan event.TypedGenericEvent[client.Object]
@@ -107,13 +109,16 @@ func (r *Reconciler[O]) Reconcile(ctx context.Context, req ctrl.Request) (res ct
 	}
 }
 
-// withTurn names the object in the calls made for it: when its key's budget cannot
-// serve a call at once, the call does not wait but holds the object's turn (see
-// wassist.Turn). A reconcile that applies a spec not yet applied (a user's change, a
+// withTurn names the object in the calls made for it (Reconciler.Turns): when its key's
+// budget cannot serve a call at once, the call does not wait but holds the object's turn
+// and fails as Unsent. A reconcile that applies a spec not yet applied (a user's change, a
 // first sync, a retry after a failure) is urgent; drift repairs and periodic checks of
 // an object in sync are not, and queue behind.
-func withTurn[O Object](ctx context.Context, s *scope[O]) context.Context {
-	return wassist.WithTurn(ctx, wassist.Turn{Holder: string(s.obj.GetUID()), Urgent: s.urgent})
+func (r *Reconciler[O]) withTurn(ctx context.Context, s *scope[O]) context.Context {
+	if r.Turns == nil {
+		return ctx
+	}
+	return r.Turns(ctx, string(s.obj.GetUID()), s.urgent)
 }
 
 // IsPaused says whether the paused annotation stops all API traffic for obj.
@@ -168,7 +173,7 @@ func (r *Reconciler[O]) admit(ctx context.Context, obj O) error {
 // sync: observe | create → update, and then the spec's wait, if any.
 func (r *Reconciler[O]) sync(ctx context.Context, s *scope[O]) error {
 	s.urgent = s.obj.GetAppliedHash() != s.desired.Hash || s.obj.GetLastSyncTime() == nil
-	ctx = withTurn(ctx, s)
+	ctx = r.withTurn(ctx, s)
 	ext := s.ext
 	claims := r.Kind.Claims(s.obj)
 	obs, err := r.observeOrAdopt(ctx, s, ext)
