@@ -18,64 +18,73 @@ import (
 // agentView is an agent reduced to what the spec controls, in one canonical form for
 // both sides: the spec (after references are resolved) and the remote agent. Two views
 // are equal exactly when no PATCH is needed, so server-assigned ids, read-only fields,
-// the order of sets and the API's whitespace trimming never cause a write.
+// the order of sets and the API's whitespace trimming never cause a write. The diff tags
+// name each setting as the spec writes it, and the key of each list's entries
+// (internal/fielddiff): what changed and what would be erased are read from them.
 type agentView struct {
-	Name         string
-	Description  string
-	SystemPrompt string
-	FirstMessage string
-	Icebreakers  []string
-	LLMModel     string
-	Tools        []toolView
-	WebsiteTools []websiteToolView
-	MemoryKeys   []memoryKeyView
-	Handoffs     []handoffView
-	Paywall      *paywallView
-	Credits      *creditsView
+	Name         string            `diff:"name"`
+	Description  string            `diff:"description"`
+	SystemPrompt string            `diff:"systemPrompt"`
+	FirstMessage string            `diff:"firstMessage"`
+	Icebreakers  []string          `diff:"icebreakers"`
+	LLMModel     string            `diff:"llmModel"`
+	Tools        []toolView        `diff:"tools"`
+	WebsiteTools []websiteToolView `diff:"websiteTools"`
+	MemoryKeys   []memoryKeyView   `diff:"memoryKeys"`
+	Handoffs     []handoffView     `diff:"handoffTools"`
+	Paywall      *paywallView      `diff:"paywallConfig"`
+	Credits      *creditsView      `diff:"creditSettings"`
 	// The lists added after the first release, managed only when the spec sets them:
 	// nil leaves the remote list alone (and out of the hash, so an upgrade changes no
 	// agent's), an empty list empties it.
-	ImageTools *[]imageToolView `json:",omitempty"`
-	WakeUps    *[]wakeUpView    `json:",omitempty"`
-	MCPs       *[]mcpView       `json:",omitempty"`
-	Triggers   *[]triggerView   `json:",omitempty"`
+	ImageTools *[]imageToolView `json:",omitempty" diff:"imageGenerateTools"`
+	WakeUps    *[]wakeUpView    `json:",omitempty" diff:"wakeUpConfigs"`
+	MCPs       *[]mcpView       `json:",omitempty" diff:"mcpConfigs"`
+	Triggers   *[]triggerView   `json:",omitempty" diff:"outboundTriggers"`
 	// triggerSecrets are the triggers by the Secret their credentials go to: the spec's
 	// side only, neither compared nor hashed (Secrets are the operator's, not Wassist's).
 	triggerSecrets map[string]triggerView
 }
 
 type imageToolView struct {
-	Name, Description, Prompt string
-	CreditCost                int64
-	Active                    bool
+	Name                string `diff:",key"`
+	Description, Prompt string
+	CreditCost          int64
+	Active              bool
 }
 
 type wakeUpView struct {
-	Description         string
+	Description         string `diff:",key"`
 	Enabled, ForceFirst bool
 }
 
 type mcpView struct {
-	ConnectorID   string
+	ConnectorID   string `diff:",key"`
 	ToolWhitelist string // the names as whitelist writes them
 }
 
 type toolView struct {
-	Name, Description, APISchema string
-	CreditCost                   int64
-	Active                       bool
+	Name                   string `diff:",key"`
+	Description, APISchema string
+	CreditCost             int64
+	Active                 bool
 }
 
 type websiteToolView struct {
-	URL, Prompt string
-	Active      bool
+	URL    string `diff:",key"`
+	Prompt string
+	Active bool
 }
 
-type memoryKeyView struct{ Key, Type, InitialValue, WhenToUpdate string }
+type memoryKeyView struct {
+	Key                              string `diff:",key"`
+	Type, InitialValue, WhenToUpdate string
+}
 
 type handoffView struct {
-	ChildAgentID, Description string
-	Active                    bool
+	ChildAgentID string `diff:",key"`
+	Description  string
+	Active       bool
 }
 
 type paywallView struct {

@@ -11,6 +11,7 @@ import (
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
+	"github.com/wassist-operator/wassist-operator/internal/fielddiff"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
@@ -122,7 +123,7 @@ func (e *agentExternal) Update(ctx context.Context, obs managed.Observation, d m
 			return obs, err
 		}
 		if !obs.Created {
-			e.announce(ctx, remote.ID, d, changedFields(want, got))
+			e.announce(ctx, remote.ID, d, fielddiff.Changes(want, got))
 		}
 		remote = patched
 	}
@@ -143,10 +144,10 @@ func (e *agentExternal) announce(ctx context.Context, id string, d managed.Desir
 	if st.AppliedHash == d.Hash && st.LastSyncTime != nil {
 		logf.FromContext(ctx).Info("Corrected drift", "agentID", id, "fields", fields)
 		e.event("DriftCorrected", "%s changed outside the cluster; restored on remote agent %s",
-			fieldList(fields), id)
+			fielddiff.List(fields), id)
 		return
 	}
-	e.event("Updated", "Updated remote agent %s to match the spec: %s", id, fieldList(fields))
+	e.event("Updated", "Updated remote agent %s to match the spec: %s", id, fielddiff.List(fields))
 }
 
 func (e *agentExternal) Delete(ctx context.Context, id string) error {
@@ -170,7 +171,7 @@ func agentObservation(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent
 	if obs.UpToDate = want.equal(got) && shared && written; obs.UpToDate {
 		return obs
 	}
-	obs.Changes, obs.Erases = changedFields(want, got), erasedFields(want, got)
+	obs.Changes, obs.Erases = fielddiff.Changes(want, got), fielddiff.Erasures(want, got)
 	if !shared {
 		obs.Changes = append(obs.Changes, "sharedWith")
 		obs.Erases = append(obs.Erases, unshared(agent, remote)...)

@@ -15,6 +15,7 @@ import (
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
+	"github.com/wassist-operator/wassist-operator/internal/fielddiff"
 )
 
 // agentKind is the WassistAgent's part of the managed core: the agent the spec asks for,
@@ -127,7 +128,7 @@ func pendingHandoffsMessage(missing, pending []string) string {
 }
 
 func handoffTargets(names []string) string {
-	return plural(names, "WassistAgent ", "the WassistAgents ") + fieldList(names)
+	return plural(names, "WassistAgent ", "the WassistAgents ") + fielddiff.List(names)
 }
 
 // plural is one when names holds one name, many otherwise.

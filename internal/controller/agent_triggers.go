@@ -19,6 +19,7 @@ import (
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
+	"github.com/wassist-operator/wassist-operator/internal/fielddiff"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
@@ -53,8 +54,9 @@ func triggerTemplateNames(obj client.Object) []string {
 
 // triggerView is a trigger as the API writes it.
 type triggerView struct {
-	TemplateID, TemplateName string
-	Enabled                  bool
+	TemplateID   string
+	TemplateName string `diff:",key"`
+	Enabled      bool
 }
 
 // resolveTriggers reads the templates the triggers name: their ids and names, from the
@@ -106,7 +108,7 @@ func pendingTemplatesMessage(missing, pending []string) string {
 }
 
 func templates(names []string) string {
-	return plural(names, "WassistTemplate ", "the WassistTemplates ") + fieldList(names)
+	return plural(names, "WassistTemplate ", "the WassistTemplates ") + fielddiff.List(names)
 }
 
 // specTrigger is a trigger as its spec names the template: by id and name; a templateRef

@@ -13,6 +13,7 @@ import (
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
+	"github.com/wassist-operator/wassist-operator/internal/fielddiff"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
@@ -94,7 +95,7 @@ func (e *deploymentExternal) observation(n numberState, d managed.Desired) manag
 	}
 	former := formerNumbers(*st)
 	if len(former) > 0 && !managed.Observing(e.dep) {
-		obs.Changes = append(obs.Changes, "unroute the numbers it moved from ("+fieldList(former)+")")
+		obs.Changes = append(obs.Changes, "unroute the numbers it moved from ("+fielddiff.List(former)+")")
 	}
 	obs.UpToDate = len(obs.Changes) == 0 && view.route != ""
 	return obs

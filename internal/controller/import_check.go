@@ -2,6 +2,7 @@ package controller
 
 import (
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/fielddiff"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
@@ -34,7 +35,7 @@ func AgentChanges(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, re
 	got := want.observed(remote)
 	changes := []string{}
 	if !want.equal(got) {
-		changes = orWhole(changedFields(want, got), "the agent")
+		changes = orWhole(fielddiff.Changes(want, got), "the agent")
 	}
 	if !sharedAsSpecified(agent, remote) {
 		changes = append(changes, "sharedWith")

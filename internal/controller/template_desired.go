@@ -12,6 +12,7 @@ import (
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
+	"github.com/wassist-operator/wassist-operator/internal/fielddiff"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
@@ -190,7 +191,7 @@ func reviewOf(links []wassist.TemplateAccountLink, publishTo []string) *managed.
 				"; change the template to submit it again"}
 	case len(pending) > 0:
 		return &managed.WaitingError{Reason: wassistv1alpha1.ReasonReviewPending,
-			Message: "waiting for Meta's review in " + fieldList(pending)}
+			Message: "waiting for Meta's review in " + fielddiff.List(pending)}
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
+	"github.com/wassist-operator/wassist-operator/internal/fielddiff"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
@@ -211,7 +212,7 @@ func accountList(ids []string) string {
 	if len(ids) == 1 {
 		return "account " + ids[0]
 	}
-	return "accounts " + fieldList(ids)
+	return "accounts " + fielddiff.List(ids)
 }
 
 func accountName(a wassistv1alpha1.TemplateAccountStatus) string {
