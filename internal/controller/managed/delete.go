@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,6 +67,7 @@ func (r *Reconciler[O]) unused(ctx context.Context, obj O) error {
 	if err != nil || len(users) == 0 {
 		return err
 	}
+	slices.Sort(users) // the cache lists in no fixed order: one message, one status write
 	return &WaitingError{Reason: wassistv1alpha1.ReasonInUse, Retry: time.Minute, Message: fmt.Sprintf(
 		"in use by %s: the %s is deleted once %s deleted or no longer %s it; nothing is deleted until then",
 		strings.Join(users, ", "), r.Noun, plural(users, "it is", "they are"), plural(users, "names", "name"))}

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
@@ -162,11 +164,13 @@ func TestTheCoreKeepsEveryRule(t *testing.T) {
 		}},
 		{"17: what other resources use is deleted last, whatever its policy", func(t *testing.T, w *world) {
 			id := w.converge().Status.AgentID
-			w.kind.users = []string{"WassistDeployment front-desk"}
+			w.kind.users = []string{"WassistDeployment front-desk", "WassistDeployment back-office"}
 			w.delete()
 			w.reconcile(name)
 			a := w.get(name)
 			expectCondition(t, a, wassistv1alpha1.ConditionSynced, "False/"+wassistv1alpha1.ReasonInUse)
+			msg := meta.FindStatusCondition(a.Status.Conditions, wassistv1alpha1.ConditionSynced).Message
+			expect(t, strings.Contains(msg, "back-office, WassistDeployment front-desk"), "users in no fixed order: %s", msg)
 			expect(t, controllerutil.ContainsFinalizer(a, wassistv1alpha1.Finalizer), "the finalizer went")
 			expectCalls(t, w)
 			w.kind.users = nil
