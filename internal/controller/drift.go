@@ -6,14 +6,9 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 
-	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
-	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
-	"github.com/wassist-operator/wassist-operator/internal/wassist"
+	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 )
 
 // DriftObserver finds remote drift in bulk (docs/design.md, rule 4): once per sync period, for
@@ -24,22 +19,19 @@ import (
 // instead of N GETs, and the core answers the enqueued objects from the list instead of
 // reading them again.
 type DriftObserver struct {
-	cache       client.Reader
-	keys        *keyring
-	period      time.Duration
-	agentKind   *agentKind
-	agents      *agentReconciler
-	deployments *deploymentReconciler
-	templates   *templateReconciler
-	checks      *prometheus.CounterVec
+	keys   *kit.Keyring
+	period time.Duration
+	// kinds are the kinds' parts of a pass, in the order they run.
+	kinds  []kit.DriftCheck
+	checks *prometheus.CounterVec
 	// steps times one key's list and comparison in a pass: what a pass costs per key as
 	// its objects grow (docs/benchmarks.md, Growth).
 	steps *prometheus.HistogramVec
 }
 
-func newDriftObserver(cache client.Reader, keys *keyring, period time.Duration, reg prometheus.Registerer) (*DriftObserver, error) {
+func newDriftObserver(keys *kit.Keyring, period time.Duration, reg prometheus.Registerer) (*DriftObserver, error) {
 	o := &DriftObserver{
-		cache: cache, keys: keys, period: period,
+		keys: keys, period: period,
 		checks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "wassist_drift_checks_total",
 			Help: "WassistAgents and WassistDeployments compared with the bulk lists of their key, by result (equal, drifted, vanished).",
@@ -93,82 +85,24 @@ func reviewPeriod(period time.Duration) time.Duration {
 	return max(cmp.Or(period, DefaultSyncPeriod)/10, 5*time.Second)
 }
 
-// Check runs one pass over agents, deployments and templates.
+// Check runs one pass over every kind.
 func (o *DriftObserver) Check(ctx context.Context) error {
-	keys := o.newPassKeys()
-	return cmpErr(cmpErr(o.checkAgents(ctx, keys), o.checkDeployments(ctx, keys)), o.checkTemplates(ctx, keys, false))
+	pass := kit.NewPass(o.keys, o.checks, o.steps)
+	var first error
+	for _, k := range o.kinds {
+		first = kit.FirstErr(first, k.Check(ctx, pass))
+	}
+	return first
 }
 
-// CheckReviews lists the templates of the keys that have one under Meta's review.
+// CheckReviews lists the remote objects of the keys that have one under a review.
 func (o *DriftObserver) CheckReviews(ctx context.Context) error {
-	return o.checkTemplates(ctx, o.newPassKeys(), true)
-}
-
-// groupByKey groups the observable agents (Ready, with an id, not paused or being
-// deleted) by the KeyID of their API key.
-func groupByKey(ctx context.Context, keys *passKeys, items []wassistv1alpha1.WassistAgent) (
-	map[string][]*wassistv1alpha1.WassistAgent, map[string]*wassist.Client) {
-	byKey := map[string][]*wassistv1alpha1.WassistAgent{}
-	clients := map[string]*wassist.Client{}
-	for i := range items {
-		a := &items[i]
-		if a.Status.AgentID == "" || !a.DeletionTimestamp.IsZero() || managed.IsPaused(a) || alreadyManaged(a.Status.Conditions) {
-			continue
+	pass := kit.NewPass(o.keys, o.checks, o.steps)
+	var first error
+	for _, k := range o.kinds {
+		if r, ok := k.(kit.ReviewCheck); ok {
+			first = kit.FirstErr(first, r.CheckReviews(ctx, pass))
 		}
-		keyID, c, ok := keys.resolve(ctx, a.Namespace, a.Spec.APIKeySecretRef)
-		if !ok {
-			continue // the object's own reconcile reports why
-		}
-		byKey[keyID], clients[keyID] = append(byKey[keyID], a), c
 	}
-	return byKey, clients
-}
-
-// alreadyManaged: another resource manages the remote object; this one sends nothing,
-// and there is nothing to compare it with.
-func alreadyManaged(conds []metav1.Condition) bool {
-	ready := meta.FindStatusCondition(conds, wassistv1alpha1.ConditionReady)
-	return ready != nil && ready.Reason == wassistv1alpha1.ReasonAlreadyManaged
-}
-
-// passKeys resolves API keys during one pass, reading each Secret once however many
-// agents and deployments use it.
-type passKeys struct {
-	secrets *SecretReader
-	pool    *wassist.Pool
-	seen    map[secretKey]resolvedKey
-}
-
-type secretKey struct{ namespace, name, key string }
-
-type resolvedKey struct {
-	id     string
-	client *wassist.Client
-	ok     bool
-}
-
-func (o *DriftObserver) newPassKeys() *passKeys {
-	return &passKeys{secrets: o.keys.secrets, pool: o.keys.pool, seen: map[secretKey]resolvedKey{}}
-}
-
-// resolve returns the KeyID and client of the key ref names; false when it cannot be
-// read (a failure is remembered for the pass too).
-func (p *passKeys) resolve(ctx context.Context, namespace string, ref wassistv1alpha1.SecretKeySelector) (string, *wassist.Client, bool) {
-	sk := secretKey{namespace, ref.Name, ref.Key}
-	if r, ok := p.seen[sk]; ok {
-		return r.id, r.client, r.ok
-	}
-	var r resolvedKey
-	if c, id, err := apiClient(ctx, p.secrets, p.pool, namespace, ref); err == nil {
-		r = resolvedKey{id: id, client: c, ok: true}
-	}
-	p.seen[sk] = r
-	return r.id, r.client, r.ok
-}
-
-func cmpErr(first, err error) error {
-	if first != nil {
-		return first
-	}
-	return err
+	return first
 }

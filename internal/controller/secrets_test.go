@@ -12,7 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
-	"github.com/wassist-operator/wassist-operator/internal/controller"
+	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 )
 
 // countingReader counts the uncached reads that reach the API server.
@@ -32,7 +32,7 @@ var _ = Describe("Secret values", func() {
 	It("are read once per resourceVersion, again after a rotation, and gone after a deletion", func() {
 		t := newTenant()
 		api := &countingReader{Reader: apiReader}
-		secrets := controller.NewSecretReader(mgrCache, api)
+		secrets := kit.NewSecretReader(mgrCache, api)
 		ref := wassistv1alpha1.SecretKeySelector{Name: t.secret}
 
 		// The manager's metadata watch must have seen the Secret for the kept value to count.

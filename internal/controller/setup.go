@@ -6,11 +6,14 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 
+	"github.com/wassist-operator/wassist-operator/internal/controller/agent"
+	"github.com/wassist-operator/wassist-operator/internal/controller/deployment"
+	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
+	"github.com/wassist-operator/wassist-operator/internal/controller/template"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
@@ -55,72 +58,40 @@ func CacheOptions(namespaces string) cache.Options {
 	return opts
 }
 
-// wiring is what every kind's reconciler is built from.
-// The client's errors say what the core classifies them by, and its turns name the object
-// a call is made for: the core imports no client.
-var (
-	_ managed.Answer   = (*wassist.APIError)(nil)
-	_ managed.Unsent   = (*wassist.RateLimitedError)(nil)
-	_ managed.TurnFunc = turnOf
-)
+// Kinds are the kinds the operator manages, each plugged into the core through its own
+// package; a bulk drift pass runs their checks in this order.
+var Kinds = []kit.Kind{agent.Kind{}, deployment.Kind{}, template.Kind{}}
 
-// turnOf names the object in the calls a reconcile makes for it (wassist.Turn).
-func turnOf(ctx context.Context, holder string, urgent bool) context.Context {
-	return wassist.WithTurn(ctx, wassist.Turn{Holder: holder, Urgent: urgent})
-}
-
-type wiring struct {
-	recorder events.EventRecorder
-	secrets  *SecretReader
-	keys     *keyring
-	drift    managed.DriftMode
-	workers  int
-}
-
-// Setup registers the operator on mgr: the cache indexes, the metrics, both kinds'
-// controllers and, in the bulk mode, the drift check.
+// Setup registers the operator on mgr: the cache indexes, the metrics, every kind's
+// controller and, in the bulk mode, the drift check.
 func Setup(ctx context.Context, mgr ctrl.Manager, o Options) (*Operator, error) {
-	if err := SetupIndexes(ctx, mgr); err != nil {
+	if err := kit.SetupIndexes(ctx, mgr); err != nil {
 		return nil, err
 	}
 	if err := RegisterMetrics(o.Registry, mgr.GetClient()); err != nil {
 		return nil, err
 	}
-	secrets := NewSecretReader(mgr.GetClient(), mgr.GetAPIReader())
-	w := &wiring{
-		recorder: mgr.GetEventRecorder("wassist-operator"),
-		secrets:  secrets,
-		keys:     &keyring{secrets: secrets, pool: o.Wassist},
-		drift:    managed.DriftMode{Period: o.SyncPeriod, Bulk: o.BulkDriftCheck},
-		workers:  o.Workers,
-	}
-	kind, tplKind := newAgentKind(mgr, w), newTemplateKind(mgr, w)
-	agents, deployments := newAgentReconciler(mgr, w, kind), newDeploymentReconciler(mgr, w)
-	templates := newTemplateReconciler(mgr, w, tplKind)
-	for _, index := range []func(context.Context, ctrl.Manager) error{agents.IndexClaims, deployments.IndexClaims,
-		templates.IndexClaims} {
-		if err := index(ctx, mgr); err != nil {
-			return nil, err
-		}
-	}
-	op := &Operator{}
-	if o.BulkDriftCheck {
-		drift, err := newDriftObserver(mgr.GetClient(), w.keys, o.SyncPeriod, o.Registry)
+	secrets := kit.NewSecretReader(mgr.GetClient(), mgr.GetAPIReader())
+	keys := &kit.Keyring{Secrets: secrets, Pool: o.Wassist}
+	w := &kit.Wiring{Recorder: mgr.GetEventRecorder("wassist-operator"), Secrets: secrets, Keys: keys,
+		Drift: managed.DriftMode{Period: o.SyncPeriod, Bulk: o.BulkDriftCheck}, Workers: o.Workers}
+	var checks []kit.DriftCheck
+	for _, k := range Kinds {
+		check, err := k.Setup(ctx, mgr, w)
 		if err != nil {
 			return nil, err
 		}
-		drift.agentKind, drift.agents, drift.deployments = kind, agents, deployments
-		drift.templates = templates
-		if err := mgr.Add(drift); err != nil {
-			return nil, err
-		}
-		op.Drift = drift
+		checks = append(checks, check)
 	}
-	if err := setupAgentController(mgr, agents); err != nil {
+	op := &Operator{}
+	if !o.BulkDriftCheck {
+		return op, nil
+	}
+	drift, err := newDriftObserver(keys, o.SyncPeriod, o.Registry)
+	if err != nil {
 		return nil, err
 	}
-	if err := setupTemplateController(mgr, templates); err != nil {
-		return nil, err
-	}
-	return op, setupDeploymentController(mgr, deployments)
+	drift.kinds = checks
+	op.Drift = drift
+	return op, mgr.Add(drift)
 }

@@ -11,7 +11,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
-	"github.com/wassist-operator/wassist-operator/internal/controller"
+	agentkind "github.com/wassist-operator/wassist-operator/internal/controller/agent"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
@@ -33,13 +33,13 @@ func (b *builder) agents() {
 		}
 		agent := b.agent(name, remote)
 		stored, err := asStored(agent)
-		refs := controller.ImportRefs{AgentIDs: ids, Templates: b.templates, CreditPassword: password(remote)}
+		refs := agentkind.ImportRefs{AgentIDs: ids, Templates: b.templates, CreditPassword: password(remote)}
 		// Compared only once stored: a number JSON holds and Kubernetes cannot (past float64's
 		// range) leaves no stored manifest to compare.
 		warning := ""
 		if err != nil {
 			warning = observeOnly(agent, name, "its manifest cannot be stored as read: "+err.Error())
-		} else if changes := controller.AgentChanges(stored, remote, refs); len(changes) > 0 {
+		} else if changes := agentkind.Changes(stored, remote, refs); len(changes) > 0 {
 			warning = observeOnly(agent, name, "Kubernetes cannot hold it exactly as Wassist does ("+strings.Join(changes, ", ")+
 				"): review the difference under Observe before switching to Full")
 		}
@@ -112,7 +112,7 @@ func (b *builder) agent(name string, remote *wassist.Agent) *wassistv1alpha1.Was
 		LLMModel:         ptr.Deref(remote.LLMModel, ""),
 		DeletionPolicy:   b.o.DeletionPolicy,
 		ManagementPolicy: b.o.Policy,
-		SharedWith:       controller.RemoteSharings(remote),
+		SharedWith:       agentkind.RemoteSharings(remote),
 	}
 	for _, t := range remote.Tools {
 		spec.Tools = append(spec.Tools, wassistv1alpha1.AgentTool{Name: t.Name, Description: t.Description,

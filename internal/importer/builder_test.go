@@ -19,7 +19,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
-	"github.com/wassist-operator/wassist-operator/internal/controller"
+	agentkind "github.com/wassist-operator/wassist-operator/internal/controller/agent"
 	"github.com/wassist-operator/wassist-operator/internal/importer"
 	"github.com/wassist-operator/wassist-operator/internal/validate"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
@@ -465,7 +465,7 @@ func TestBuildTakesTheAgencyOverExactly(t *testing.T) {
 		if remote.CreditSettings != nil && remote.CreditSettings.CreditGrantPassword != nil {
 			refs.CreditPassword = *remote.CreditSettings.CreditGrantPassword
 		}
-		if changes := controller.AgentChanges(agent, remote, refs); !wantObserve && len(changes) > 0 {
+		if changes := agentkind.Changes(agent, remote, refs); !wantObserve && len(changes) > 0 {
 			t.Errorf("applying %s under Full would change %q", name, changes)
 		}
 	}
@@ -473,10 +473,10 @@ func TestBuildTakesTheAgencyOverExactly(t *testing.T) {
 
 // storedAgents reads the written agents back as the API server stores them (JSON numbers
 // as int64 or float64), with what their references resolve to once applied.
-func storedAgents(t *testing.T, dir string, acc importer.Account) (map[string]*wassistv1alpha1.WassistAgent, controller.ImportRefs) {
+func storedAgents(t *testing.T, dir string, acc importer.Account) (map[string]*wassistv1alpha1.WassistAgent, agentkind.ImportRefs) {
 	t.Helper()
 	agents := map[string]*wassistv1alpha1.WassistAgent{}
-	refs := controller.ImportRefs{AgentIDs: map[string]string{}, Templates: map[string]wassist.Template{}}
+	refs := agentkind.ImportRefs{AgentIDs: map[string]string{}, Templates: map[string]wassist.Template{}}
 	for path, content := range readAll(t, dir) {
 		switch {
 		case strings.HasPrefix(path, "agents/"):

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
-	"github.com/wassist-operator/wassist-operator/internal/controller"
+	templatekind "github.com/wassist-operator/wassist-operator/internal/controller/template"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
@@ -26,7 +26,7 @@ func (b *builder) importTemplates() {
 		warning := ""
 		if err != nil {
 			warning = observeTemplate(tpl, "its manifest cannot be stored as read: "+err.Error())
-		} else if changes := controller.TemplateChanges(stored, remote); len(changes) > 0 {
+		} else if changes := templatekind.Changes(stored, remote); len(changes) > 0 {
 			warning = observeTemplate(tpl, "the spec cannot express it exactly ("+strings.Join(changes, ", ")+")")
 		}
 		if b.add("templates", tpl) {

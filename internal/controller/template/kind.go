@@ -1,4 +1,4 @@
-package controller
+package template
 
 import (
 	"cmp"
@@ -8,6 +8,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 )
 
@@ -15,7 +16,7 @@ import (
 // asks for, the accounts it is published to, and the client of its key.
 type templateKind struct {
 	cache    client.Reader
-	keys     *keyring
+	keys     *kit.Keyring
 	recorder events.EventRecorder
 }
 
@@ -54,7 +55,7 @@ func (k *templateKind) Desired(_ context.Context, tpl *wassistv1alpha1.WassistTe
 // Connect returns the external client of the template's key.
 func (k *templateKind) Connect(ctx context.Context, tpl *wassistv1alpha1.WassistTemplate,
 	d *managed.Desired) (managed.External, error) {
-	api, err := k.keys.client(ctx, tpl, tpl.Spec.APIKeySecretRef, d == nil, "template")
+	api, err := k.keys.Client(ctx, tpl, tpl.Spec.APIKeySecretRef, d == nil, "template")
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
-package controller
+package agent
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 	"github.com/wassist-operator/wassist-operator/internal/fielddiff"
 )
@@ -25,8 +25,8 @@ type agentKind struct {
 	// writer creates and patches the triggers' Secrets; reader reads one uncached.
 	writer   client.Client
 	reader   client.Reader
-	secrets  *SecretReader
-	keys     *keyring
+	secrets  *kit.SecretReader
+	keys     *kit.Keyring
 	recorder events.EventRecorder
 }
 
@@ -41,7 +41,7 @@ func (k *agentKind) ExternalName(*wassistv1alpha1.WassistAgent) string { return 
 // Claims is the agent id the resource stands for: the one it has seen exist, else the
 // annotation's. An annotation changed to another id is refused, and claims nothing.
 func (k *agentKind) Claims(agent *wassistv1alpha1.WassistAgent) []string {
-	if id := agentIDOf(agent); id != "" {
+	if id := kit.AgentIDOf(agent); id != "" {
 		return []string{"agent:" + id}
 	}
 	return nil
@@ -51,12 +51,6 @@ func (k *agentKind) Claims(agent *wassistv1alpha1.WassistAgent) []string {
 func (k *agentKind) Holds(agent *wassistv1alpha1.WassistAgent) bool {
 	id := agent.Status.AgentID
 	return id != "" && id == agent.Annotations[wassistv1alpha1.AnnotationAgentID]
-}
-
-// agentIDOf is the id of the agent a WassistAgent stands for: its status's, else its
-// annotation's (a status not restored from a backup, or not written yet after a create).
-func agentIDOf(agent *wassistv1alpha1.WassistAgent) string {
-	return cmp.Or(agent.Status.AgentID, agent.Annotations[wassistv1alpha1.AnnotationAgentID])
 }
 
 // Desired resolves the spec's references and returns the agent it asks for. The hash
@@ -106,7 +100,7 @@ func (refs resolvedRefs) wait() *managed.WaitingError {
 
 // Connect returns the external client of the agent's key.
 func (k *agentKind) Connect(ctx context.Context, agent *wassistv1alpha1.WassistAgent, d *managed.Desired) (managed.External, error) {
-	api, err := k.keys.client(ctx, agent, agent.Spec.APIKeySecretRef, d == nil, "agent")
+	api, err := k.keys.Client(ctx, agent, agent.Spec.APIKeySecretRef, d == nil, "agent")
 	if err != nil {
 		return nil, err
 	}
@@ -118,25 +112,17 @@ func (k *agentKind) Connect(ctx context.Context, agent *wassistv1alpha1.WassistA
 func pendingHandoffsMessage(missing, pending []string) string {
 	var why []string
 	if len(missing) > 0 {
-		why = append(why, handoffTargets(missing)+", which "+plural(missing, "does", "do")+" not exist in this namespace")
+		why = append(why, handoffTargets(missing)+", which "+kit.Plural(missing, "does", "do")+" not exist in this namespace")
 	}
 	if len(pending) > 0 {
-		why = append(why, handoffTargets(pending)+", which "+plural(pending, "has", "have")+" no agent id yet")
+		why = append(why, handoffTargets(pending)+", which "+kit.Plural(pending, "has", "have")+" no agent id yet")
 	}
-	return "the agent is live without its " + plural(append(missing, pending...), "handoff", "handoffs") + " to " +
+	return "the agent is live without its " + kit.Plural(append(missing, pending...), "handoff", "handoffs") + " to " +
 		strings.Join(why, ", and to ") + "; each handoff is added once its target exists and has an agent id"
 }
 
 func handoffTargets(names []string) string {
-	return plural(names, "WassistAgent ", "the WassistAgents ") + fielddiff.List(names)
-}
-
-// plural is one when names holds one name, many otherwise.
-func plural(names []string, one, many string) string {
-	if len(names) == 1 {
-		return one
-	}
-	return many
+	return kit.Plural(names, "WassistAgent ", "the WassistAgents ") + fielddiff.List(names)
 }
 
 // resolveRefs reads what the spec names indirectly: handoff agents' ids (pending for
@@ -156,11 +142,11 @@ func (k *agentKind) resolveRefs(ctx context.Context, agent *wassistv1alpha1.Wass
 			refs.missing = append(refs.missing, h.AgentRef.Name)
 			continue
 		}
-		if agentIDOf(child) == "" {
+		if kit.AgentIDOf(child) == "" {
 			refs.pending = append(refs.pending, h.AgentRef.Name)
 			continue
 		}
-		refs.handoffIDs[h.AgentRef.Name] = agentIDOf(child)
+		refs.handoffIDs[h.AgentRef.Name] = kit.AgentIDOf(child)
 	}
 	if cs := agent.Spec.CreditSettings; cs != nil && cs.CreditGrantPasswordSecretRef != nil {
 		password, err := k.secrets.Value(ctx, agent.Namespace, *cs.CreditGrantPasswordSecretRef)
@@ -177,7 +163,7 @@ func (k *agentKind) resolveRefs(ctx context.Context, agent *wassistv1alpha1.Wass
 func (k *agentKind) deploymentsFingerprint(ctx context.Context, agent *wassistv1alpha1.WassistAgent) (string, error) {
 	deps := &wassistv1alpha1.WassistDeploymentList{}
 	if err := k.cache.List(ctx, deps, client.InNamespace(agent.Namespace),
-		client.MatchingFields{deploymentAgentIndex: agent.Name}); err != nil {
+		client.MatchingFields{kit.DeploymentAgentIndex: agent.Name}); err != nil {
 		return "", err
 	}
 	parts := make([]string, 0, len(deps.Items))

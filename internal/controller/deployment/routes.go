@@ -1,4 +1,4 @@
-package controller
+package deployment
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 )
 
@@ -94,7 +95,7 @@ func (e *deploymentExternal) unrouteFormer(ctx context.Context) error {
 }
 
 func (e *deploymentExternal) unrouteFormerNumber(ctx context.Context, number string) error {
-	claimed, err := managed.Claimed(ctx, e.cache, deploymentList(), "number:"+number)
+	claimed, err := managed.Claimed(ctx, e.cache, kit.DeploymentList(), "number:"+number)
 	if err != nil || claimed {
 		return err
 	}

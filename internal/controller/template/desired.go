@@ -1,4 +1,4 @@
-package controller
+package template
 
 import (
 	"cmp"
@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 	"github.com/wassist-operator/wassist-operator/internal/fielddiff"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
@@ -136,14 +137,14 @@ func templateChanges(want, got templateView) (changes, erases []string) {
 			erases = append(erases, "publishTo["+acc+"]")
 		}
 	}
-	if !slices.Equal(nilIfEmpty(want.PublishTo), nilIfEmpty(got.PublishTo)) {
+	if !slices.Equal(kit.NilIfEmpty(want.PublishTo), kit.NilIfEmpty(got.PublishTo)) {
 		changes = append(changes, "publishTo")
 	}
 	return changes, erases
 }
 
 func (v templateView) equal(o templateView) bool {
-	return v.sameContent(o) && reflect.DeepEqual(nilIfEmpty(v.PublishTo), nilIfEmpty(o.PublishTo))
+	return v.sameContent(o) && reflect.DeepEqual(kit.NilIfEmpty(v.PublishTo), kit.NilIfEmpty(o.PublishTo))
 }
 
 func (v templateView) hash() string {

@@ -1,4 +1,4 @@
-package controller
+package kit
 
 import (
 	"context"
@@ -24,11 +24,11 @@ import (
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
-// secretRefIndex indexes the resources of every kind by the names of the Secrets they
+// SecretRefIndex indexes the resources of every kind by the names of the Secrets they
 // read, so that a Secret event re-reconciles exactly the resources that use it: a key
 // Secret deleted, or its key removed or emptied, shows on each of them at once
 // (docs/design.md, rule 16).
-const secretRefIndex = "wassist.app/secret-names" //nolint:gosec // an index name, not a credential
+const SecretRefIndex = "wassist.app/secret-names" //nolint:gosec // an index name, not a credential
 
 // SecretReader reads values of Secrets. The manager never caches Secrets wholesale: it
 // watches their metadata only. A value is read uncached the first time and kept, with
@@ -82,9 +82,9 @@ func (r *SecretReader) Value(ctx context.Context, namespace string, ref wassistv
 	return string(value), nil
 }
 
-// secretMetadata reads a Secret's metadata only: from the cache's metadata-only watch, so
+// SecretMetadata reads a Secret's metadata only: from the cache's metadata-only watch, so
 // that no Secret's data is ever cached.
-func secretMetadata(ctx context.Context, r client.Reader, key client.ObjectKey) (*metav1.PartialObjectMetadata, error) {
+func SecretMetadata(ctx context.Context, r client.Reader, key client.ObjectKey) (*metav1.PartialObjectMetadata, error) {
 	m := &metav1.PartialObjectMetadata{}
 	m.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
 	return m, r.Get(ctx, key, m)
@@ -93,7 +93,7 @@ func secretMetadata(ctx context.Context, r client.Reader, key client.ObjectKey) 
 // data returns the Secret's data: the kept copy when the cache shows its version still,
 // otherwise a fresh uncached read.
 func (r *SecretReader) data(ctx context.Context, name types.NamespacedName) (map[string][]byte, error) {
-	if current, err := secretMetadata(ctx, r.cache, name); err == nil {
+	if current, err := SecretMetadata(ctx, r.cache, name); err == nil {
 		r.mu.Lock()
 		kept, ok := r.values[name]
 		r.mu.Unlock()
@@ -122,9 +122,9 @@ func (r *SecretReader) forget(name types.NamespacedName) {
 	r.mu.Unlock()
 }
 
-// apiClient returns the shared Wassist client of the API key ref names, and the key's
+// APIClient returns the shared Wassist client of the API key ref names, and the key's
 // KeyID: what every reconcile and drift pass needs of a key.
-func apiClient(ctx context.Context, secrets *SecretReader, pool *wassist.Pool, namespace string,
+func APIClient(ctx context.Context, secrets *SecretReader, pool *wassist.Pool, namespace string,
 	ref wassistv1alpha1.SecretKeySelector) (*wassist.Client, string, error) {
 	key, err := secrets.Value(ctx, namespace, ref)
 	if err != nil {
@@ -134,21 +134,21 @@ func apiClient(ctx context.Context, secrets *SecretReader, pool *wassist.Pool, n
 	return c, wassist.KeyID(key), err
 }
 
-// keyring hands out the API clients of objects' keys, and remembers the key each object
+// Keyring hands out the API clients of objects' keys, and remembers the key each object
 // last used (by object UID), so that a deletion can finish with that key's client after
 // its Secret is gone (docs/design.md, rule 7).
-type keyring struct {
-	secrets *SecretReader
-	pool    *wassist.Pool
+type Keyring struct {
+	Secrets *SecretReader
+	Pool    *wassist.Pool
 	keyIDs  sync.Map
 }
 
-// client returns the client of the key ref names in obj's namespace. When deleting, a
+// Client returns the client of the key ref names in obj's namespace. When deleting, a
 // Secret already gone (a namespace being torn down) is replaced by the client last used
 // for obj; without one the error says how to unblock the deletion.
-func (k *keyring) client(ctx context.Context, obj client.Object, ref wassistv1alpha1.SecretKeySelector,
+func (k *Keyring) Client(ctx context.Context, obj client.Object, ref wassistv1alpha1.SecretKeySelector,
 	deleting bool, noun string) (*wassist.Client, error) {
-	api, keyID, err := apiClient(ctx, k.secrets, k.pool, obj.GetNamespace(), ref)
+	api, keyID, err := APIClient(ctx, k.Secrets, k.Pool, obj.GetNamespace(), ref)
 	if err == nil {
 		if last, ok := k.keyIDs.Load(obj.GetUID()); !ok || last != keyID {
 			k.keyIDs.Store(obj.GetUID(), keyID) // a write only when the key changed
@@ -159,7 +159,7 @@ func (k *keyring) client(ctx context.Context, obj client.Object, ref wassistv1al
 		return nil, err
 	}
 	if keyID, ok := k.keyIDs.Load(obj.GetUID()); ok {
-		if api, ok := k.pool.Lookup(keyID.(string)); ok {
+		if api, ok := k.Pool.Lookup(keyID.(string)); ok {
 			return api, nil
 		}
 	}
@@ -169,10 +169,10 @@ func (k *keyring) client(ctx context.Context, obj client.Object, ref wassistv1al
 			"(docs/operations.md, Deleting a namespace)", noun, err, noun)}
 }
 
-// secretNames are the Secrets a resource reads: its API key; an agent's credit password
+// SecretNames are the Secrets a resource reads: its API key; an agent's credit password
 // and triggers' Secrets too. A deployment without a key of its own uses its agent's, and
 // hears of it through the agent's readiness.
-func secretNames(obj client.Object) []string {
+func SecretNames(obj client.Object) []string {
 	switch o := obj.(type) {
 	case *wassistv1alpha1.WassistAgent:
 		names := []string{o.Spec.APIKeySecretRef.Name}
@@ -193,17 +193,17 @@ func secretNames(obj client.Object) []string {
 	return nil
 }
 
-// watchSecrets reconciles the resources (listed into newList()) that read a Secret when it
+// WatchSecrets reconciles the resources (listed into newList()) that read a Secret when it
 // changes or goes. Secrets are watched as metadata only: the operator never caches their data.
-func watchSecrets(b *builder.Builder, mgr ctrl.Manager, newList func() client.ObjectList) *builder.Builder {
-	return b.WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(objectsIndexedBy(mgr.GetClient(), secretRefIndex, newList)),
+func WatchSecrets(b *builder.Builder, mgr ctrl.Manager, newList func() client.ObjectList) *builder.Builder {
+	return b.WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(ObjectsIndexedBy(mgr.GetClient(), SecretRefIndex, newList)),
 		builder.WithPredicates(predicate.ResourceVersionChangedPredicate{}))
 }
 
-// objectsIndexedBy maps an object to the objects (listed into newList()) in its
+// ObjectsIndexedBy maps an object to the objects (listed into newList()) in its
 // namespace whose index holds its name: the agents that read a Secret or hand off to
 // an agent, the deployments of an agent.
-func objectsIndexedBy(c client.Reader, index string, newList func() client.ObjectList) handler.MapFunc {
+func ObjectsIndexedBy(c client.Reader, index string, newList func() client.ObjectList) handler.MapFunc {
 	return func(ctx context.Context, obj client.Object) []reconcile.Request {
 		list := newList()
 		if err := c.List(ctx, list, client.InNamespace(obj.GetNamespace()), client.MatchingFields{index: obj.GetName()}); err != nil {
@@ -220,5 +220,11 @@ func objectsIndexedBy(c client.Reader, index string, newList func() client.Objec
 	}
 }
 
-func agentList() client.ObjectList      { return &wassistv1alpha1.WassistAgentList{} }
-func deploymentList() client.ObjectList { return &wassistv1alpha1.WassistDeploymentList{} }
+// AgentList is an empty list of WassistAgents.
+func AgentList() client.ObjectList { return &wassistv1alpha1.WassistAgentList{} }
+
+// DeploymentList is an empty list of WassistDeployments.
+func DeploymentList() client.ObjectList { return &wassistv1alpha1.WassistDeploymentList{} }
+
+// TemplateList is an empty list of WassistTemplates.
+func TemplateList() client.ObjectList { return &wassistv1alpha1.WassistTemplateList{} }

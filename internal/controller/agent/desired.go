@@ -1,4 +1,4 @@
-package controller
+package agent
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
@@ -263,13 +264,13 @@ func (v agentView) observed(a *wassist.Agent) agentView {
 // turns empty lists into nil so that [] and absent compare equal. Icebreakers keep
 // their order: users see them in that order.
 func (v agentView) normalized() agentView {
-	v.Icebreakers = nilIfEmpty(slices.Clone(v.Icebreakers))
-	v.Tools = nilIfEmpty(slices.SortedFunc(slices.Values(v.Tools), func(a, b toolView) int { return strings.Compare(a.Name, b.Name) }))
-	v.WebsiteTools = nilIfEmpty(slices.SortedFunc(slices.Values(v.WebsiteTools),
+	v.Icebreakers = kit.NilIfEmpty(slices.Clone(v.Icebreakers))
+	v.Tools = kit.NilIfEmpty(slices.SortedFunc(slices.Values(v.Tools), func(a, b toolView) int { return strings.Compare(a.Name, b.Name) }))
+	v.WebsiteTools = kit.NilIfEmpty(slices.SortedFunc(slices.Values(v.WebsiteTools),
 		func(a, b websiteToolView) int { return strings.Compare(a.URL, b.URL) }))
-	v.MemoryKeys = nilIfEmpty(slices.SortedFunc(slices.Values(v.MemoryKeys),
+	v.MemoryKeys = kit.NilIfEmpty(slices.SortedFunc(slices.Values(v.MemoryKeys),
 		func(a, b memoryKeyView) int { return strings.Compare(a.Key, b.Key) }))
-	v.Handoffs = nilIfEmpty(slices.SortedFunc(slices.Values(v.Handoffs),
+	v.Handoffs = kit.NilIfEmpty(slices.SortedFunc(slices.Values(v.Handoffs),
 		func(a, b handoffView) int { return strings.Compare(a.ChildAgentID, b.ChildAgentID) }))
 	sortManaged(v.ImageTools, func(t imageToolView) string { return t.Name })
 	sortManaged(v.WakeUps, func(w wakeUpView) string { return w.Description })
@@ -459,11 +460,4 @@ func nonEmpty(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-func nilIfEmpty[T any](s []T) []T {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
 }

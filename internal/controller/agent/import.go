@@ -1,7 +1,8 @@
-package controller
+package agent
 
 import (
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/fielddiff"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
@@ -15,10 +16,10 @@ type ImportRefs struct {
 	CreditPassword string
 }
 
-// AgentChanges names what the operator, applying agent's spec under Full, would change
+// Changes names what the operator, applying agent's spec under Full, would change
 // on remote: the same comparison as its reconciles make. kubectl wassist import checks
 // with it that the manifests it writes take an agent over with no write.
-func AgentChanges(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, refs ImportRefs) []string {
+func Changes(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, refs ImportRefs) []string {
 	resolved := resolvedRefs{handoffIDs: refs.AgentIDs, creditPassword: refs.CreditPassword}
 	if agent.Spec.OutboundTriggers != nil {
 		resolved.triggers = map[string]triggerView{}
@@ -35,30 +36,10 @@ func AgentChanges(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, re
 	got := want.observed(remote)
 	changes := []string{}
 	if !want.equal(got) {
-		changes = orWhole(fielddiff.Changes(want, got), "the agent")
+		changes = kit.OrWhole(fielddiff.Changes(want, got), "the agent")
 	}
 	if !sharedAsSpecified(agent, remote) {
 		changes = append(changes, "sharedWith")
-	}
-	return changes
-}
-
-// TemplateChanges names what the operator, applying tpl's spec under Full, would change
-// on remote.
-func TemplateChanges(tpl *wassistv1alpha1.WassistTemplate, remote *wassist.Template) []string {
-	want, got := desiredTemplate(tpl), remoteTemplate(remote)
-	if want.equal(got) {
-		return nil
-	}
-	changes, _ := templateChanges(want, got)
-	return orWhole(changes, "the template")
-}
-
-// orWhole is changes, or the whole object for a difference no field names (the order of
-// a template's components, say): never nothing when the views differ.
-func orWhole(changes []string, whole string) []string {
-	if len(changes) == 0 {
-		return []string{whole}
 	}
 	return changes
 }

@@ -1,4 +1,4 @@
-package controller
+package template
 
 import (
 	"context"
@@ -7,35 +7,13 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 )
 
-// What other resources use is deleted last (docs/design.md, rule 17): an agent while a
-// deployment routes to it (the deployment unroutes its number with the agent's key), a
-// template while an agent's trigger names it (deleted first, it would leave a trigger
-// live on Wassist with nothing behind it).
-
-var (
-	_ managed.Used[*wassistv1alpha1.WassistAgent]    = (*agentKind)(nil)
-	_ managed.Used[*wassistv1alpha1.WassistTemplate] = (*templateKind)(nil)
-)
-
-// UsedBy names the WassistDeployments whose agentRef names the agent, once it has an id.
-func (k *agentKind) UsedBy(ctx context.Context, agent *wassistv1alpha1.WassistAgent) ([]string, error) {
-	if agentIDOf(agent) == "" {
-		return nil, nil
-	}
-	deps := &wassistv1alpha1.WassistDeploymentList{}
-	if err := k.cache.List(ctx, deps, client.InNamespace(agent.Namespace),
-		client.MatchingFields{deploymentAgentIndex: agent.Name}); err != nil {
-		return nil, err
-	}
-	users := make([]string, 0, len(deps.Items))
-	for _, d := range deps.Items {
-		users = append(users, "WassistDeployment "+d.Name)
-	}
-	return users, nil
-}
+// A template is deleted after the agents whose triggers name it (docs/design.md, rule
+// 17): deleted first, it would leave a trigger live on Wassist with nothing behind it.
+var _ managed.Used[*wassistv1alpha1.WassistTemplate] = (*templateKind)(nil)
 
 // UsedBy names the WassistAgents whose outbound triggers name the template, once it has
 // an id.
@@ -45,7 +23,7 @@ func (k *templateKind) UsedBy(ctx context.Context, tpl *wassistv1alpha1.WassistT
 	}
 	agents := &wassistv1alpha1.WassistAgentList{}
 	if err := k.cache.List(ctx, agents, client.InNamespace(tpl.Namespace),
-		client.MatchingFields{templateRefIndex: tpl.Name}); err != nil {
+		client.MatchingFields{kit.TemplateRefIndex: tpl.Name}); err != nil {
 		return nil, err
 	}
 	users := make([]string, 0, len(agents.Items))
@@ -58,7 +36,7 @@ func (k *templateKind) UsedBy(ctx context.Context, tpl *wassistv1alpha1.WassistT
 // triggerTemplates maps an agent to the templates its triggers name: a trigger removed,
 // or the agent gone, may free a template waiting to be deleted.
 func triggerTemplates(_ context.Context, obj client.Object) []reconcile.Request {
-	names := triggerTemplateNames(obj)
+	names := kit.TriggerTemplateNames(obj)
 	reqs := make([]reconcile.Request, 0, len(names))
 	for _, name := range names {
 		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKey{Namespace: obj.GetNamespace(), Name: name}})

@@ -1,4 +1,4 @@
-package controller
+package agent
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 	"github.com/wassist-operator/wassist-operator/internal/fielddiff"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
@@ -79,12 +80,6 @@ func (e *agentExternal) Create(ctx context.Context, marker string, d managed.Des
 	return e.created(created, err, d)
 }
 
-// emptyCreateAnswer is the error of a create answered with an empty body: a lost answer,
-// which the next attempt settles by looking for what it made.
-func emptyCreateAnswer(noun string) error {
-	return fmt.Errorf("the create was answered without the %s; it is looked for at the next attempt", noun)
-}
-
 // created is the observation of a create's answer. An answer without the agent (an
 // empty 2xx body) is a lost answer: the agent may exist, and is found at the next attempt.
 func (e *agentExternal) created(a *wassist.Agent, err error, d managed.Desired) (managed.Observation, error) {
@@ -92,7 +87,7 @@ func (e *agentExternal) created(a *wassist.Agent, err error, d managed.Desired) 
 		return managed.Observation{}, err
 	}
 	if a.ID == "" {
-		return managed.Observation{}, emptyCreateAnswer("agent")
+		return managed.Observation{}, kit.EmptyCreateAnswer("agent")
 	}
 	return agentObservation(e.agent, a, d), nil
 }

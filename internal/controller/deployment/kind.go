@@ -1,4 +1,4 @@
-package controller
+package deployment
 
 import (
 	"cmp"
@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 )
 
@@ -21,7 +22,7 @@ import (
 // is a WhatsApp number, named by the spec; the operator routes it, never creates it.
 type deploymentKind struct {
 	cache    client.Reader
-	keys     *keyring
+	keys     *kit.Keyring
 	recorder events.EventRecorder
 }
 
@@ -104,7 +105,7 @@ func (k *deploymentKind) Connect(ctx context.Context, dep *wassistv1alpha1.Wassi
 		}
 		keyRef = k.keyRef(ctx, dep)
 	}
-	api, err := k.keys.client(ctx, dep, keyRef, d == nil, "number")
+	api, err := k.keys.Client(ctx, dep, keyRef, d == nil, "number")
 	ext.api = api
 	return ext, err
 }
@@ -123,7 +124,7 @@ func (k *deploymentKind) routesOf(ctx context.Context, dep *wassistv1alpha1.Wass
 	}
 	ids = append(ids, dep.Spec.AgentID, webhookRoute(dep.Spec.WebhookID))
 	if agent, err := k.agentOf(ctx, dep); err == nil && agent != nil {
-		ids = append(ids, agentIDOf(agent))
+		ids = append(ids, kit.AgentIDOf(agent))
 	}
 	return slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(ids))), func(id string) bool { return id == "" })
 }
@@ -192,7 +193,7 @@ func (k *deploymentKind) agentNotReady(ctx context.Context, dep *wassistv1alpha1
 			Message: "waiting for WassistAgent " + name + ", which does not exist in this namespace"}
 	}
 	if dep.Spec.APIKeySecretRef == nil {
-		if _, err := k.keys.secrets.Value(ctx, dep.Namespace, agent.Spec.APIKeySecretRef); err != nil {
+		if _, err := k.keys.Secrets.Value(ctx, dep.Namespace, agent.Spec.APIKeySecretRef); err != nil {
 			return err
 		}
 	}

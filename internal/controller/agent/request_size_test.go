@@ -1,4 +1,4 @@
-package controller
+package agent
 
 import (
 	"encoding/json"
@@ -26,7 +26,7 @@ const requestBudget = 1 << 20
 // remote one so that it carries an id too, and checks that its PATCH fits the budget.
 // Raising a limit in api/v1alpha1 past what the budget allows fails here.
 func TestLargestAgentRequestFitsBudget(t *testing.T) {
-	data, err := os.ReadFile("../../config/crd/bases/wassist.app_wassistagents.yaml")
+	data, err := os.ReadFile("../../../config/crd/bases/wassist.app_wassistagents.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

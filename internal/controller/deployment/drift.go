@@ -1,4 +1,4 @@
-package controller
+package deployment
 
 import (
 	"context"
@@ -8,15 +8,22 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
-// checkDeployments is the deployments' part of a bulk drift check: per API key, one
+// drift is the deployments' part of a bulk drift pass.
+type drift struct {
+	cache       client.Reader
+	deployments *reconciler
+}
+
+// Check is the deployments' part of a bulk drift check: per API key, one
 // list of phone numbers (and one of WhatsApp accounts, when a deployment names its
 // number by account) says which agent serves every number; only the deployments whose
 // number is served by another agent are enqueued.
-func (o *DriftObserver) checkDeployments(ctx context.Context, keys *passKeys) error {
+func (o *drift) Check(ctx context.Context, pass *kit.Pass) error {
 	deps := &wassistv1alpha1.WassistDeploymentList{}
 	if err := o.cache.List(ctx, deps, client.UnsafeDisableDeepCopy); err != nil { // read-only
 		return err
@@ -29,7 +36,7 @@ func (o *DriftObserver) checkDeployments(ctx context.Context, keys *passKeys) er
 			!meta.IsStatusConditionTrue(d.Status.Conditions, wassistv1alpha1.ConditionReady) {
 			continue
 		}
-		keyID, c, ok := o.clientOf(ctx, keys, d)
+		keyID, c, ok := o.clientOf(ctx, pass, d)
 		if !ok {
 			continue
 		}
@@ -39,11 +46,11 @@ func (o *DriftObserver) checkDeployments(ctx context.Context, keys *passKeys) er
 	for keyID, group := range byKey {
 		numbers, err := numberStates(ctx, clients[keyID], group)
 		if err != nil {
-			firstErr = cmpErr(firstErr, err)
+			firstErr = kit.FirstErr(firstErr, err)
 			continue
 		}
 		for _, d := range group {
-			o.compareDeployment(d, numbers, clients[keyID].Fingerprint())
+			o.compareDeployment(pass, d, numbers, clients[keyID].Fingerprint())
 		}
 	}
 	return firstErr
@@ -53,16 +60,16 @@ func (o *DriftObserver) checkDeployments(ctx context.Context, keys *passKeys) er
 // says of d's number when another agent serves it; a number missing from the list is
 // read again by the reconcile, and so is one seen with a key the status does not record
 // yet (a rotation): that read records it.
-func (o *DriftObserver) compareDeployment(d *wassistv1alpha1.WassistDeployment, numbers map[string]numberState, key string) {
+func (o *drift) compareDeployment(pass *kit.Pass, d *wassistv1alpha1.WassistDeployment, numbers map[string]numberState, key string) {
 	n, listed := numbers[targetOf(d).String()]
 	if listed && n.serving == recordedRoute(d.Status) {
-		o.checks.WithLabelValues("equal").Inc()
+		pass.Checks.WithLabelValues("equal").Inc()
 		if d.Status.KeyFingerprint != key {
 			o.deployments.Observed(d.DeepCopy(), nil)
 		}
 		return
 	}
-	o.checks.WithLabelValues("drifted").Inc()
+	pass.Checks.WithLabelValues("drifted").Inc()
 	var obs *managed.Observation
 	// Under Observe the reconcile reads the number again: the list says what it serves,
 	// not what the spec would change.
@@ -73,10 +80,10 @@ func (o *DriftObserver) compareDeployment(d *wassistv1alpha1.WassistDeployment, 
 }
 
 // clientOf returns the API client of a deployment's key: its own Secret, or its agent's.
-func (o *DriftObserver) clientOf(ctx context.Context, keys *passKeys, d *wassistv1alpha1.WassistDeployment) (
+func (o *drift) clientOf(ctx context.Context, pass *kit.Pass, d *wassistv1alpha1.WassistDeployment) (
 	string, *wassist.Client, bool) {
 	if d.Spec.APIKeySecretRef != nil {
-		return keys.resolve(ctx, d.Namespace, *d.Spec.APIKeySecretRef)
+		return pass.Resolve(ctx, d.Namespace, *d.Spec.APIKeySecretRef)
 	}
 	if d.Spec.AgentRef == nil {
 		return "", nil, false
@@ -85,7 +92,7 @@ func (o *DriftObserver) clientOf(ctx context.Context, keys *passKeys, d *wassist
 	if err := o.cache.Get(ctx, types.NamespacedName{Namespace: d.Namespace, Name: d.Spec.AgentRef.Name}, agent); err != nil {
 		return "", nil, false
 	}
-	return keys.resolve(ctx, d.Namespace, agent.Spec.APIKeySecretRef)
+	return pass.Resolve(ctx, d.Namespace, agent.Spec.APIKeySecretRef)
 }
 
 // numberStates maps each target (as deploymentTarget.String names it) to its number's

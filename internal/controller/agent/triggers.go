@@ -1,4 +1,4 @@
-package controller
+package agent
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 	"github.com/wassist-operator/wassist-operator/internal/fielddiff"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
@@ -29,28 +30,11 @@ import (
 // by the WassistAgent (garbage-collected with it), and never writes a Secret it did not
 // create. A rotation on Wassist is seen by a hash of the credentials on the status.
 
-// templateRefIndex indexes WassistAgents by the WassistTemplates their triggers name.
-const templateRefIndex = "wassist.app/trigger-template-names"
-
 // Keys of a trigger's Secret.
 const (
 	triggerURLKey    = "url"
 	triggerSecretKey = "secret"
 )
-
-func triggerTemplateNames(obj client.Object) []string {
-	agent, ok := obj.(*wassistv1alpha1.WassistAgent)
-	if !ok {
-		return nil
-	}
-	var names []string
-	for _, t := range agent.Spec.OutboundTriggers {
-		if t.TemplateRef != nil {
-			names = append(names, t.TemplateRef.Name)
-		}
-	}
-	return names
-}
 
 // triggerView is a trigger as the API writes it.
 type triggerView struct {
@@ -98,17 +82,17 @@ func (k *agentKind) resolveTriggers(ctx context.Context, agent *wassistv1alpha1.
 func pendingTemplatesMessage(missing, pending []string) string {
 	var why []string
 	if len(missing) > 0 {
-		why = append(why, templates(missing)+", which "+plural(missing, "does", "do")+" not exist in this namespace")
+		why = append(why, templates(missing)+", which "+kit.Plural(missing, "does", "do")+" not exist in this namespace")
 	}
 	if len(pending) > 0 {
-		why = append(why, templates(pending)+", which "+plural(pending, "has", "have")+" no template id yet")
+		why = append(why, templates(pending)+", which "+kit.Plural(pending, "has", "have")+" no template id yet")
 	}
 	return "the outbound triggers are left as they are on Wassist: they name " + strings.Join(why, ", and ") +
 		"; they are written once every template they name has an id"
 }
 
 func templates(names []string) string {
-	return plural(names, "WassistTemplate ", "the WassistTemplates ") + fielddiff.List(names)
+	return kit.Plural(names, "WassistTemplate ", "the WassistTemplates ") + fielddiff.List(names)
 }
 
 // specTrigger is a trigger as its spec names the template: by id and name; a templateRef
@@ -122,7 +106,7 @@ func specTrigger(t wassistv1alpha1.AgentOutboundTrigger) triggerView {
 func (k *agentKind) triggerSecretsState(ctx context.Context, agent *wassistv1alpha1.WassistAgent) (string, error) {
 	var parts []string
 	for _, t := range agent.Spec.OutboundTriggers {
-		meta, err := secretMetadata(ctx, k.cache, client.ObjectKey{Namespace: agent.Namespace, Name: t.SecretName})
+		meta, err := kit.SecretMetadata(ctx, k.cache, client.ObjectKey{Namespace: agent.Namespace, Name: t.SecretName})
 		switch {
 		case apierrors.IsNotFound(err):
 			parts = append(parts, t.SecretName+"=absent")
@@ -201,7 +185,7 @@ func (e *agentExternal) writeTriggerSecrets(ctx context.Context, remote *wassist
 
 // secretIsOurs says whether the Secret exists and is controlled by the agent.
 func (e *agentExternal) secretIsOurs(ctx context.Context, name string) bool {
-	meta, err := secretMetadata(ctx, e.cache, client.ObjectKey{Namespace: e.agent.Namespace, Name: name})
+	meta, err := kit.SecretMetadata(ctx, e.cache, client.ObjectKey{Namespace: e.agent.Namespace, Name: name})
 	return err == nil && metav1.IsControlledBy(meta, e.agent)
 }
 
@@ -221,7 +205,7 @@ func (e *agentExternal) writeTriggerSecret(ctx context.Context, name string, rt 
 	if !apierrors.IsAlreadyExists(err) {
 		return err
 	}
-	existing, err := secretMetadata(ctx, e.reader, client.ObjectKeyFromObject(secret))
+	existing, err := kit.SecretMetadata(ctx, e.reader, client.ObjectKeyFromObject(secret))
 	if err != nil {
 		return err
 	}

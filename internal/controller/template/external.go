@@ -1,4 +1,4 @@
-package controller
+package template
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 	"github.com/wassist-operator/wassist-operator/internal/fielddiff"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
@@ -97,7 +98,7 @@ func (e *templateExternal) Create(ctx context.Context, _ string, d managed.Desir
 		return managed.Observation{}, err
 	}
 	if created.ID == "" {
-		return managed.Observation{}, emptyCreateAnswer("template")
+		return managed.Observation{}, kit.EmptyCreateAnswer("template")
 	}
 	return e.observation(created, d), nil
 }

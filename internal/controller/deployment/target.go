@@ -1,4 +1,4 @@
-package controller
+package deployment
 
 import (
 	"cmp"
@@ -6,15 +6,10 @@ import (
 	"fmt"
 	"strings"
 
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
-
-// deploymentAgentIndex indexes WassistDeployments by the WassistAgent they deploy.
-const deploymentAgentIndex = "wassist.app/deployment-agent"
 
 // A route is what answers on a number: an agent, by its id, or a webhook, as "webhook:"
 // and its id. One string for both, so that comparing a number with a spec, the routes a
@@ -161,12 +156,4 @@ func (t deploymentTarget) deploy(ctx context.Context, api *wassist.Client, route
 func unroute(ctx context.Context, api *wassist.Client, number string, applyToExisting bool) error {
 	_, err := api.UnsubscribeNumber(ctx, number, applyToExisting)
 	return err
-}
-
-func deploymentAgentNames(obj client.Object) []string {
-	dep, ok := obj.(*wassistv1alpha1.WassistDeployment)
-	if !ok || dep.Spec.AgentRef == nil {
-		return nil
-	}
-	return []string{dep.Spec.AgentRef.Name}
 }

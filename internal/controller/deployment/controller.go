@@ -1,22 +1,8 @@
-/*
-Copyright 2026.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
-
-package controller
+package deployment
 
 import (
+	"context"
+
 	"k8s.io/apimachinery/pkg/api/meta"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -25,31 +11,37 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 )
 
 // +kubebuilder:rbac:groups=wassist.app,resources=wassistdeployments,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups=wassist.app,resources=wassistdeployments/status,verbs=patch
 
-// deploymentReconciler keeps a WhatsApp number served by the agent each
-// WassistDeployment names: the managed core with the deployment's kind. Its finalizer
-// holds a deleted deployment until the number is unrouted (deletionPolicy Delete).
-type deploymentReconciler = managed.Reconciler[*wassistv1alpha1.WassistDeployment]
+// reconciler keeps a WhatsApp number served by the agent each WassistDeployment names:
+// the managed core with the deployment's kind. Its finalizer holds a deleted deployment
+// until the number is unrouted (deletionPolicy Delete).
+type reconciler = managed.Reconciler[*wassistv1alpha1.WassistDeployment]
 
-func newDeploymentReconciler(mgr ctrl.Manager, w *wiring) *deploymentReconciler {
-	return &deploymentReconciler{
-		Client:       mgr.GetClient(),
-		APIReader:    mgr.GetAPIReader(),
-		Recorder:     w.recorder,
-		Kind:         &deploymentKind{cache: mgr.GetClient(), keys: w.keys, recorder: w.recorder},
+// Kind plugs the WassistDeployment into the operator (kit.Kind).
+type Kind struct{}
+
+// Setup registers the deployment controller, its claim index and its watches, and
+// returns its part of a bulk drift pass: one list of numbers per key.
+func (Kind) Setup(ctx context.Context, mgr ctrl.Manager, w *kit.Wiring) (kit.DriftCheck, error) {
+	r := kit.Reconciler(mgr, w, &reconciler{
+		Kind:         &deploymentKind{cache: mgr.GetClient(), keys: w.Keys, recorder: w.Recorder},
 		New:          func() *wassistv1alpha1.WassistDeployment { return &wassistv1alpha1.WassistDeployment{} },
-		NewList:      deploymentList,
+		NewList:      kit.DeploymentList,
 		Noun:         "number",
 		Finalizer:    wassistv1alpha1.Finalizer,
 		Deleted:      managed.EventText{Reason: "Unrouted", Note: "Took the agent off number %s: its routing is cleared"},
 		ReadyMessage: "the number is served by the agent",
-		Drift:        w.drift, Workers: w.workers, Turns: turnOf,
+	})
+	if err := r.IndexClaims(ctx, mgr); err != nil {
+		return nil, err
 	}
+	return &drift{cache: mgr.GetClient(), deployments: r}, setupController(mgr, r)
 }
 
 // agentIdentityChanged passes agent updates that matter to its deployments: a new
@@ -68,12 +60,12 @@ func agentIdentityChanged() predicate.Predicate {
 	}}
 }
 
-// setupDeploymentController registers the deployment controller and its watches.
-func setupDeploymentController(mgr ctrl.Manager, r *deploymentReconciler) error {
-	return watchSecrets(r.Builder(mgr, "wassistdeployment"), mgr, deploymentList).
+// setupController registers the deployment controller and its watches.
+func setupController(mgr ctrl.Manager, r *reconciler) error {
+	return kit.WatchSecrets(r.Builder(mgr, "wassistdeployment"), mgr, kit.DeploymentList).
 		// An agent that becomes Ready, or gets a new id, moves the deployments of it.
 		Watches(&wassistv1alpha1.WassistAgent{}, handler.EnqueueRequestsFromMapFunc(
-			objectsIndexedBy(mgr.GetClient(), deploymentAgentIndex, deploymentList)),
+			kit.ObjectsIndexedBy(mgr.GetClient(), kit.DeploymentAgentIndex, kit.DeploymentList)),
 			builder.WithPredicates(agentIdentityChanged())).
 		Complete(r)
 }
