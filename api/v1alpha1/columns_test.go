@@ -66,8 +66,8 @@ var _ = Describe("kubectl get", func() {
 		for _, obj := range []client.Object{agent, dep} {
 			Expect(create(obj)).To(Succeed())
 		}
-		agent.Status = wassistv1alpha1.WassistAgentStatus{Conditions: conditions, LastSyncTime: &synced}
-		dep.Status = wassistv1alpha1.WassistDeploymentStatus{Conditions: conditions, LastSyncTime: &synced}
+		agent.Status = wassistv1alpha1.WassistAgentStatus{ManagedStatus: wassistv1alpha1.ManagedStatus{Conditions: conditions, LastSyncTime: &synced}}
+		dep.Status = wassistv1alpha1.WassistDeploymentStatus{ManagedStatus: wassistv1alpha1.ManagedStatus{Conditions: conditions, LastSyncTime: &synced}}
 		for _, obj := range []client.Object{agent, dep} {
 			Expect(k8sClient.Status().Update(ctx, obj)).To(Succeed())
 		}

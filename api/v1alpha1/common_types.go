@@ -16,6 +16,8 @@ limitations under the License.
 
 package v1alpha1
 
+import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 // SecretKeySelector names one key of a Secret in the same namespace as the object
 // that refers to it. There is deliberately no namespace field: a resource can only
 // ever read credentials from its own namespace.
@@ -184,3 +186,69 @@ const (
 	// ReasonWaitingForBudget: a new resource waits for its API key's turn (Ready Unknown).
 	ReasonWaitingForBudget = "WaitingForBudget"
 )
+
+// ManagedSpec says how the operator manages a resource's remote object: every kind has it.
+type ManagedSpec struct {
+	// deletionPolicy says what deleting this resource does to its remote object: Delete
+	// (the default) deletes the agent or template, or takes the agent off the number (its
+	// routing cleared); Orphan leaves it in place. Either way, a remote object another
+	// resource of the kind also names is left for that one to take over, and a resource
+	// others use (an agent a deployment routes to, a template a trigger names) waits for
+	// them to go first.
+	// +kubebuilder:default=Delete
+	// +optional
+	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
+
+	// managementPolicy says what the operator may do to the remote object: Full (the
+	// default) makes it match the spec; Observe only reads the one the resource names
+	// and reports what Full would change in status.takeover, and never writes, creates
+	// or deletes anything remote (deletion then orphans it, whatever deletionPolicy says).
+	// Taking over an object the operator did not create (an id annotation, or a switch
+	// from Observe) never erases by surprise: while the spec leaves out a setting the
+	// object has (a text, an entry of a list, a paywall, credits, a share, a template's
+	// component), the adoption is refused with AdoptionWouldErase and nothing is written,
+	// until the spec names it or the wassist.app/allow-erase-on-adoption: "true"
+	// annotation is set. The lists managed only when set are never erased by leaving
+	// them out.
+	// +kubebuilder:default=Full
+	// +optional
+	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
+}
+
+// ManagedStatus is what the operator's managed core records on every kind's status
+// (docs/design.md, "The managed core").
+type ManagedStatus struct {
+	// keyFingerprint is a short one-way fingerprint of the API key that last saw the
+	// remote object (never the key). A "not found" under another key is not a deletion:
+	// the resource stops with RemoteNotVisible and sends nothing (docs/design.md, rule 14).
+	// +optional
+	KeyFingerprint string `json:"keyFingerprint,omitempty"`
+
+	// observedGeneration is the metadata.generation the status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// conditions: Ready (the remote object exists and equals the spec), Synced (the last
+	// reconcile reached the API), Stalled (only a person can help) and Reconciling (work
+	// toward the spec goes on or waits), each with a reason from a fixed vocabulary.
+	// +listType=map
+	// +listMapKey=type
+	// +optional
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// lastSyncTime is when the remote object was last read or written successfully.
+	// +optional
+	LastSyncTime *metav1.Time `json:"lastSyncTime,omitempty"`
+
+	// appliedHash is a hash of the remote object the operator last applied, found equal,
+	// or saw refused by the API, after resolving references. A reconcile whose resolved
+	// spec still hashes to it calls no API: within the sync period when Ready, or at all
+	// when refused.
+	// +optional
+	AppliedHash string `json:"appliedHash,omitempty"`
+
+	// takeover is what managementPolicy Full would change on the remote object, as last
+	// observed under Observe or by an adoption refused for erasing; absent otherwise.
+	// +optional
+	Takeover *Takeover `json:"takeover,omitempty"`
+}

@@ -168,26 +168,8 @@ type WassistAgentSpec struct {
 	// +optional
 	SharedWith []string `json:"sharedWith,omitempty"`
 
-	// deletionPolicy says whether deleting this resource deletes the remote agent
-	// (Delete) or leaves it in place (Orphan). Either way, an agent another
-	// WassistAgent also names is left in place for it.
-	// +kubebuilder:default=Delete
-	// +optional
-	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
-
-	// managementPolicy says what the operator may do to the remote agent: Full (the
-	// default) makes it match the spec; Observe only reads the one the resource names
-	// and reports what Full would change in status.takeover, and never writes, creates
-	// or deletes anything remote (deletion then orphans it, whatever deletionPolicy says).
-	// Taking over an agent the operator did not create (the wassist.app/agent-id
-	// annotation, or a switch from Observe) never erases by surprise: while the spec leaves
-	// out a setting the agent has (a text, an entry of a list, a paywall, credits, a
-	// share), the adoption is refused with AdoptionWouldErase and nothing is written, until
-	// the spec names it or the wassist.app/allow-erase-on-adoption: "true" annotation is
-	// set. The lists managed only when set are never erased by leaving them out.
-	// +kubebuilder:default=Full
-	// +optional
-	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
+	// deletionPolicy and managementPolicy, as every kind has them.
+	ManagedSpec `json:",inline"`
 }
 
 // AgentTool is an HTTP API the agent can call.
@@ -515,30 +497,13 @@ type AgentPhoneNumber struct {
 
 // WassistAgentStatus is the agent as last observed on Wassist.
 type WassistAgentStatus struct {
-	// keyFingerprint is a short one-way fingerprint of the API key that last saw the
-	// remote agent (never the key). A "not found" under another key is not a deletion: the
-	// resource stops with RemoteNotVisible and sends nothing (docs/design.md, rule 14).
-	// +optional
-	KeyFingerprint string `json:"keyFingerprint,omitempty"`
+	// keyFingerprint, observedGeneration, conditions, lastSyncTime, appliedHash and
+	// takeover, as every kind has them.
+	ManagedStatus `json:",inline"`
 
 	// agentID is the Wassist id of the agent this resource manages.
 	// +optional
 	AgentID string `json:"agentID,omitempty"`
-
-	// observedGeneration is the metadata.generation the status describes.
-	// +optional
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
-	// conditions: Ready (the agent exists and equals the spec) and Synced (the last
-	// reconcile reached the API), each with a reason from a fixed vocabulary.
-	// +listType=map
-	// +listMapKey=type
-	// +optional
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
-
-	// lastSyncTime is when the remote agent was last read or written successfully.
-	// +optional
-	LastSyncTime *metav1.Time `json:"lastSyncTime,omitempty"`
 
 	// connectUrl opens a WhatsApp chat with the agent on Wassist's sandbox number.
 	// +optional
@@ -548,18 +513,6 @@ type WassistAgentStatus struct {
 	// +listType=atomic
 	// +optional
 	PhoneNumbers []AgentPhoneNumber `json:"phoneNumbers,omitempty"`
-
-	// appliedHash is a hash of the agent the operator last applied, found equal, or saw
-	// refused by the API, after resolving references (handoff agent ids, the credit grant
-	// password, the agent's deployments). A reconcile whose resolved spec still hashes to
-	// it calls no API: within the sync period when Ready, or at all when refused.
-	// +optional
-	AppliedHash string `json:"appliedHash,omitempty"`
-
-	// takeover is what managementPolicy Full would change on the remote agent, as last
-	// observed under Observe or by an adoption refused for erasing; absent otherwise.
-	// +optional
-	Takeover *Takeover `json:"takeover,omitempty"`
 
 	// sharedWith are the numbers the remote agent was last seen shared with (every agent
 	// read returns its sharings); a share removed or added outside the operator is drift,

@@ -81,36 +81,20 @@ type WassistDeploymentSpec struct {
 	// +optional
 	ApplyToExisting *bool `json:"applyToExisting,omitempty"`
 
-	// deletionPolicy says what deleting this resource does to the number: Delete (the
-	// default) takes the agent off it (POST /phone-numbers/{number}/unsubscribe/, which
-	// clears its routing), Orphan leaves the agent answering on it. When another
-	// WassistDeployment claims the same number, that one takes it over instead and the
-	// number is not unrouted.
-	// +kubebuilder:default=Delete
-	// +optional
-	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
-
-	// managementPolicy says what the operator may do to the remote number's routing: Full (the
-	// default) makes it match the spec; Observe only reads the one the resource names
-	// and reports what Full would change in status.takeover, and never writes, creates
-	// or deletes anything remote (deletion then orphans it, whatever deletionPolicy says).
-	// +kubebuilder:default=Full
-	// +optional
-	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
-
 	// apiKeySecretRef names the Secret, in this namespace, holding the Wassist API key.
 	// Optional with agentRef (the agent's Secret is used), required with agentID.
 	// +optional
 	APIKeySecretRef *SecretKeySelector `json:"apiKeySecretRef,omitempty"`
+
+	// deletionPolicy and managementPolicy, as every kind has them.
+	ManagedSpec `json:",inline"`
 }
 
 // WassistDeploymentStatus is the deployment as last observed on Wassist.
 type WassistDeploymentStatus struct {
-	// keyFingerprint is a short one-way fingerprint of the API key that last saw the
-	// remote number (never the key). A "not found" under another key is not a deletion: the
-	// resource stops with RemoteNotVisible and sends nothing (docs/design.md, rule 14).
-	// +optional
-	KeyFingerprint string `json:"keyFingerprint,omitempty"`
+	// keyFingerprint, observedGeneration, conditions, lastSyncTime, appliedHash and
+	// takeover, as every kind has them.
+	ManagedStatus `json:",inline"`
 
 	// agentID is the Wassist id of the agent deployed on the number.
 	// +optional
@@ -129,32 +113,6 @@ type WassistDeploymentStatus struct {
 	// deployments that write one number differently are known to claim the same one.
 	// +optional
 	PhoneNumber string `json:"phoneNumber,omitempty"`
-
-	// observedGeneration is the metadata.generation the status describes.
-	// +optional
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
-	// conditions: Ready (the number serves the agent) and Synced (the last reconcile
-	// reached the API), each with a reason from a fixed vocabulary.
-	// +listType=map
-	// +listMapKey=type
-	// +optional
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
-
-	// lastSyncTime is when the number was last read or written successfully.
-	// +optional
-	LastSyncTime *metav1.Time `json:"lastSyncTime,omitempty"`
-
-	// appliedHash is a hash of the deployment the operator last applied or found in
-	// place (the agent and the number), or saw refused by the API. A reconcile whose
-	// resolved spec still hashes to it calls no API within the sync period when Ready.
-	// +optional
-	AppliedHash string `json:"appliedHash,omitempty"`
-
-	// takeover is what managementPolicy Full would change on the remote number, as last
-	// observed under Observe or by an adoption refused for erasing; absent otherwise.
-	// +optional
-	Takeover *Takeover `json:"takeover,omitempty"`
 
 	// pendingRoutes are routes this deployment may have on numbers besides the one agentID
 	// or webhookID records on phoneNumber: a route written here before it is sent, until the

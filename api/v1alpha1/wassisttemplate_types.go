@@ -99,19 +99,8 @@ type WassistTemplateSpec struct {
 	// +optional
 	PublishTo []string `json:"publishTo,omitempty"`
 
-	// deletionPolicy says whether deleting this resource deletes the template on Wassist
-	// (and so unpublishes it everywhere) or leaves it.
-	// +kubebuilder:default=Delete
-	// +optional
-	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
-
-	// managementPolicy says what the operator may do to the remote template: Full (the
-	// default) makes it match the spec; Observe only reads the one the resource names
-	// and reports what Full would change in status.takeover, and never writes, creates
-	// or deletes anything remote (deletion then orphans it, whatever deletionPolicy says).
-	// +kubebuilder:default=Full
-	// +optional
-	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
+	// deletionPolicy and managementPolicy, as every kind has them.
+	ManagedSpec `json:",inline"`
 }
 
 // TemplateCategory is Meta's category of a template.
@@ -261,11 +250,9 @@ type TemplateAccountStatus struct {
 
 // WassistTemplateStatus is the template as last observed on Wassist.
 type WassistTemplateStatus struct {
-	// keyFingerprint is a short one-way fingerprint of the API key that last saw the
-	// remote template (never the key). A "not found" under another key is not a deletion: the
-	// resource stops with RemoteNotVisible and sends nothing (docs/design.md, rule 14).
-	// +optional
-	KeyFingerprint string `json:"keyFingerprint,omitempty"`
+	// keyFingerprint, observedGeneration, conditions, lastSyncTime, appliedHash and
+	// takeover, as every kind has them.
+	ManagedStatus `json:",inline"`
 
 	// templateID is the Wassist id of the template.
 	// +optional
@@ -276,30 +263,6 @@ type WassistTemplateStatus struct {
 	// +listMapKey=accountID
 	// +optional
 	Accounts []TemplateAccountStatus `json:"accounts,omitempty"`
-
-	// observedGeneration is the metadata.generation the status describes.
-	// +optional
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
-	// conditions: Ready (approved everywhere it is published), Synced, Reconciling (a review
-	// pending) and Stalled (Meta rejected it, with Meta's reason).
-	// +listType=map
-	// +listMapKey=type
-	// +optional
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
-
-	// lastSyncTime is when the template was last read or written successfully.
-	// +optional
-	LastSyncTime *metav1.Time `json:"lastSyncTime,omitempty"`
-
-	// appliedHash is a hash of the template the operator last applied or found in place.
-	// +optional
-	AppliedHash string `json:"appliedHash,omitempty"`
-
-	// takeover is what managementPolicy Full would change on the remote template, as last
-	// observed under Observe or by an adoption refused for erasing; absent otherwise.
-	// +optional
-	Takeover *Takeover `json:"takeover,omitempty"`
 }
 
 // +kubebuilder:object:root=true

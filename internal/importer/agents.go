@@ -103,16 +103,15 @@ func password(a *wassist.Agent) string {
 // agent is the WassistAgent that names remote and every setting of it the CRD manages.
 func (b *builder) agent(name string, remote *wassist.Agent) *wassistv1alpha1.WassistAgent {
 	spec := wassistv1alpha1.WassistAgentSpec{
-		APIKeySecretRef:  b.keyRef(),
-		Name:             remote.Name,
-		Description:      remote.Description,
-		SystemPrompt:     remote.SystemPrompt,
-		FirstMessage:     remote.FirstMessage,
-		Icebreakers:      remote.Icebreakers,
-		LLMModel:         ptr.Deref(remote.LLMModel, ""),
-		DeletionPolicy:   b.o.DeletionPolicy,
-		ManagementPolicy: b.o.Policy,
-		SharedWith:       agentkind.RemoteSharings(remote),
+		APIKeySecretRef: b.keyRef(),
+		Name:            remote.Name,
+		Description:     remote.Description,
+		SystemPrompt:    remote.SystemPrompt,
+		FirstMessage:    remote.FirstMessage,
+		Icebreakers:     remote.Icebreakers,
+		LLMModel:        ptr.Deref(remote.LLMModel, ""),
+		ManagedSpec:     b.managed(),
+		SharedWith:      agentkind.RemoteSharings(remote),
 	}
 	for _, t := range remote.Tools {
 		spec.Tools = append(spec.Tools, wassistv1alpha1.AgentTool{Name: t.Name, Description: t.Description,

@@ -82,8 +82,8 @@ func (b *builder) deployments() {
 		if !b.keepNumber(digits) {
 			continue
 		}
-		spec := wassistv1alpha1.WassistDeploymentSpec{PhoneNumber: digits, DeletionPolicy: b.o.DeletionPolicy,
-			ManagementPolicy: b.o.Policy, APIKeySecretRef: new(b.keyRef())}
+		spec := wassistv1alpha1.WassistDeploymentSpec{PhoneNumber: digits, ManagedSpec: b.managed(),
+			APIKeySecretRef: new(b.keyRef())}
 		switch agentName, imported := b.agentNames[num.ActiveAgent.ID]; {
 		case num.DefaultRouting == "webhook" && num.DefaultWebhook.ID != "":
 			spec.WebhookID = num.DefaultWebhook.ID
@@ -159,4 +159,9 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// managed is the deletion and management policies every imported resource gets.
+func (b *builder) managed() wassistv1alpha1.ManagedSpec {
+	return wassistv1alpha1.ManagedSpec{DeletionPolicy: b.o.DeletionPolicy, ManagementPolicy: b.o.Policy}
 }

@@ -49,7 +49,7 @@ func (b *builder) template(name string, remote *wassist.Template) *wassistv1alph
 	spec := wassistv1alpha1.WassistTemplateSpec{APIKeySecretRef: b.keyRef(), Name: remote.Name,
 		Category: wassistv1alpha1.TemplateCategory(remote.Category), Language: remote.Language,
 		ParameterFormat: wassistv1alpha1.TemplateParameterFormat(remote.ParameterFormat),
-		DeletionPolicy:  b.o.DeletionPolicy, ManagementPolicy: b.o.Policy}
+		ManagedSpec:     b.managed()}
 	for _, c := range remote.Components {
 		component(&spec, c)
 	}

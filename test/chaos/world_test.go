@@ -137,9 +137,9 @@ func newWorld(agents, deployments, pairs int) *world {
 		d := &wassistv1alpha1.WassistDeployment{
 			ObjectMeta: metav1.ObjectMeta{Name: deploymentName(j), Namespace: namespaces[nsIdx]},
 			Spec: wassistv1alpha1.WassistDeploymentSpec{
-				AgentRef:       &wassistv1alpha1.AgentReference{Name: agentName(j)},
-				PhoneNumber:    phoneNumber(nsIdx, j/len(namespaces)),
-				DeletionPolicy: policy,
+				AgentRef:    &wassistv1alpha1.AgentReference{Name: agentName(j)},
+				PhoneNumber: phoneNumber(nsIdx, j/len(namespaces)),
+				ManagedSpec: wassistv1alpha1.ManagedSpec{DeletionPolicy: policy},
 			},
 		}
 		Expect(k8sClient.Create(ctx, d)).To(Succeed())

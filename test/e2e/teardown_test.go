@@ -113,14 +113,14 @@ func (t *tenant) create() {
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: t.ns}},
 		&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: key.Name, Namespace: t.ns}, StringData: map[string]string{"apiKey": apiKey}},
 		&wassistv1alpha1.WassistAgent{ObjectMeta: metav1.ObjectMeta{Name: "agent", Namespace: t.ns},
-			Spec: wassistv1alpha1.WassistAgentSpec{APIKeySecretRef: key, Name: t.agentName, DeletionPolicy: t.policy}},
+			Spec: wassistv1alpha1.WassistAgentSpec{APIKeySecretRef: key, Name: t.agentName, ManagedSpec: t.managed()}},
 		&wassistv1alpha1.WassistDeployment{ObjectMeta: metav1.ObjectMeta{Name: "deployment", Namespace: t.ns},
 			Spec: wassistv1alpha1.WassistDeploymentSpec{AgentRef: &wassistv1alpha1.AgentReference{Name: "agent"},
-				PhoneNumber: t.number, DeletionPolicy: t.policy}},
+				PhoneNumber: t.number, ManagedSpec: t.managed()}},
 		&wassistv1alpha1.WassistTemplate{ObjectMeta: metav1.ObjectMeta{Name: "template", Namespace: t.ns},
 			Spec: wassistv1alpha1.WassistTemplateSpec{APIKeySecretRef: key, Name: t.templateName(), Category: "UTILITY",
 				Body: wassistv1alpha1.TemplateBody{Text: "Your order has left."}, PublishTo: []string{acc.ID},
-				DeletionPolicy: t.policy}},
+				ManagedSpec: t.managed()}},
 	}
 	for _, obj := range objs {
 		Expect(k8sClient.Create(ctx, obj)).To(Succeed(), "%T %s", obj, obj.GetName())
@@ -128,6 +128,11 @@ func (t *tenant) create() {
 	Eventually(allReady(t.ns)).WithTimeout(timeout).WithPolling(poll).Should(Equal(2))
 	Eventually(func() bool { return t.remoteTemplate() != nil }).WithTimeout(timeout).WithPolling(poll).Should(BeTrue())
 	Expect(t.routedAgent()).NotTo(BeNil(), "the number is not routed to the agent")
+}
+
+// managed is the deletion policy every resource of the tenant has.
+func (t *tenant) managed() wassistv1alpha1.ManagedSpec {
+	return wassistv1alpha1.ManagedSpec{DeletionPolicy: t.policy}
 }
 
 func (t *tenant) templateName() string { return strings.ReplaceAll(t.ns, "-", "_") }

@@ -219,7 +219,7 @@ func (in *fuzzInput) agent(name string) *fuzzAgent {
 		SystemPrompt:    in.text(100000),
 		FirstMessage:    in.text(4096),
 		LLMModel:        in.text(100),
-		DeletionPolicy:  wassistv1alpha1.DeletionPolicyDelete,
+		ManagedSpec:     wassistv1alpha1.ManagedSpec{DeletionPolicy: wassistv1alpha1.DeletionPolicyDelete},
 	}
 	for range in.intn(11) {
 		spec.Icebreakers = append(spec.Icebreakers, in.nonBlank(256))

@@ -27,7 +27,7 @@ func (r *Reconciler[O]) connect(ctx context.Context, s *scope[O]) error {
 // (a rotation) is taken silently.
 func seen(obj Object, ext External) {
 	if fp := ext.KeyFingerprint(); fp != "" {
-		obj.SetKeyFingerprint(fp)
+		obj.ManagedStatus().KeyFingerprint = fp
 	}
 }
 
@@ -41,7 +41,7 @@ func sameKey(obs *Observation, ext External) bool {
 
 // keyChanged says obj's remote object was last seen with another key than ext's.
 func keyChanged(obj Object, ext External) bool {
-	last, now := obj.GetKeyFingerprint(), ext.KeyFingerprint()
+	last, now := obj.ManagedStatus().KeyFingerprint, ext.KeyFingerprint()
 	return last != "" && now != "" && last != now
 }
 
@@ -79,5 +79,5 @@ func (r *Reconciler[O]) deletable(ctx context.Context, obj O, ext External, id s
 
 func notVisible(noun, id string, obj Object, ext External) string {
 	return fmt.Sprintf("remote %s %s was last seen with another API key (fingerprint %s), and the key this resource "+
-		"uses now (fingerprint %s) cannot see it", noun, id, obj.GetKeyFingerprint(), ext.KeyFingerprint())
+		"uses now (fingerprint %s) cannot see it", noun, id, obj.ManagedStatus().KeyFingerprint, ext.KeyFingerprint())
 }

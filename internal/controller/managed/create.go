@@ -57,7 +57,7 @@ func (r *Reconciler[O]) observeOrCreate(ctx context.Context, s *scope[O], ext Ex
 	if obs.Exists {
 		return obs, r.known(ctx, s, obs)
 	}
-	if r.Kind.ExternalName(s.obj) != "" || s.obj.GetRemoteID() != id || s.obj.GetTakeover() != nil {
+	if r.Kind.ExternalName(s.obj) != "" || s.obj.GetRemoteID() != id || s.obj.ManagedStatus().Takeover != nil {
 		// An id the operator never saw exist, or only observed: a user's adoption of a
 		// missing object. Creating a new one would hide the mistake.
 		namedBy := "spec"
@@ -204,7 +204,7 @@ func (r *Reconciler[O]) recoverCreate(ctx context.Context, s *scope[O], ext Exte
 		}
 		if obs.Foreign {
 			// Stored so that no second create is sent; updated only as an adoption.
-			s.obj.SetTakeover(r.takeoverOf(obs))
+			s.obj.ManagedStatus().Takeover = r.takeoverOf(obs)
 			r.event(s.obj, corev1.EventTypeNormal, "Adopted", "Managing remote %s %s, found under the spec's name", r.Noun, obs.ID)
 			return obs, true, nil
 		}

@@ -26,7 +26,7 @@ func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error 
 	if err := r.unused(ctx, obj); err != nil {
 		return err
 	}
-	orphan := obj.GetDeletionPolicy() == wassistv1alpha1.DeletionPolicyOrphan || untaken(obj)
+	orphan := obj.Managed().DeletionPolicy == wassistv1alpha1.DeletionPolicyOrphan || untaken(obj)
 	switch next, found, ready, err := r.successor(ctx, obj); {
 	case err != nil:
 		return err

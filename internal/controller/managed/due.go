@@ -44,7 +44,7 @@ func (m DriftMode) next(obj Object) ctrl.Result {
 }
 
 func (m DriftMode) untilNext(obj Object) time.Duration {
-	last := obj.GetLastSyncTime()
+	last := obj.ManagedStatus().LastSyncTime
 	if last == nil {
 		return 0
 	}
@@ -89,11 +89,11 @@ func (r *Reconciler[O]) gate(s *scope[O]) verdict {
 	if s.recheck {
 		return due // the bulk check, or a reconcile held by the budget, saw something
 	}
-	sameSpec := obj.GetObservedGeneration() == obj.GetGeneration() && obj.GetAppliedHash() == s.desired.Hash
+	sameSpec := obj.ManagedStatus().ObservedGeneration == obj.GetGeneration() && obj.ManagedStatus().AppliedHash == s.desired.Hash
 	if !sameSpec {
 		return due
 	}
-	ready := meta.FindStatusCondition(obj.GetConditions(), wassistv1alpha1.ConditionReady)
+	ready := meta.FindStatusCondition(obj.ManagedStatus().Conditions, wassistv1alpha1.ConditionReady)
 	if ready != nil && refusals[ready.Reason] {
 		return refused
 	}

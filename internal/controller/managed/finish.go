@@ -31,12 +31,12 @@ func (r *Reconciler[O]) finish(ctx context.Context, s *scope[O], err error) (ctr
 	// Every reconcile that looked observes the generation, a paused one too: a pause is
 	// the user's decision and nothing is under way (docs/design.md, rule 12). What an
 	// edit made while paused changed is still due: its spec hash differs.
-	obj.SetObservedGeneration(obj.GetGeneration())
+	obj.ManagedStatus().ObservedGeneration = obj.GetGeneration()
 	res := ctrl.Result{}
 	if s.confirmed {
 		// The remote object equals the resolved spec, even when the spec still waits.
-		obj.SetLastSyncTime(&metav1.Time{Time: time.Now()})
-		obj.SetAppliedHash(s.desired.Hash)
+		obj.ManagedStatus().LastSyncTime = &metav1.Time{Time: time.Now()}
+		obj.ManagedStatus().AppliedHash = s.desired.Hash
 	}
 	switch {
 	case s.paused:
@@ -62,14 +62,14 @@ func (r *Reconciler[O]) finish(ctx context.Context, s *scope[O], err error) (ctr
 // reportSuccess sets Ready and Synced True: available, or, under Observe, observed with
 // what Full would change.
 func (r *Reconciler[O]) reportSuccess(obj O) {
-	if !observing(obj) || obj.GetTakeover() == nil {
+	if !observing(obj) || obj.ManagedStatus().Takeover == nil {
 		r.setCondition(obj, wassistv1alpha1.ConditionReady, metav1.ConditionTrue, wassistv1alpha1.ReasonAvailable, r.ReadyMessage)
 		r.setCondition(obj, wassistv1alpha1.ConditionSynced, metav1.ConditionTrue, wassistv1alpha1.ReasonReconcileSuccess, "")
 		return
 	}
 	r.setCondition(obj, wassistv1alpha1.ConditionReady, metav1.ConditionTrue, wassistv1alpha1.ReasonObserved,
 		"the remote "+r.Noun+" exists and is observed (managementPolicy: Observe); nothing is written to it")
-	t := obj.GetTakeover()
+	t := obj.ManagedStatus().Takeover
 	reason := wassistv1alpha1.ReasonObserved
 	if len(t.Changes) > 0 {
 		reason = wassistv1alpha1.ReasonWouldChange
@@ -83,12 +83,12 @@ func (r *Reconciler[O]) reportSuccess(obj O) {
 // that work toward the spec goes on. Its event goes out when Synced turns to the
 // reason, not at every retry of it.
 func (r *Reconciler[O]) report(obj O, o outcome) {
-	synced := meta.FindStatusCondition(obj.GetConditions(), wassistv1alpha1.ConditionSynced)
+	synced := meta.FindStatusCondition(obj.ManagedStatus().Conditions, wassistv1alpha1.ConditionSynced)
 	if synced == nil || synced.Status != metav1.ConditionFalse || synced.Reason != o.reason {
 		r.event(obj, o.eventType(), o.reason, "%s", o.message)
 	}
 	r.setCondition(obj, wassistv1alpha1.ConditionSynced, metav1.ConditionFalse, o.reason, o.message)
-	ready := meta.FindStatusCondition(obj.GetConditions(), wassistv1alpha1.ConditionReady)
+	ready := meta.FindStatusCondition(obj.ManagedStatus().Conditions, wassistv1alpha1.ConditionReady)
 	readyNow := ready != nil && ready.Status == metav1.ConditionTrue
 	if !o.transient || !readyNow {
 		r.setCondition(obj, wassistv1alpha1.ConditionReady, metav1.ConditionFalse, o.reason, o.message)
@@ -116,9 +116,9 @@ func (r *Reconciler[O]) remember(s *scope[O], o outcome) {
 	case s.confirmed || s.waitApplied:
 		// Applied, and waiting for what Desired.Wait says: the hash stands.
 	case o.refused && s.resolved:
-		s.obj.SetAppliedHash(s.desired.Hash)
+		s.obj.ManagedStatus().AppliedHash = s.desired.Hash
 	case !o.refused:
-		s.obj.SetAppliedHash("")
+		s.obj.ManagedStatus().AppliedHash = ""
 	}
 }
 
@@ -151,7 +151,7 @@ func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcom
 	case !s.urgent:
 		res.Priority = new(handler.LowPriority)
 	}
-	first := meta.FindStatusCondition(s.obj.GetConditions(), wassistv1alpha1.ConditionReady) == nil
+	first := meta.FindStatusCondition(s.obj.ManagedStatus().Conditions, wassistv1alpha1.ConditionReady) == nil
 	if first {
 		// A new resource says what it waits for, once; one with conditions keeps them (a
 		// Stalled one stays so until the request it waits to send says otherwise).
@@ -162,7 +162,7 @@ func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcom
 			wassistv1alpha1.ReasonWaitingForBudget, budgetWaitMessage)
 	}
 	// An id stored, or the key that saw it, is what another process must not miss.
-	identified := s.obj.GetRemoteID() != s.base.GetRemoteID() || s.obj.GetKeyFingerprint() != s.base.GetKeyFingerprint()
+	identified := s.obj.GetRemoteID() != s.base.GetRemoteID() || s.obj.ManagedStatus().KeyFingerprint != s.base.ManagedStatus().KeyFingerprint
 	if first || identified || s.latest == nil || s.latest.ID == "" || statusChanged(s.obj, s.beforeUpdate) {
 		return res, r.patchStatus(ctx, s.obj, s.base)
 	}
@@ -187,32 +187,32 @@ func statusOf(obj Object) any {
 }
 
 func removeCondition(obj Object, typ string) {
-	conds := obj.GetConditions()
+	conds := obj.ManagedStatus().Conditions
 	if meta.RemoveStatusCondition(&conds, typ) {
-		obj.SetConditions(conds)
+		obj.ManagedStatus().Conditions = conds
 	}
 }
 
 func (r *Reconciler[O]) setCondition(obj O, typ string, status metav1.ConditionStatus, reason, msg string) {
-	conds := obj.GetConditions()
+	conds := obj.ManagedStatus().Conditions
 	meta.SetStatusCondition(&conds, metav1.Condition{Type: typ, Status: status, ObservedGeneration: obj.GetGeneration(),
 		Reason: reason, Message: truncate(msg, 32768)})
-	obj.SetConditions(conds)
+	obj.ManagedStatus().Conditions = conds
 }
 
 // refusedAgain is the outcome of a reconcile that finds its spec refused already: the
 // API's words stay on the conditions, nothing is sent.
 func refusedAgain(obj Object) error {
-	ready := meta.FindStatusCondition(obj.GetConditions(), wassistv1alpha1.ConditionReady)
+	ready := meta.FindStatusCondition(obj.ManagedStatus().Conditions, wassistv1alpha1.ConditionReady)
 	return &refusedError{reason: ready.Reason, msg: ready.Message}
 }
 
 // awaitingAgain is the outcome of a reconcile that finds the remote object still waiting
 // as the last one saw it (Meta's review): the conditions stay, nothing is sent.
 func awaitingAgain(obj Object) error {
-	ready := meta.FindStatusCondition(obj.GetConditions(), wassistv1alpha1.ConditionReady)
+	ready := meta.FindStatusCondition(obj.ManagedStatus().Conditions, wassistv1alpha1.ConditionReady)
 	return &WaitingError{Reason: ready.Reason, Message: ready.Message,
-		Stalled: meta.IsStatusConditionTrue(obj.GetConditions(), wassistv1alpha1.ConditionStalled)}
+		Stalled: meta.IsStatusConditionTrue(obj.ManagedStatus().Conditions, wassistv1alpha1.ConditionStalled)}
 }
 
 // refusedError is a refusal: remembered from an earlier reconcile, or fresh (the core's

@@ -11,36 +11,20 @@ import (
 	"context"
 	"errors"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 )
 
-// Object is a managed resource, with the status fields the core reads and writes.
+// Object is a managed resource: the spec and status fields every kind shares, which the
+// core reads and writes, and the id of its remote object.
 type Object interface {
 	client.Object
-	GetConditions() []metav1.Condition
-	SetConditions([]metav1.Condition)
-	GetObservedGeneration() int64
-	SetObservedGeneration(int64)
-	GetLastSyncTime() *metav1.Time
-	SetLastSyncTime(*metav1.Time)
-	// GetAppliedHash is the Desired.Hash last applied, found equal, or refused.
-	GetAppliedHash() string
-	SetAppliedHash(string)
+	Managed() wassistv1alpha1.ManagedSpec
+	ManagedStatus() *wassistv1alpha1.ManagedStatus
 	// GetRemoteID is the id of the remote object the core has seen exist.
 	GetRemoteID() string
 	SetRemoteID(string)
-	GetDeletionPolicy() wassistv1alpha1.DeletionPolicy
-	GetManagementPolicy() wassistv1alpha1.ManagementPolicy
-	// GetTakeover is what Full would change on the remote object, as last observed.
-	GetTakeover() *wassistv1alpha1.Takeover
-	SetTakeover(*wassistv1alpha1.Takeover)
-	// GetKeyFingerprint is the fingerprint of the API key that last saw the remote object
-	// (docs/design.md, rule 14).
-	GetKeyFingerprint() string
-	SetKeyFingerprint(string)
 }
 
 // Kind is what a kind gives the core.

@@ -21,7 +21,7 @@ import (
 func Observing(obj Object) bool { return observing(obj) }
 
 func observing(obj Object) bool {
-	return obj.GetManagementPolicy() == wassistv1alpha1.ManagementPolicyObserve
+	return obj.Managed().ManagementPolicy == wassistv1alpha1.ManagementPolicyObserve
 }
 
 // policyHash is the hash of the resolved spec under the object's policy: an observation
@@ -47,7 +47,7 @@ func allowsErasing(obj Object) bool {
 // the remote object alone, whatever deletionPolicy says: the operator deletes only what
 // it has managed.
 func untaken(obj Object) bool {
-	return observing(obj) || obj.GetTakeover() != nil
+	return observing(obj) || obj.ManagedStatus().Takeover != nil
 }
 
 // takesOver says what a successor does with the remote object it is handed: a resource
@@ -64,7 +64,7 @@ func orphanedBy(obj Object) string {
 	switch {
 	case observing(obj):
 		return "managementPolicy: Observe"
-	case obj.GetTakeover() != nil:
+	case obj.ManagedStatus().Takeover != nil:
 		return "its adoption was never completed"
 	}
 	return "deletionPolicy: Orphan"
@@ -118,11 +118,11 @@ func (r *Reconciler[O]) takeoverOf(obs Observation) *wassistv1alpha1.Takeover {
 // when it changes.
 func (r *Reconciler[O]) recordTakeover(s *scope[O], obs Observation) {
 	t := r.takeoverOf(obs)
-	if old := s.obj.GetTakeover(); old == nil || !sameTakeover(*old, *t) {
+	if old := s.obj.ManagedStatus().Takeover; old == nil || !sameTakeover(*old, *t) {
 		r.event(s.obj, corev1.EventTypeNormal, wassistv1alpha1.ReasonObserved, "Observed remote %s %s: %s",
 			r.Noun, obs.ID, takeoverMessage(t))
 	}
-	s.obj.SetTakeover(t)
+	s.obj.ManagedStatus().Takeover = t
 }
 
 // Differs says whether what the bulk check saw of obj's remote object is news for obj:
@@ -135,14 +135,14 @@ func (r *Reconciler[O]) Differs(obj O, obs Observation) bool {
 	switch {
 	case !obs.Exists || !obs.UpToDate && !observing(obj):
 		return true
-	case obs.KeyFingerprint != "" && obs.KeyFingerprint != obj.GetKeyFingerprint():
+	case obs.KeyFingerprint != "" && obs.KeyFingerprint != obj.ManagedStatus().KeyFingerprint:
 		return true // seen with a key not recorded yet (a rotation, or a status from before rule 14)
 	case !observing(obj):
-		return obj.GetTakeover() != nil
-	case obj.GetTakeover() == nil:
+		return obj.ManagedStatus().Takeover != nil
+	case obj.ManagedStatus().Takeover == nil:
 		return !obs.UpToDate
 	}
-	return !sameTakeover(*obj.GetTakeover(), *r.takeoverOf(obs))
+	return !sameTakeover(*obj.ManagedStatus().Takeover, *r.takeoverOf(obs))
 }
 
 func sameTakeover(a, b wassistv1alpha1.Takeover) bool {
@@ -169,10 +169,10 @@ func takeoverMessage(t *wassistv1alpha1.Takeover) string {
 // and a deletion meanwhile leaves the remote object alone (see untaken). A kind whose
 // spec names its remote object (a number) has nothing to erase.
 func (r *Reconciler[O]) refuseErasing(s *scope[O], obs Observation) error {
-	if r.Kind.ExternalName(s.obj) != "" || obs.Created || (s.base.GetRemoteID() == obs.ID && s.obj.GetTakeover() == nil) {
+	if r.Kind.ExternalName(s.obj) != "" || obs.Created || (s.base.GetRemoteID() == obs.ID && s.obj.ManagedStatus().Takeover == nil) {
 		return nil
 	}
-	s.obj.SetTakeover(r.takeoverOf(obs))
+	s.obj.ManagedStatus().Takeover = r.takeoverOf(obs)
 	if allowsErasing(s.obj) || len(obs.Erases) == 0 {
 		return nil
 	}

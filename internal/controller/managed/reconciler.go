@@ -172,7 +172,7 @@ func (r *Reconciler[O]) admit(ctx context.Context, obj O) error {
 
 // sync: observe | create → update, and then the spec's wait, if any.
 func (r *Reconciler[O]) sync(ctx context.Context, s *scope[O]) error {
-	s.urgent = s.obj.GetAppliedHash() != s.desired.Hash || s.obj.GetLastSyncTime() == nil
+	s.urgent = s.obj.ManagedStatus().AppliedHash != s.desired.Hash || s.obj.ManagedStatus().LastSyncTime == nil
 	ctx = r.withTurn(ctx, s)
 	ext := s.ext
 	claims := r.Kind.Claims(s.obj)
@@ -208,7 +208,7 @@ func (r *Reconciler[O]) sync(ctx context.Context, s *scope[O]) error {
 		}
 	}
 	s.confirmed = true
-	s.obj.SetTakeover(nil)
+	s.obj.ManagedStatus().Takeover = nil
 	if obs.Wait != nil {
 		return obs.Wait
 	}

@@ -81,7 +81,7 @@ func (t *turns) prune(now time.Time) {
 // newcomer says whether obj was never reconciled: no condition, not being deleted.
 func newcomer[O Object](obj client.Object) bool {
 	o, ok := obj.(O)
-	return ok && len(o.GetConditions()) == 0 && o.GetDeletionTimestamp().IsZero()
+	return ok && len(o.ManagedStatus().Conditions) == 0 && o.GetDeletionTimestamp().IsZero()
 }
 
 // notNewcomerCreate keeps the creates of new objects from the For watch: turnsHandler
