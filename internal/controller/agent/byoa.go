@@ -23,13 +23,13 @@ import (
 const byoaClockSkew = time.Minute
 
 // createBYOA creates the agent; the name and the rest follow in the PATCH after it.
-func (e *agentExternal) createBYOA(ctx context.Context, d managed.Desired) (managed.Observation, error) {
+func (e *agentExternal) createBYOA(ctx context.Context, d desired) (observation, error) {
 	created, err := e.api.CreateBYOAAgent(ctx, e.agent.Spec.BYOA.WebhookURL)
 	return e.created(created, err, d)
 }
 
 // findBYOA returns the agents an interrupted BYOA create may have made.
-func (e *agentExternal) findBYOA(ctx context.Context, agents []wassist.Agent, d managed.Desired) ([]managed.Observation, error) {
+func (e *agentExternal) findBYOA(ctx context.Context, agents []wassist.Agent, d desired) ([]observation, error) {
 	mark := e.agent.Annotations[wassistv1alpha1.AnnotationCreatePending]
 	sent, err := time.Parse(time.RFC3339, mark)
 	if err != nil {
@@ -37,7 +37,7 @@ func (e *agentExternal) findBYOA(ctx context.Context, agents []wassist.Agent, d 
 			"agent to keep, or remove both to create again", wassistv1alpha1.AnnotationCreatePending, mark,
 			wassistv1alpha1.AnnotationAgentID)
 	}
-	var found []managed.Observation
+	var found []observation
 	for i := range agents {
 		a := &agents[i]
 		if a.CreatedAt == nil || a.CreatedAt.Before(sent.Add(-byoaClockSkew)) || !untouched(a) ||

@@ -9,6 +9,7 @@ import (
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
 // +kubebuilder:rbac:groups=wassist.app,resources=wassistagents,verbs=get;list;watch;patch
@@ -18,7 +19,7 @@ import (
 
 // reconciler keeps a remote Wassist agent equal to each WassistAgent: the managed core
 // with the agent's kind.
-type reconciler = managed.Reconciler[*wassistv1alpha1.WassistAgent]
+type reconciler = managed.Reconciler[*wassistv1alpha1.WassistAgent, agentView, *wassist.Agent]
 
 // Kind plugs the WassistAgent into the operator (kit.Kind).
 type Kind struct{}

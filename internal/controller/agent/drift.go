@@ -55,7 +55,7 @@ func (o *drift) Check(ctx context.Context, pass *kit.Pass) error {
 // compare hands the core what the list, made with the key of fingerprint key, says of
 // agent when it is news (managed.Differs): the remote agent, or that it vanished.
 func (o *drift) compare(ctx context.Context, pass *kit.Pass, agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, key string) {
-	obs := managed.Observation{ID: agent.Status.AgentID, KeyFingerprint: key}
+	obs := observation{ID: agent.Status.AgentID, KeyFingerprint: key}
 	result := "vanished"
 	if remote != nil {
 		want, err := o.kind.Desired(ctx, agent)

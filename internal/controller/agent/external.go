@@ -29,7 +29,7 @@ type agentExternal struct {
 }
 
 var (
-	_ managed.External = (*agentExternal)(nil)
+	_ external         = (*agentExternal)(nil)
 	_ managed.Reserver = (*agentExternal)(nil)
 )
 
@@ -41,19 +41,19 @@ func (e *agentExternal) ReserveCreate(ctx context.Context) error {
 	return e.api.ReserveCreateAgent(ctx, e.agent.Spec.BYOA == nil)
 }
 
-func (e *agentExternal) Observe(ctx context.Context, id string, d managed.Desired) (managed.Observation, error) {
+func (e *agentExternal) Observe(ctx context.Context, id string, d desired) (observation, error) {
 	remote, err := e.api.GetAgent(ctx, id)
 	if wassist.IsNotFound(err) {
-		return managed.Observation{ID: id}, nil
+		return observation{ID: id}, nil
 	}
 	if err != nil {
-		return managed.Observation{}, err
+		return observation{}, err
 	}
 	e.report(remote)
 	return agentObservation(e.agent, remote, d), nil
 }
 
-func (e *agentExternal) Find(ctx context.Context, marker string, d managed.Desired) ([]managed.Observation, error) {
+func (e *agentExternal) Find(ctx context.Context, marker string, d desired) ([]observation, error) {
 	agents, err := e.api.ListAgents(ctx)
 	if err != nil {
 		return nil, err
@@ -61,7 +61,7 @@ func (e *agentExternal) Find(ctx context.Context, marker string, d managed.Desir
 	if e.agent.Spec.BYOA != nil {
 		return e.findBYOA(ctx, agents, d)
 	}
-	var found []managed.Observation
+	var found []observation
 	for i := range agents {
 		if agents[i].Name == marker {
 			found = append(found, agentObservation(e.agent, &agents[i], d))
@@ -72,7 +72,7 @@ func (e *agentExternal) Find(ctx context.Context, marker string, d managed.Desir
 
 // Create creates the agent under marker, the only field the API's create takes (a BYOA
 // agent under none: its create takes only the webhook URL).
-func (e *agentExternal) Create(ctx context.Context, marker string, d managed.Desired) (managed.Observation, error) {
+func (e *agentExternal) Create(ctx context.Context, marker string, d desired) (observation, error) {
 	if e.agent.Spec.BYOA != nil {
 		return e.createBYOA(ctx, d)
 	}
@@ -82,21 +82,21 @@ func (e *agentExternal) Create(ctx context.Context, marker string, d managed.Des
 
 // created is the observation of a create's answer. An answer without the agent (an
 // empty 2xx body) is a lost answer: the agent may exist, and is found at the next attempt.
-func (e *agentExternal) created(a *wassist.Agent, err error, d managed.Desired) (managed.Observation, error) {
+func (e *agentExternal) created(a *wassist.Agent, err error, d desired) (observation, error) {
 	if err != nil {
-		return managed.Observation{}, err
+		return observation{}, err
 	}
 	if a.ID == "" {
-		return managed.Observation{}, kit.EmptyCreateAnswer("agent")
+		return observation{}, kit.EmptyCreateAnswer("agent")
 	}
 	return agentObservation(e.agent, a, d), nil
 }
 
 // Update PATCHes the remote agent when it differs from the spec, sending every list
 // whole, and then shares and unshares it so that its sharings equal spec.sharedWith.
-func (e *agentExternal) Update(ctx context.Context, obs managed.Observation, d managed.Desired) (managed.Observation, error) {
-	remote, ok := obs.Remote.(*wassist.Agent)
-	if !ok || remote == nil {
+func (e *agentExternal) Update(ctx context.Context, obs observation, d desired) (observation, error) {
+	remote := obs.Remote
+	if remote == nil {
 		// Every observation of an existing agent carries it; read it rather than guess.
 		observed, err := e.Observe(ctx, obs.ID, d)
 		if err != nil {
@@ -105,9 +105,9 @@ func (e *agentExternal) Update(ctx context.Context, obs managed.Observation, d m
 		if !observed.Exists {
 			return observed, fmt.Errorf("remote agent %s vanished before its update", obs.ID)
 		}
-		remote = observed.Remote.(*wassist.Agent)
+		remote = observed.Remote
 	}
-	want, _ := d.View.(agentView)
+	want := d.View
 	if got := want.observed(remote); !want.equal(got) {
 		patched, err := e.api.UpdateAgent(ctx, remote.ID, want.update(remote))
 		if err == nil && patched.ID == "" {
@@ -134,7 +134,7 @@ func (e *agentExternal) Update(ctx context.Context, obs managed.Observation, d m
 
 // announce says what a PATCH changed: a repair of drift when the spec had been applied
 // as it is (what changed, changed outside the cluster), else the spec's change.
-func (e *agentExternal) announce(ctx context.Context, id string, d managed.Desired, fields []string) {
+func (e *agentExternal) announce(ctx context.Context, id string, d desired, fields []string) {
 	st := e.agent.Status
 	if st.AppliedHash == d.Hash && st.LastSyncTime != nil {
 		logf.FromContext(ctx).Info("Corrected drift", "agentID", id, "fields", fields)
@@ -153,9 +153,9 @@ func (e *agentExternal) KeyFingerprint() string { return e.api.Fingerprint() }
 
 // agentObservation compares a remote agent with the desired one (none when d has no
 // view), and names what differs and what an update would erase.
-func agentObservation(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, d managed.Desired) managed.Observation {
-	obs := managed.Observation{ID: remote.ID, Exists: true, Remote: remote}
-	want, ok := d.View.(agentView)
+func agentObservation(agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, d desired) observation {
+	obs := observation{ID: remote.ID, Exists: true, Remote: remote}
+	want, ok := d.View, d.Hash != ""
 	if !ok {
 		return obs
 	}

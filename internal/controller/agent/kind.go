@@ -16,6 +16,7 @@ import (
 	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
 	"github.com/wassist-operator/wassist-operator/internal/fielddiff"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
 // agentKind is the WassistAgent's part of the managed core: the agent the spec asks for,
@@ -31,8 +32,8 @@ type agentKind struct {
 }
 
 var (
-	_ managed.Kind[*wassistv1alpha1.WassistAgent]     = (*agentKind)(nil)
-	_ managed.Tenanted[*wassistv1alpha1.WassistAgent] = (*agentKind)(nil)
+	_ managed.Kind[*wassistv1alpha1.WassistAgent, agentView, *wassist.Agent] = (*agentKind)(nil)
+	_ managed.Tenanted[*wassistv1alpha1.WassistAgent]                        = (*agentKind)(nil)
 )
 
 // ExternalName is empty: the operator creates agents and keeps their ids.
@@ -58,24 +59,24 @@ func (k *agentKind) Holds(agent *wassistv1alpha1.WassistAgent) bool {
 // agent is read again and its status.phoneNumbers follows. Handoffs to agents without an
 // id yet are left out and waited for after the rest is applied: the agent is created
 // first, so that agents handing off to each other all get ids.
-func (k *agentKind) Desired(ctx context.Context, agent *wassistv1alpha1.WassistAgent) (managed.Desired, error) {
+func (k *agentKind) Desired(ctx context.Context, agent *wassistv1alpha1.WassistAgent) (desired, error) {
 	refs, err := k.resolveRefs(ctx, agent)
 	if err != nil {
-		return managed.Desired{}, err
+		return desired{}, err
 	}
 	deployments, err := k.deploymentsFingerprint(ctx, agent)
 	if err != nil {
-		return managed.Desired{}, err
+		return desired{}, err
 	}
 	secrets, err := k.triggerSecretsState(ctx, agent)
 	if err != nil {
-		return managed.Desired{}, err
+		return desired{}, err
 	}
 	if secrets != "" { // only then: the hash of an agent without triggers stays what it was
 		deployments += ";" + secrets
 	}
 	view := desiredView(agent, refs)
-	d := managed.Desired{Hash: view.hash(deployments), View: view}
+	d := desired{Hash: view.hash(deployments), View: view}
 	d.Wait = refs.wait()
 	return d, nil
 }
@@ -99,7 +100,7 @@ func (refs resolvedRefs) wait() *managed.WaitingError {
 }
 
 // Connect returns the external client of the agent's key.
-func (k *agentKind) Connect(ctx context.Context, agent *wassistv1alpha1.WassistAgent, d *managed.Desired) (managed.External, error) {
+func (k *agentKind) Connect(ctx context.Context, agent *wassistv1alpha1.WassistAgent, d *desired) (external, error) {
 	api, err := k.keys.Client(ctx, agent, agent.Spec.APIKeySecretRef, d == nil, "agent")
 	if err != nil {
 		return nil, err
@@ -184,3 +185,10 @@ func (k *agentKind) deploymentsFingerprint(ctx context.Context, agent *wassistv1
 func (k *agentKind) Tenant(agent *wassistv1alpha1.WassistAgent) string {
 	return agent.Namespace + "/" + agent.Spec.APIKeySecretRef.Name
 }
+
+// The core's types, as this kind fills them.
+type (
+	desired     = managed.Desired[agentView]
+	observation = managed.Observation[*wassist.Agent]
+	external    = managed.External[agentView, *wassist.Agent]
+)

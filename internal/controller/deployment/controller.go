@@ -21,7 +21,7 @@ import (
 // reconciler keeps a WhatsApp number served by the agent each WassistDeployment names:
 // the managed core with the deployment's kind. Its finalizer holds a deleted deployment
 // until the number is unrouted (deletionPolicy Delete).
-type reconciler = managed.Reconciler[*wassistv1alpha1.WassistDeployment]
+type reconciler = managed.Reconciler[*wassistv1alpha1.WassistDeployment, deploymentView, numberState]
 
 // Kind plugs the WassistDeployment into the operator (kit.Kind).
 type Kind struct{}

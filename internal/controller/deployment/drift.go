@@ -70,11 +70,11 @@ func (o *drift) compareDeployment(pass *kit.Pass, d *wassistv1alpha1.WassistDepl
 		return
 	}
 	pass.Checks.WithLabelValues("drifted").Inc()
-	var obs *managed.Observation
+	var obs *observation
 	// Under Observe the reconcile reads the number again: the list says what it serves,
 	// not what the spec would change.
 	if listed && !managed.Observing(d) {
-		obs = &managed.Observation{ID: targetOf(d).id(), Exists: true, Remote: n, KeyFingerprint: key}
+		obs = &observation{ID: targetOf(d).id(), Exists: true, Remote: n, KeyFingerprint: key}
 	}
 	o.deployments.Observed(d.DeepCopy(), obs)
 }

@@ -29,8 +29,8 @@ type deploymentExternal struct {
 }
 
 var (
-	_ managed.External = (*deploymentExternal)(nil)
-	_ managed.Intender = (*deploymentExternal)(nil)
+	_ external                                      = (*deploymentExternal)(nil)
+	_ managed.Intender[deploymentView, numberState] = (*deploymentExternal)(nil)
 )
 
 // numberState is what a number says of its routing.
@@ -45,13 +45,13 @@ var errNumbersNotCreated = errors.New("WhatsApp numbers are not created by the o
 
 // Observe reads who serves the number. A number the key does not know does not exist
 // for it: the core says so, or that another key saw it last (docs/design.md, rule 14).
-func (e *deploymentExternal) Observe(ctx context.Context, id string, d managed.Desired) (managed.Observation, error) {
+func (e *deploymentExternal) Observe(ctx context.Context, id string, d desired) (observation, error) {
 	n, err := e.target.observe(ctx, e.api)
 	if _, unknown := errors.AsType[*managed.WaitingError](err); unknown {
-		return managed.Observation{ID: id}, nil
+		return observation{ID: id}, nil
 	}
 	if err != nil {
-		return managed.Observation{}, err
+		return observation{}, err
 	}
 	return e.observation(n, d), nil
 }
@@ -70,8 +70,8 @@ func (e *deploymentExternal) KeyFingerprint() string {
 // the one the status described (the spec moved) was never routed by this deployment; the
 // one it leaves keeps its route pending until it is unrouted. A number serving the spec
 // settles what was pending on it, and is up to date once no former number is left.
-func (e *deploymentExternal) observation(n numberState, d managed.Desired) managed.Observation {
-	view, _ := d.View.(deploymentView)
+func (e *deploymentExternal) observation(n numberState, d desired) observation {
+	view := d.View
 	st := &e.dep.Status
 	if n.numberID != "" {
 		if st.PhoneNumberID != n.numberID {
@@ -88,7 +88,7 @@ func (e *deploymentExternal) observation(n numberState, d managed.Desired) manag
 	if serves && !managed.Observing(e.dep) {
 		settledOn(st, st.PhoneNumber)
 	}
-	obs := managed.Observation{ID: e.target.id(), Exists: true, Remote: n}
+	obs := observation{ID: e.target.id(), Exists: true, Remote: n}
 	if !serves && view.route != "" {
 		obs.Changes = []string{"route (the number serves " + describeServing(n.serving) + "; Full would route " +
 			describeRoute(view.route) + ")"}
@@ -104,8 +104,8 @@ func (e *deploymentExternal) observation(n numberState, d managed.Desired) manag
 // seen is the number as obs saw it, with what that says written on the status: an
 // observation the core hands over from an earlier reconcile (a budget wait) was made on
 // the status as it was then, which the cache may not show yet.
-func (e *deploymentExternal) seen(obs managed.Observation, d managed.Desired) numberState {
-	n, _ := obs.Remote.(numberState)
+func (e *deploymentExternal) seen(obs observation, d desired) numberState {
+	n := obs.Remote
 	e.observation(n, d)
 	return n
 }
@@ -121,8 +121,8 @@ func describeServing(route string) string {
 // Update deploys the agent on the number and verifies it by reading the number back:
 // the deploy answers are not documented. Until the read succeeds, what the number
 // holds is unknown (an empty observation).
-func (e *deploymentExternal) Update(ctx context.Context, obs managed.Observation, d managed.Desired) (managed.Observation, error) {
-	view, _ := d.View.(deploymentView)
+func (e *deploymentExternal) Update(ctx context.Context, obs observation, d desired) (observation, error) {
+	view := d.View
 	before := e.seen(obs, d)
 	if before.serving == view.route {
 		// The number serves the spec: what is left is taking the former numbers' routes off.
@@ -139,7 +139,7 @@ func (e *deploymentExternal) Update(ctx context.Context, obs managed.Observation
 	}
 	n, err := e.target.observe(ctx, e.api)
 	if err != nil {
-		return managed.Observation{}, err
+		return observation{}, err
 	}
 	after := e.observation(n, d)
 	if n.serving != view.route {
@@ -161,12 +161,12 @@ func (e *deploymentExternal) moved(ctx context.Context) error {
 	return nil
 }
 
-func (e *deploymentExternal) Find(context.Context, string, managed.Desired) ([]managed.Observation, error) {
+func (e *deploymentExternal) Find(context.Context, string, desired) ([]observation, error) {
 	return nil, errNumbersNotCreated
 }
 
-func (e *deploymentExternal) Create(context.Context, string, managed.Desired) (managed.Observation, error) {
-	return managed.Observation{}, errNumbersNotCreated
+func (e *deploymentExternal) Create(context.Context, string, desired) (observation, error) {
+	return observation{}, errNumbersNotCreated
 }
 
 // Delete takes the agent off the number (docs/design.md, rule 7), through its digits,
@@ -195,7 +195,7 @@ func (e *deploymentExternal) Delete(ctx context.Context, _ string) error {
 			return managed.ErrNothingToDelete
 		}
 		// Kept by a budget wait's status write: the next attempt need not read again.
-		e.observation(n, managed.Desired{})
+		e.observation(n, desired{})
 		record(&e.dep.Status, n.serving)
 	}
 	return unroute(ctx, e.api, digitsOf(e.dep), e.applyToExisting())

@@ -26,7 +26,7 @@ type deploymentKind struct {
 	recorder events.EventRecorder
 }
 
-var _ managed.Kind[*wassistv1alpha1.WassistDeployment] = (*deploymentKind)(nil)
+var _ managed.Kind[*wassistv1alpha1.WassistDeployment, deploymentView, numberState] = (*deploymentKind)(nil)
 
 // deploymentView is what a deployment asks for: this route (an agent or a webhook) on its
 // number, through the client of this key.
@@ -82,23 +82,23 @@ func routedTarget(dep *wassistv1alpha1.WassistDeployment) bool {
 }
 
 // Desired resolves the agent to deploy and the API key.
-func (k *deploymentKind) Desired(ctx context.Context, dep *wassistv1alpha1.WassistDeployment) (managed.Desired, error) {
+func (k *deploymentKind) Desired(ctx context.Context, dep *wassistv1alpha1.WassistDeployment) (desired, error) {
 	view, err := k.resolveAgent(ctx, dep)
 	if err != nil {
-		return managed.Desired{}, err
+		return desired{}, err
 	}
 	sum := sha256.Sum256([]byte(targetOf(dep).String() + "=" + view.route))
-	return managed.Desired{Hash: hex.EncodeToString(sum[:12]), View: view}, nil
+	return desired{Hash: hex.EncodeToString(sum[:12]), View: view}, nil
 }
 
 func (k *deploymentKind) Connect(ctx context.Context, dep *wassistv1alpha1.WassistDeployment,
-	d *managed.Desired) (managed.External, error) {
+	d *desired) (external, error) {
 	ext := &deploymentExternal{dep: dep, target: targetOf(dep), recorder: k.recorder, cache: k.cache}
 	// The key is the one Desired resolved; a deletion (no Desired) reads it again, and
 	// needs none when no agent of the deployment's could be on the number.
 	var keyRef wassistv1alpha1.SecretKeySelector
 	if d != nil {
-		keyRef = d.View.(deploymentView).keyRef
+		keyRef = d.View.keyRef
 	} else {
 		if ext.ours = k.routesOf(ctx, dep); len(ext.ours) == 0 {
 			return ext, nil
@@ -203,3 +203,10 @@ func (k *deploymentKind) agentNotReady(ctx context.Context, dep *wassistv1alpha1
 	}
 	return &managed.WaitingError{Reason: wassistv1alpha1.ReasonAgentNotReady, Message: msg, Retry: 10 * time.Minute}
 }
+
+// The core's types, as this kind fills them.
+type (
+	desired     = managed.Desired[deploymentView]
+	observation = managed.Observation[numberState]
+	external    = managed.External[deploymentView, numberState]
+)

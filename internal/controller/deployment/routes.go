@@ -68,10 +68,10 @@ func formerNumbers(st wassistv1alpha1.WassistDeploymentStatus) []string {
 }
 
 // Intend writes the route Update is about to send on the number before it is sent
-// (managed.Intender): if the answer is lost, or the manager dies before the number is
+// (managed.Intender[deploymentView, numberState]): if the answer is lost, or the manager dies before the number is
 // read back, a deletion still finds it and unroutes it.
-func (e *deploymentExternal) Intend(obs managed.Observation, d managed.Desired) bool {
-	view, _ := d.View.(deploymentView)
+func (e *deploymentExternal) Intend(obs observation, d desired) bool {
+	view := d.View
 	before := e.seen(obs, d)
 	if before.serving == view.route {
 		return false // nothing to send: only former numbers to unroute

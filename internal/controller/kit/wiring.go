@@ -31,7 +31,7 @@ type Wiring struct {
 }
 
 // Reconciler is the core's reconciler of a kind, configured as every kind's is.
-func Reconciler[O managed.Object](mgr ctrl.Manager, w *Wiring, r *managed.Reconciler[O]) *managed.Reconciler[O] {
+func Reconciler[O managed.Object, V, R any](mgr ctrl.Manager, w *Wiring, r *managed.Reconciler[O, V, R]) *managed.Reconciler[O, V, R] {
 	r.Client, r.APIReader, r.Recorder = mgr.GetClient(), mgr.GetAPIReader(), w.Recorder
 	r.Drift, r.Workers, r.Turns = w.Drift, w.Workers, TurnOf
 	return r

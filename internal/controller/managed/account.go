@@ -14,7 +14,7 @@ import (
 // connect reaches the object's remote side through the key its spec names now. It runs
 // before the gate, so that a key Secret deleted, or its key missing or empty, shows on
 // the object at its next reconcile, in sync or not, without an API call.
-func (r *Reconciler[O]) connect(ctx context.Context, s *scope[O]) error {
+func (r *Reconciler[O, V, R]) connect(ctx context.Context, s *scope[O, V, R]) error {
 	ext, err := r.Kind.Connect(ctx, s.obj, &s.desired)
 	if err != nil {
 		return err
@@ -25,7 +25,7 @@ func (r *Reconciler[O]) connect(ctx context.Context, s *scope[O]) error {
 
 // seen records the key that saw the remote object exist: a new key of the same account
 // (a rotation) is taken silently.
-func seen(obj Object, ext External) {
+func seen[V, R any](obj Object, ext External[V, R]) {
 	if fp := ext.KeyFingerprint(); fp != "" {
 		obj.ManagedStatus().KeyFingerprint = fp
 	}
@@ -35,12 +35,12 @@ func seen(obj Object, ext External) {
 // held) was made with ext's key: one made with the key a Secret held before says nothing
 // of what this key sees, and recording it as this key's would take the next "not found"
 // for a deletion.
-func sameKey(obs *Observation, ext External) bool {
+func sameKey[V, R any](obs *Observation[R], ext External[V, R]) bool {
 	return obs.KeyFingerprint == "" || obs.KeyFingerprint == ext.KeyFingerprint()
 }
 
 // keyChanged says obj's remote object was last seen with another key than ext's.
-func keyChanged(obj Object, ext External) bool {
+func keyChanged[V, R any](obj Object, ext External[V, R]) bool {
 	last, now := obj.ManagedStatus().KeyFingerprint, ext.KeyFingerprint()
 	return last != "" && now != "" && last != now
 }
@@ -48,7 +48,7 @@ func keyChanged(obj Object, ext External) bool {
 // visible refuses to take a remote object that ext's key does not find for one deleted
 // when another key saw it last: it is in another account, most likely the one the
 // Secret held before, and re-creating it here would duplicate it there.
-func (r *Reconciler[O]) visible(obj O, ext External, id string) error {
+func (r *Reconciler[O, V, R]) visible(obj O, ext External[V, R], id string) error {
 	if !keyChanged(obj, ext) {
 		return nil
 	}
@@ -64,11 +64,11 @@ func (r *Reconciler[O]) visible(obj O, ext External, id string) error {
 // deletable refuses to finish a deletion through a key that cannot see the remote
 // object another key saw last: a 404 under it would leave the object live in its own
 // account with nothing managing it. One read, only when the key changed.
-func (r *Reconciler[O]) deletable(ctx context.Context, obj O, ext External, id string) error {
+func (r *Reconciler[O, V, R]) deletable(ctx context.Context, obj O, ext External[V, R], id string) error {
 	if !keyChanged(obj, ext) {
 		return nil
 	}
-	obs, err := ext.Observe(ctx, id, Desired{})
+	obs, err := ext.Observe(ctx, id, Desired[V]{})
 	if err != nil || obs.Exists {
 		return err
 	}
@@ -77,7 +77,7 @@ func (r *Reconciler[O]) deletable(ctx context.Context, obj O, ext External, id s
 			"spec.deletionPolicy to Orphan to finish the deletion and leave the " + r.Noun + " in place"}
 }
 
-func notVisible(noun, id string, obj Object, ext External) string {
+func notVisible[V, R any](noun, id string, obj Object, ext External[V, R]) string {
 	return fmt.Sprintf("remote %s %s was last seen with another API key (fingerprint %s), and the key this resource "+
 		"uses now (fingerprint %s) cannot see it", noun, id, obj.ManagedStatus().KeyFingerprint, ext.KeyFingerprint())
 }

@@ -31,7 +31,7 @@ import (
 const ClaimIndex = "wassist.app/claims"
 
 // IndexClaims registers the claim index of the kind; it runs before the controller starts.
-func (r *Reconciler[O]) IndexClaims(ctx context.Context, mgr ctrl.Manager) error {
+func (r *Reconciler[O, V, R]) IndexClaims(ctx context.Context, mgr ctrl.Manager) error {
 	return mgr.GetFieldIndexer().IndexField(ctx, r.New(), ClaimIndex, func(obj client.Object) []string {
 		o, ok := obj.(O)
 		if !ok {
@@ -52,7 +52,7 @@ func Claimed(ctx context.Context, r client.Reader, list client.ObjectList, name 
 }
 
 // claimants returns the objects, in any namespace, that claim any of names.
-func (r *Reconciler[O]) claimants(ctx context.Context, names []string) ([]O, error) {
+func (r *Reconciler[O, V, R]) claimants(ctx context.Context, names []string) ([]O, error) {
 	var out []O
 	seen := map[string]bool{}
 	for _, name := range names {
@@ -77,13 +77,13 @@ func (r *Reconciler[O]) claimants(ctx context.Context, names []string) ([]O, err
 // owner returns the live object, obj itself included, that owns what obj claims: a
 // holder before a newcomer, then the oldest, ties broken by namespace/name. An object
 // being deleted no longer claims.
-func (r *Reconciler[O]) owner(ctx context.Context, obj O) (O, error) {
+func (r *Reconciler[O, V, R]) owner(ctx context.Context, obj O) (O, error) {
 	others, err := r.otherClaimants(ctx, obj)
 	return r.first(append(others, obj)), err
 }
 
 // first is the claimant that goes before the others (claimants is not empty).
-func (r *Reconciler[O]) first(claimants []O) O {
+func (r *Reconciler[O, V, R]) first(claimants []O) O {
 	winner := claimants[0]
 	for _, c := range claimants[1:] {
 		if r.outranks(c, winner) {
@@ -94,7 +94,7 @@ func (r *Reconciler[O]) first(claimants []O) O {
 }
 
 // otherClaimants are the live objects other than obj that claim what obj claims.
-func (r *Reconciler[O]) otherClaimants(ctx context.Context, obj O) ([]O, error) {
+func (r *Reconciler[O, V, R]) otherClaimants(ctx context.Context, obj O) ([]O, error) {
 	all, err := r.claimants(ctx, r.Kind.Claims(obj))
 	if err != nil {
 		return nil, err
@@ -109,7 +109,7 @@ func (r *Reconciler[O]) otherClaimants(ctx context.Context, obj O) ([]O, error) 
 }
 
 // outranks says whether a's claim goes before b's.
-func (r *Reconciler[O]) outranks(a, b O) bool {
+func (r *Reconciler[O, V, R]) outranks(a, b O) bool {
 	if ha, hb := r.Kind.Holds(a), r.Kind.Holds(b); ha != hb {
 		return ha
 	}
@@ -123,7 +123,7 @@ func (r *Reconciler[O]) outranks(a, b O) bool {
 // successor returns the claimant that takes over from obj, being deleted, and whether it
 // is ready to: it holds the finalizer, which it adds once it owns the remote object.
 // Until then obj waits rather than delete what the successor is about to manage.
-func (r *Reconciler[O]) successor(ctx context.Context, obj O) (next O, found, ready bool, err error) {
+func (r *Reconciler[O, V, R]) successor(ctx context.Context, obj O) (next O, found, ready bool, err error) {
 	others, err := r.otherClaimants(ctx, obj)
 	if err != nil || len(others) == 0 {
 		return next, false, false, err
@@ -133,7 +133,7 @@ func (r *Reconciler[O]) successor(ctx context.Context, obj O) (next O, found, re
 }
 
 // checkOwnership fails with AlreadyManaged unless obj owns what it claims.
-func (r *Reconciler[O]) checkOwnership(ctx context.Context, obj O) error {
+func (r *Reconciler[O, V, R]) checkOwnership(ctx context.Context, obj O) error {
 	if len(r.Kind.Claims(obj)) == 0 {
 		return nil
 	}
@@ -148,7 +148,7 @@ func (r *Reconciler[O]) checkOwnership(ctx context.Context, obj O) error {
 
 // describe names other as seen from obj: by name in obj's namespace, and without naming
 // anything of another namespace, which obj's users may not be allowed to see.
-func (r *Reconciler[O]) describe(obj, other O) string {
+func (r *Reconciler[O, V, R]) describe(obj, other O) string {
 	kind := "resource"
 	if gvk, err := apiutil.GVKForObject(other, r.Scheme()); err == nil {
 		kind = gvk.Kind
@@ -162,7 +162,7 @@ func (r *Reconciler[O]) describe(obj, other O) string {
 // claimantsHandler wakes the other claimants of an object when it stops claiming
 // something (deleted, being deleted, or its claims changed), so the next claimant takes
 // over; nothing else about an object concerns its co-claimants.
-func (r *Reconciler[O]) claimantsHandler() handler.TypedEventHandler[client.Object, reconcile.Request] {
+func (r *Reconciler[O, V, R]) claimantsHandler() handler.TypedEventHandler[client.Object, reconcile.Request] {
 	type queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
 	enqueue := func(ctx context.Context, q queue, obj client.Object, names []string) {
 		others, err := r.claimants(ctx, names)

@@ -26,7 +26,7 @@ import (
 // marker is the name a remote object is created with: unique to the resource (its UID),
 // so that a reconcile that lost the create's answer can find what it created. The real
 // name is set by the update that follows, once the id is safely stored.
-func (r *Reconciler[O]) marker(obj O) string {
+func (r *Reconciler[O, V, R]) marker(obj O) string {
 	return MarkerPrefix + string(obj.GetUID())
 }
 
@@ -39,13 +39,13 @@ func createPending(obj Object) bool {
 }
 
 // neverCreated says the object has no remote object and no create under way.
-func (r *Reconciler[O]) neverCreated(obj O) bool {
+func (r *Reconciler[O, V, R]) neverCreated(obj O) bool {
 	return r.remoteName(obj) == "" && !createPending(obj) && obj.GetRemoteID() == ""
 }
 
 // observeOrCreate returns the remote object, creating it (crash-safe) or adopting it
 // when the object has none yet.
-func (r *Reconciler[O]) observeOrCreate(ctx context.Context, s *scope[O], ext External) (Observation, error) {
+func (r *Reconciler[O, V, R]) observeOrCreate(ctx context.Context, s *scope[O, V, R], ext External[V, R]) (Observation[R], error) {
 	id := r.remoteName(s.obj)
 	if id == "" {
 		return r.createCrashSafe(ctx, s, ext)
@@ -80,7 +80,7 @@ func (r *Reconciler[O]) observeOrCreate(ctx context.Context, s *scope[O], ext Ex
 // is never taken for a user's change of it (docs/design.md, rule 10). A crash between
 // the two leaves the old id in the status, which restores the annotation and finds the
 // object gone again.
-func (r *Reconciler[O]) forgetID(ctx context.Context, s *scope[O]) error {
+func (r *Reconciler[O, V, R]) forgetID(ctx context.Context, s *scope[O, V, R]) error {
 	if err := r.patchMetadata(ctx, s.obj, func(o O) { delete(o.GetAnnotations(), r.IDAnnotation) }); err != nil {
 		return err
 	}
@@ -95,8 +95,8 @@ func (r *Reconciler[O]) forgetID(ctx context.Context, s *scope[O]) error {
 // observe takes what the bulk check or a held reconcile saw of id with the key used now,
 // or reads it. A remote object not found is not taken for gone when another key saw it
 // last.
-func (r *Reconciler[O]) observe(ctx context.Context, s *scope[O], ext External, id string) (Observation, error) {
-	var obs Observation
+func (r *Reconciler[O, V, R]) observe(ctx context.Context, s *scope[O, V, R], ext External[V, R], id string) (Observation[R], error) {
+	var obs Observation[R]
 	if s.observed != nil && s.observed.ID == id && r.sameSpec(s, s.observed) && sameKey(s.observed, ext) {
 		obs = *s.observed
 	} else {
@@ -115,7 +115,7 @@ func (r *Reconciler[O]) observe(ctx context.Context, s *scope[O], ext External, 
 // known records the remote object as the object's once seen to exist: adopted, made by
 // this operator's create (and handed over by a reconcile the budget held), or the outcome
 // of an interrupted create settled by hand.
-func (r *Reconciler[O]) known(ctx context.Context, s *scope[O], obs Observation) error {
+func (r *Reconciler[O, V, R]) known(ctx context.Context, s *scope[O, V, R], obs Observation[R]) error {
 	id := obs.ID
 	if r.Kind.ExternalName(s.obj) != "" {
 		return nil
@@ -132,7 +132,7 @@ func (r *Reconciler[O]) known(ctx context.Context, s *scope[O], obs Observation)
 }
 
 // createCrashSafe walks the create's states from none or pending to known.
-func (r *Reconciler[O]) createCrashSafe(ctx context.Context, s *scope[O], ext External) (Observation, error) {
+func (r *Reconciler[O, V, R]) createCrashSafe(ctx context.Context, s *scope[O, V, R], ext External[V, R]) (Observation[R], error) {
 	if createPending(s.obj) {
 		if obs, found, err := r.recoverCreate(ctx, s, ext); err != nil || found {
 			return obs, err
@@ -142,20 +142,20 @@ func (r *Reconciler[O]) createCrashSafe(ctx context.Context, s *scope[O], ext Ex
 		// Nothing marked yet: wait for the create's turn first, so that a create the
 		// budget holds back leaves nothing to write again.
 		if err := reserver.ReserveCreate(ctx); err != nil {
-			return Observation{}, err
+			return Observation[R]{}, err
 		}
 	}
 	// Marked again before every attempt: the mark's time is when this create goes out,
 	// which is how a create that carries no marker name is found (see Kind.Find).
 	if err := r.markCreatePending(ctx, s.obj); err != nil {
-		return Observation{}, err
+		return Observation[R]{}, err
 	}
 	obs, err := ext.Create(ctx, r.marker(s.obj), s.desired)
 	if err != nil {
 		if _, unsent := errors.AsType[Unsent](err); unsent {
 			// Not sent: the create stays pending, and the next reconcile of this process
 			// knows that nothing carries the marker without listing.
-			s.latest = &Observation{ID: r.marker(s.obj)}
+			s.latest = &Observation[R]{ID: r.marker(s.obj)}
 			return obs, err
 		}
 		if certainlyNotCreated(err) {
@@ -176,7 +176,7 @@ func (r *Reconciler[O]) createCrashSafe(ctx context.Context, s *scope[O], ext Ex
 // markCreatePending persists create-pending and the finalizer in one patch that succeeds
 // only if the object is still at the version read: a cache behind an id (or a marker)
 // already stored fails it with a conflict instead of hiding it.
-func (r *Reconciler[O]) markCreatePending(ctx context.Context, obj O) error {
+func (r *Reconciler[O, V, R]) markCreatePending(ctx context.Context, obj O) error {
 	return r.patchMetadataIfCurrent(ctx, obj, func(o O) {
 		controllerutil.AddFinalizer(o, r.Finalizer)
 		setAnnotation(o, wassistv1alpha1.AnnotationCreatePending, time.Now().UTC().Format(time.RFC3339))
@@ -184,17 +184,17 @@ func (r *Reconciler[O]) markCreatePending(ctx context.Context, obj O) error {
 }
 
 // recoverCreate takes the remote object an interrupted create made, if there is exactly one.
-func (r *Reconciler[O]) recoverCreate(ctx context.Context, s *scope[O], ext External) (Observation, bool, error) {
+func (r *Reconciler[O, V, R]) recoverCreate(ctx context.Context, s *scope[O, V, R], ext External[V, R]) (Observation[R], bool, error) {
 	if s.observed != nil && s.observed.ID == r.marker(s.obj) && !s.observed.Exists {
-		return Observation{}, false, nil // this process held the create back: nothing was sent
+		return Observation[R]{}, false, nil // this process held the create back: nothing was sent
 	}
 	found, err := ext.Find(ctx, r.marker(s.obj), s.desired)
 	if err != nil {
-		return Observation{}, false, err
+		return Observation[R]{}, false, err
 	}
 	switch len(found) {
 	case 0:
-		return Observation{}, false, nil
+		return Observation[R]{}, false, nil
 	case 1:
 		obs := found[0]
 		obs.Created = !obs.Foreign
@@ -212,11 +212,11 @@ func (r *Reconciler[O]) recoverCreate(ctx context.Context, s *scope[O], ext Exte
 			"Found remote %s %s created by an interrupted attempt; managing it instead of creating another", r.Noun, obs.ID)
 		return obs, true, nil
 	default:
-		return Observation{}, false, r.ambiguous(found)
+		return Observation[R]{}, false, r.ambiguous(found)
 	}
 }
 
-func (r *Reconciler[O]) ambiguous(found []Observation) error {
+func (r *Reconciler[O, V, R]) ambiguous(found []Observation[R]) error {
 	ids := make([]string, 0, len(found))
 	for _, f := range found {
 		ids = append(ids, f.ID)
@@ -226,7 +226,7 @@ func (r *Reconciler[O]) ambiguous(found []Observation) error {
 
 // storeID persists the id on the object (annotation first, status with the reconcile's
 // status patch) and clears create-pending, in one metadata patch.
-func (r *Reconciler[O]) storeID(ctx context.Context, s *scope[O], id string) error {
+func (r *Reconciler[O, V, R]) storeID(ctx context.Context, s *scope[O, V, R], id string) error {
 	if err := r.patchMetadata(ctx, s.obj, func(o O) {
 		setAnnotation(o, r.IDAnnotation, id)
 		delete(o.GetAnnotations(), wassistv1alpha1.AnnotationCreatePending)

@@ -16,7 +16,7 @@ import (
 
 // reconcileDelete deletes the remote object under deletionPolicy Delete (a 404 counts as
 // done), keeps it under Orphan, and then releases the finalizer (docs/design.md, rule 7).
-func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error {
+func (r *Reconciler[O, V, R]) reconcileDelete(ctx context.Context, s *scope[O, V, R]) error {
 	obj := s.obj
 	s.observed, _ = r.observations.take(obj.GetUID())
 	if r.Finalizer == "" || !controllerutil.ContainsFinalizer(obj, r.Finalizer) {
@@ -58,7 +58,7 @@ func (r *Reconciler[O]) reconcileDelete(ctx context.Context, s *scope[O]) error 
 // unused holds the deletion of an object other resources use, whatever its policy:
 // deleted first, it would leave them live against nothing (a number routed to an agent
 // nobody manages) or unable to finish their own deletion (docs/design.md, rule 17).
-func (r *Reconciler[O]) unused(ctx context.Context, obj O) error {
+func (r *Reconciler[O, V, R]) unused(ctx context.Context, obj O) error {
 	used, ok := r.Kind.(Used[O])
 	if !ok {
 		return nil
@@ -82,7 +82,7 @@ func plural(names []string, one, many string) string {
 
 // deleteRemote deletes the remote object, or what an interrupted create may have made:
 // looked up by marker, deleted, never stored nor announced as recovered.
-func (r *Reconciler[O]) deleteRemote(ctx context.Context, s *scope[O]) error {
+func (r *Reconciler[O, V, R]) deleteRemote(ctx context.Context, s *scope[O, V, R]) error {
 	id := r.deleteTarget(s.obj)
 	if id == "" && !createPending(s.obj) {
 		return nil // nothing was ever created
@@ -111,7 +111,7 @@ func (r *Reconciler[O]) deleteRemote(ctx context.Context, s *scope[O]) error {
 // deleteTarget is the remote object a deletion acts on: the one the operator has seen
 // exist as this object's when an id annotation was changed since (a change refused with
 // IdentityChanged), else the one the object names.
-func (r *Reconciler[O]) deleteTarget(obj O) string {
+func (r *Reconciler[O, V, R]) deleteTarget(obj O) string {
 	if r.Kind.ExternalName(obj) == "" && obj.GetRemoteID() != "" && !createPending(obj) {
 		return obj.GetRemoteID()
 	}
@@ -120,11 +120,11 @@ func (r *Reconciler[O]) deleteTarget(obj O) string {
 
 // findCreated returns the id of what an interrupted create made ("" for nothing), as a
 // reconcile held by the budget before the delete found it, or by marker.
-func (r *Reconciler[O]) findCreated(ctx context.Context, s *scope[O], ext External) (string, error) {
+func (r *Reconciler[O, V, R]) findCreated(ctx context.Context, s *scope[O, V, R], ext External[V, R]) (string, error) {
 	if s.observed != nil && s.observed.Exists && s.observed.ID != "" {
 		return s.observed.ID, nil
 	}
-	found, err := ext.Find(ctx, r.marker(s.obj), Desired{})
+	found, err := ext.Find(ctx, r.marker(s.obj), Desired[V]{})
 	if err != nil {
 		return "", err
 	}
@@ -132,7 +132,7 @@ func (r *Reconciler[O]) findCreated(ctx context.Context, s *scope[O], ext Extern
 	case 0:
 		return "", nil
 	case 1:
-		s.latest = &Observation{ID: found[0].ID, Exists: true} // so that a wait for the delete's token lists nothing again
+		s.latest = &Observation[R]{ID: found[0].ID, Exists: true} // so that a wait for the delete's token lists nothing again
 		return found[0].ID, nil
 	default:
 		return "", r.ambiguous(found)

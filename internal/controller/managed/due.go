@@ -84,7 +84,7 @@ const (
 // gate is the one answer to "is anything due?" (docs/design.md, rule 1): an object whose
 // resolved spec, generation and id are those of its last confirmed sync, and whose sync
 // is fresh, is in sync; an object whose spec the API refused stays refused.
-func (r *Reconciler[O]) gate(s *scope[O]) verdict {
+func (r *Reconciler[O, V, R]) gate(s *scope[O, V, R]) verdict {
 	obj := s.obj
 	if s.recheck {
 		return due // the bulk check, or a reconcile held by the budget, saw something
@@ -117,7 +117,7 @@ var refusals = map[string]bool{wassistv1alpha1.ReasonInvalidSpec: true, wassistv
 
 // identityKept says the object still names the remote object it was synced with, and
 // holds its finalizer.
-func (r *Reconciler[O]) identityKept(s *scope[O]) bool {
+func (r *Reconciler[O, V, R]) identityKept(s *scope[O, V, R]) bool {
 	if r.Finalizer != "" && !controllerutil.ContainsFinalizer(s.obj, r.Finalizer) {
 		return false
 	}

@@ -94,24 +94,24 @@ func (e *fakeExternal) visible(id string) (*remoteObject, bool) {
 	return o, ok && o.account == e.remote.accounts[e.key]
 }
 
-func (e *fakeExternal) Observe(_ context.Context, id string, d Desired) (Observation, error) {
+func (e *fakeExternal) Observe(_ context.Context, id string, d Desired[string]) (Observation[string], error) {
 	if err := e.remote.call("observe"); err != nil {
-		return Observation{}, err
+		return Observation[string]{}, err
 	}
 	o, ok := e.visible(id)
 	if !ok {
-		return Observation{ID: id}, nil
+		return Observation[string]{ID: id}, nil
 	}
 	return compare(id, o, d), nil
 }
 
 // compare is the kind's comparison: the state differs, or is erased by an empty spec.
-func compare(id string, o *remoteObject, d Desired) Observation {
-	obs := Observation{ID: id, Exists: true, Remote: o.state}
-	want, ok := d.View.(string)
-	if !ok {
-		return obs
+func compare(id string, o *remoteObject, d Desired[string]) Observation[string] {
+	obs := Observation[string]{ID: id, Exists: true, Remote: o.state}
+	if d.Hash == "" {
+		return obs // no spec to compare with (a deletion's read)
 	}
+	want := d.View
 	if obs.UpToDate = o.state == want; !obs.UpToDate {
 		obs.Changes = []string{"systemPrompt"}
 		if want == "" {
@@ -121,11 +121,11 @@ func compare(id string, o *remoteObject, d Desired) Observation {
 	return obs
 }
 
-func (e *fakeExternal) Find(_ context.Context, marker string, d Desired) ([]Observation, error) {
+func (e *fakeExternal) Find(_ context.Context, marker string, d Desired[string]) ([]Observation[string], error) {
 	if err := e.remote.call("find"); err != nil {
 		return nil, err
 	}
-	var found []Observation
+	var found []Observation[string]
 	for _, id := range slices.Sorted(func(yield func(string) bool) {
 		for id := range e.remote.objects {
 			if !yield(id) {
@@ -140,9 +140,9 @@ func (e *fakeExternal) Find(_ context.Context, marker string, d Desired) ([]Obse
 	return found, nil
 }
 
-func (e *fakeExternal) Create(_ context.Context, marker string, d Desired) (Observation, error) {
+func (e *fakeExternal) Create(_ context.Context, marker string, d Desired[string]) (Observation[string], error) {
 	if err := e.remote.call("create"); err != nil {
-		return Observation{}, err
+		return Observation[string]{}, err
 	}
 	e.remote.created++
 	id := fmt.Sprintf("remote-%d", e.remote.created)
@@ -152,7 +152,7 @@ func (e *fakeExternal) Create(_ context.Context, marker string, d Desired) (Obse
 	return obs, nil
 }
 
-func (e *fakeExternal) Update(_ context.Context, obs Observation, d Desired) (Observation, error) {
+func (e *fakeExternal) Update(_ context.Context, obs Observation[string], d Desired[string]) (Observation[string], error) {
 	if err := e.remote.call("update"); err != nil {
 		return obs, err
 	}
@@ -160,7 +160,7 @@ func (e *fakeExternal) Update(_ context.Context, obs Observation, d Desired) (Ob
 	if !ok {
 		return obs, &fakeAnswer{status: http.StatusNotFound}
 	}
-	o.state, _ = d.View.(string)
+	o.state = d.View
 	return compare(obs.ID, o, d), nil
 }
 
@@ -199,11 +199,11 @@ func (k *fakeKind) Holds(a *agent) bool {
 	return a.Status.AgentID != "" && a.Status.AgentID == a.Annotations[wassistv1alpha1.AnnotationAgentID]
 }
 
-func (k *fakeKind) Desired(_ context.Context, a *agent) (Desired, error) {
-	return Desired{Hash: "prompt=" + a.Spec.SystemPrompt, View: a.Spec.SystemPrompt, Wait: k.wait}, nil
+func (k *fakeKind) Desired(_ context.Context, a *agent) (Desired[string], error) {
+	return Desired[string]{Hash: "prompt=" + a.Spec.SystemPrompt, View: a.Spec.SystemPrompt, Wait: k.wait}, nil
 }
 
-func (k *fakeKind) Connect(context.Context, *agent, *Desired) (External, error) {
+func (k *fakeKind) Connect(context.Context, *agent, *Desired[string]) (External[string, string], error) {
 	if k.key == "" {
 		return nil, &CredentialsError{Reason: wassistv1alpha1.ReasonSecretNotFound, Message: `Secret "api-key" not found`}
 	}
@@ -216,7 +216,7 @@ func (k *fakeKind) UsedBy(context.Context, *agent) ([]string, error) { return k.
 type world struct {
 	t        *testing.T
 	c        client.Client
-	r        *Reconciler[*agent]
+	r        *Reconciler[*agent, string, string]
 	kind     *fakeKind
 	remote   *fakeRemote
 	recorder *events.FakeRecorder
@@ -238,7 +238,7 @@ func newWorld(t *testing.T, objs ...*agent) *world {
 	}
 	c := b.Build()
 	recorder := events.NewFakeRecorder(100)
-	r := &Reconciler[*agent]{Client: c, APIReader: c, Recorder: recorder, Kind: kind,
+	r := &Reconciler[*agent, string, string]{Client: c, APIReader: c, Recorder: recorder, Kind: kind,
 		New: func() *agent { return &agent{} }, NewList: func() client.ObjectList { return &wassistv1alpha1.WassistAgentList{} },
 		Noun: "agent", Finalizer: wassistv1alpha1.Finalizer, IDAnnotation: wassistv1alpha1.AnnotationAgentID,
 		ReadyMessage: "the remote agent exists and matches the spec",

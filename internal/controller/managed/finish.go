@@ -17,7 +17,7 @@ import (
 
 // finish ends every reconcile: it writes the outcome of err on the status in one patch,
 // sends the events, and turns the outcome into the result controller-runtime acts on.
-func (r *Reconciler[O]) finish(ctx context.Context, s *scope[O], err error) (ctrl.Result, error) {
+func (r *Reconciler[O, V, R]) finish(ctx context.Context, s *scope[O, V, R], err error) (ctrl.Result, error) {
 	o := outcomeOf(err)
 	switch {
 	case o.stale:
@@ -61,7 +61,7 @@ func (r *Reconciler[O]) finish(ctx context.Context, s *scope[O], err error) (ctr
 
 // reportSuccess sets Ready and Synced True: available, or, under Observe, observed with
 // what Full would change.
-func (r *Reconciler[O]) reportSuccess(obj O) {
+func (r *Reconciler[O, V, R]) reportSuccess(obj O) {
 	if !observing(obj) || obj.ManagedStatus().Takeover == nil {
 		r.setCondition(obj, wassistv1alpha1.ConditionReady, metav1.ConditionTrue, wassistv1alpha1.ReasonAvailable, r.ReadyMessage)
 		r.setCondition(obj, wassistv1alpha1.ConditionSynced, metav1.ConditionTrue, wassistv1alpha1.ReasonReconcileSuccess, "")
@@ -82,7 +82,7 @@ func (r *Reconciler[O]) reportSuccess(obj O) {
 // transient and the object was Ready; Stalled says only a person can help, Reconciling
 // that work toward the spec goes on. Its event goes out when Synced turns to the
 // reason, not at every retry of it.
-func (r *Reconciler[O]) report(obj O, o outcome) {
+func (r *Reconciler[O, V, R]) report(obj O, o outcome) {
 	synced := meta.FindStatusCondition(obj.ManagedStatus().Conditions, wassistv1alpha1.ConditionSynced)
 	if synced == nil || synced.Status != metav1.ConditionFalse || synced.Reason != o.reason {
 		r.event(obj, o.eventType(), o.reason, "%s", o.message)
@@ -111,7 +111,7 @@ func (r *Reconciler[O]) report(obj O, o outcome) {
 // remember keeps the hash of a spec the API refused, so that only a change of it is
 // worth another try, and forgets the last applied one after any other failure, so that
 // the next reconcile looks again.
-func (r *Reconciler[O]) remember(s *scope[O], o outcome) {
+func (r *Reconciler[O, V, R]) remember(s *scope[O, V, R], o outcome) {
 	switch {
 	case s.confirmed || s.waitApplied:
 		// Applied, and waiting for what Desired.Wait says: the hash stands.
@@ -133,7 +133,7 @@ const heldPriority = 10
 // wait, an id stored (which another process, after a crash or a change of leader, would
 // otherwise take for an adoption) or the key that saw it, or a write the kind's Update
 // recorded there. Any other wait costs the API server nothing.
-func (r *Reconciler[O]) finishWaiting(ctx context.Context, s *scope[O], o outcome) (ctrl.Result, error) {
+func (r *Reconciler[O, V, R]) finishWaiting(ctx context.Context, s *scope[O, V, R], o outcome) (ctrl.Result, error) {
 	if s.latest != nil && s.latest.ID != "" {
 		latest := *s.latest
 		if latest.KeyFingerprint == "" && s.ext != nil {
@@ -193,7 +193,7 @@ func removeCondition(obj Object, typ string) {
 	}
 }
 
-func (r *Reconciler[O]) setCondition(obj O, typ string, status metav1.ConditionStatus, reason, msg string) {
+func (r *Reconciler[O, V, R]) setCondition(obj O, typ string, status metav1.ConditionStatus, reason, msg string) {
 	conds := obj.ManagedStatus().Conditions
 	meta.SetStatusCondition(&conds, metav1.Condition{Type: typ, Status: status, ObservedGeneration: obj.GetGeneration(),
 		Reason: reason, Message: truncate(msg, 32768)})
@@ -226,7 +226,7 @@ func (e *refusedError) Error() string { return e.msg }
 
 // patchStatus writes obj's status with a merge patch against base, and nothing when the
 // status did not change.
-func (r *Reconciler[O]) patchStatus(ctx context.Context, obj, base O) error {
+func (r *Reconciler[O, V, R]) patchStatus(ctx context.Context, obj, base O) error {
 	if !statusChanged(obj, base) {
 		return nil // spare the API server a no-op write
 	}

@@ -15,7 +15,7 @@ import (
 // that drops it) is restored from the status, never answered with a create. An
 // annotation changed to another id is refused: following it would silently swap the
 // remote object the resource stands for.
-func (r *Reconciler[O]) keepIdentity(ctx context.Context, obj O) error {
+func (r *Reconciler[O, V, R]) keepIdentity(ctx context.Context, obj O) error {
 	if r.IDAnnotation == "" || r.Kind.ExternalName(obj) != "" || createPending(obj) {
 		return nil
 	}

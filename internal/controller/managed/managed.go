@@ -28,7 +28,7 @@ type Object interface {
 }
 
 // Kind is what a kind gives the core.
-type Kind[O Object] interface {
+type Kind[O Object, V, R any] interface {
 	// ExternalName is the remote object's id when the spec names it (a WhatsApp
 	// number); empty when the operator creates the remote object and keeps its id.
 	ExternalName(obj O) string
@@ -42,11 +42,11 @@ type Kind[O Object] interface {
 	Holds(obj O) bool
 	// Desired resolves the spec's references from the cache, without an API call, and
 	// returns the remote state the spec asks for with its hash.
-	Desired(ctx context.Context, obj O) (Desired, error)
+	Desired(ctx context.Context, obj O) (Desired[V], error)
 	// Connect returns the external client of obj: the client of its API key, and what
 	// the kind needs to reach it. d is nil when obj is being deleted: a client held
 	// before may then stand in for a Secret already gone.
-	Connect(ctx context.Context, obj O, d *Desired) (External, error)
+	Connect(ctx context.Context, obj O, d *Desired[V]) (External[V, R], error)
 }
 
 // Used is a Kind whose objects other resources need while they live: a deployment
@@ -70,24 +70,24 @@ type Reserver interface {
 // it on the object's status, and the core persists that, conditional on the version
 // read, so that neither a crash nor a lost answer makes the operator forget it, and a
 // deletion under way is never raced (docs/design.md, rule 15).
-type Intender interface {
+type Intender[V, R any] interface {
 	// Intend records on the status what Update is about to send; false when the status
 	// records it already.
-	Intend(obs Observation, d Desired) bool
+	Intend(obs Observation[R], d Desired[V]) bool
 }
 
 // External reaches one object's remote side (after crossplane's ExternalClient).
-type External interface {
+type External[V, R any] interface {
 	// Observe reads the remote object id; Exists false when it is gone.
-	Observe(ctx context.Context, id string, d Desired) (Observation, error)
+	Observe(ctx context.Context, id string, d Desired[V]) (Observation[R], error)
 	// Find returns the remote objects that carry marker, the name an interrupted
 	// create gave them; a kind whose create takes no name finds them otherwise (by the
 	// time of the create-pending annotation, which is marked anew before each attempt).
-	Find(ctx context.Context, marker string, d Desired) ([]Observation, error)
+	Find(ctx context.Context, marker string, d Desired[V]) ([]Observation[R], error)
 	// Create makes the remote object under the name marker; the observation has its id.
-	Create(ctx context.Context, marker string, d Desired) (Observation, error)
+	Create(ctx context.Context, marker string, d Desired[V]) (Observation[R], error)
 	// Update makes the remote object equal to d and returns what it then is.
-	Update(ctx context.Context, obs Observation, d Desired) (Observation, error)
+	Update(ctx context.Context, obs Observation[R], d Desired[V]) (Observation[R], error)
 	// Delete deletes the remote object id; a 404 is not an error. ErrNothingToDelete says
 	// the object has no remote side of its own to delete.
 	Delete(ctx context.Context, id string) error
@@ -101,12 +101,12 @@ type External interface {
 var ErrNothingToDelete = errors.New("nothing to delete")
 
 // Desired is the remote state a spec asks for.
-type Desired struct {
+type Desired[V any] struct {
 	// Hash names the state, and whatever else decides that the remote must be read
 	// again; it never reveals a secret value.
 	Hash string
 	// View is the kind's own resolved spec, handed back to its External.
-	View any
+	View V
 	// Wait, when set, is what the object still waits for once the remote object equals
 	// View (a handoff target without an id yet): the reconcile applies View and then
 	// ends with Wait, so that references may form cycles (docs/design.md, rule 11). View
@@ -115,7 +115,7 @@ type Desired struct {
 }
 
 // Observation is what is known of a remote object.
-type Observation struct {
+type Observation[R any] struct {
 	ID string
 	// Exists is false when the remote object is gone.
 	Exists bool
@@ -125,7 +125,7 @@ type Observation struct {
 	// been applied to it since.
 	Created bool
 	// Remote is the kind's own view of the remote object.
-	Remote any
+	Remote R
 	// Changes names the settings an update would write (empty when UpToDate); Erases
 	// those of them it would erase: set remotely, left out by the spec. Observe reports
 	// both, and an adoption refuses to erase (docs/design.md, rule 13).

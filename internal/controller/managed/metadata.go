@@ -10,7 +10,7 @@ import (
 // patchMetadata applies mutate to the object's metadata and persists it at once with a
 // merge patch (without options: no resourceVersion, so no conflict to retry), keeping
 // the in-memory status.
-func (r *Reconciler[O]) patchMetadata(ctx context.Context, obj O, mutate func(O), opts ...client.MergeFromOption) error {
+func (r *Reconciler[O, V, R]) patchMetadata(ctx context.Context, obj O, mutate func(O), opts ...client.MergeFromOption) error {
 	before := obj.DeepCopyObject().(O)
 	after := obj.DeepCopyObject().(O)
 	mutate(after)
@@ -25,7 +25,7 @@ func (r *Reconciler[O]) patchMetadata(ctx context.Context, obj O, mutate func(O)
 
 // patchMetadataIfCurrent is patchMetadata that fails (with a staleError) unless the
 // object is still at the version this reconcile read.
-func (r *Reconciler[O]) patchMetadataIfCurrent(ctx context.Context, obj O, mutate func(O)) error {
+func (r *Reconciler[O, V, R]) patchMetadataIfCurrent(ctx context.Context, obj O, mutate func(O)) error {
 	err := r.patchMetadata(ctx, obj, mutate, client.MergeFromWithOptimisticLock{})
 	if apierrors.IsConflict(err) {
 		return &staleError{err: err}

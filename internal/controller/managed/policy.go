@@ -73,19 +73,19 @@ func orphanedBy(obj Object) string {
 // sameSpec says whether an observation handed over by the bulk check was made against
 // the spec now resolved: one made against an older spec says nothing of what now differs
 // or would be erased, and the remote object is read again.
-func (r *Reconciler[O]) sameSpec(s *scope[O], obs *Observation) bool {
+func (r *Reconciler[O, V, R]) sameSpec(s *scope[O, V, R], obs *Observation[R]) bool {
 	return obs.DesiredHash == "" || policyHash(s.obj, obs.DesiredHash) == s.desired.Hash
 }
 
 // observeOrAdopt returns the remote object: under Observe only if the resource names one
 // that exists, else as observeOrCreate finds, adopts or creates it.
-func (r *Reconciler[O]) observeOrAdopt(ctx context.Context, s *scope[O], ext External) (Observation, error) {
+func (r *Reconciler[O, V, R]) observeOrAdopt(ctx context.Context, s *scope[O, V, R], ext External[V, R]) (Observation[R], error) {
 	if !observing(s.obj) {
 		return r.observeOrCreate(ctx, s, ext)
 	}
 	id := r.remoteName(s.obj)
 	if id == "" {
-		return Observation{}, &WaitingError{Reason: wassistv1alpha1.ReasonRemoteNotFound, Retry: AmbiguousRetry, Stalled: true,
+		return Observation[R]{}, &WaitingError{Reason: wassistv1alpha1.ReasonRemoteNotFound, Retry: AmbiguousRetry, Stalled: true,
 			Message: "managementPolicy Observe reads the " + r.Noun + " the " + r.IDAnnotation + " annotation names, and " +
 				"this resource names none; nothing is created under Observe"}
 	}
@@ -106,7 +106,7 @@ func (r *Reconciler[O]) observeOrAdopt(ctx context.Context, s *scope[O], ext Ext
 }
 
 // takeoverOf is what Full would do to the remote object obs saw.
-func (r *Reconciler[O]) takeoverOf(obs Observation) *wassistv1alpha1.Takeover {
+func (r *Reconciler[O, V, R]) takeoverOf(obs Observation[R]) *wassistv1alpha1.Takeover {
 	t := &wassistv1alpha1.Takeover{Changes: slices.Clone(obs.Changes), Erases: slices.Clone(obs.Erases)}
 	if !obs.UpToDate && len(t.Changes) == 0 {
 		t.Changes = []string{"the " + r.Noun} // a kind that cannot name what differs
@@ -116,7 +116,7 @@ func (r *Reconciler[O]) takeoverOf(obs Observation) *wassistv1alpha1.Takeover {
 
 // recordTakeover writes on the status what Full would change, and says so in an event
 // when it changes.
-func (r *Reconciler[O]) recordTakeover(s *scope[O], obs Observation) {
+func (r *Reconciler[O, V, R]) recordTakeover(s *scope[O, V, R], obs Observation[R]) {
 	t := r.takeoverOf(obs)
 	if old := s.obj.ManagedStatus().Takeover; old == nil || !sameTakeover(*old, *t) {
 		r.event(s.obj, corev1.EventTypeNormal, wassistv1alpha1.ReasonObserved, "Observed remote %s %s: %s",
@@ -131,7 +131,7 @@ func (r *Reconciler[O]) recordTakeover(s *scope[O], obs Observation) {
 // remote object that keeps differing in the same settings costs no reconcile). An object
 // not observed yet, or whose remote object vanished, always is; so is one seen with
 // another key than the status records, which the reconcile then records.
-func (r *Reconciler[O]) Differs(obj O, obs Observation) bool {
+func (r *Reconciler[O, V, R]) Differs(obj O, obs Observation[R]) bool {
 	switch {
 	case !obs.Exists || !obs.UpToDate && !observing(obj):
 		return true
@@ -168,7 +168,7 @@ func takeoverMessage(t *wassistv1alpha1.Takeover) string {
 // applied, so that an adoption interrupted (a failed update, a budget wait) is still one,
 // and a deletion meanwhile leaves the remote object alone (see untaken). A kind whose
 // spec names its remote object (a number) has nothing to erase.
-func (r *Reconciler[O]) refuseErasing(s *scope[O], obs Observation) error {
+func (r *Reconciler[O, V, R]) refuseErasing(s *scope[O, V, R], obs Observation[R]) error {
 	if r.Kind.ExternalName(s.obj) != "" || obs.Created || (s.base.GetRemoteID() == obs.ID && s.obj.ManagedStatus().Takeover == nil) {
 		return nil
 	}

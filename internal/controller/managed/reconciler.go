@@ -15,14 +15,14 @@ import (
 )
 
 // Reconciler keeps the remote objects of one kind equal to its resources.
-type Reconciler[O Object] struct {
+type Reconciler[O Object, V, R any] struct {
 	client.Client
 	// APIReader reads the object uncached, before the core concludes it is behind.
 	APIReader client.Reader
 	// Recorder sends the events of every remote write and every failure.
 	Recorder events.EventRecorder
 	// Kind is the kind's part: its desired state and how to reach the API.
-	Kind Kind[O]
+	Kind Kind[O, V, R]
 	// New returns an empty object of the kind; NewList an empty list of them.
 	New     func() O
 	NewList func() client.ObjectList
@@ -52,7 +52,7 @@ type Reconciler[O Object] struct {
 	// names nothing.
 	Turns TurnFunc
 
-	observations observations
+	observations observations[R]
 	drifted      chan event.TypedGenericEvent[client.Object]
 }
 
@@ -60,20 +60,20 @@ type Reconciler[O Object] struct {
 type EventText struct{ Reason, Note string }
 
 // scope is one reconcile's state.
-type scope[O Object] struct {
+type scope[O Object, V, R any] struct {
 	obj  O
 	base O // as read, for the status patch
 	// desired is the resolved spec, once resolved; ext reaches its remote side through
 	// the key the spec names, once connected.
-	desired  Desired
+	desired  Desired[V]
 	resolved bool
-	ext      External
+	ext      External[V, R]
 	// recheck: the bulk check or a reconcile held by the budget left word for this one;
 	// observed is what it saw (nil: look again). latest is what is known of the remote
 	// object now, kept when the budget holds the reconcile.
 	recheck  bool
-	observed *Observation
-	latest   *Observation
+	observed *Observation[R]
+	latest   *Observation[R]
 	// beforeUpdate is the object as it was before the kind's Update: what Update wrote on
 	// the status (a share made) must be kept even when the budget then holds it.
 	beforeUpdate O
@@ -90,12 +90,12 @@ type scope[O Object] struct {
 
 // Reconcile fetches the object, hands it to the phase its state calls for, and writes
 // its status once, at the end, whatever the phase returned.
-func (r *Reconciler[O]) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, retErr error) {
+func (r *Reconciler[O, V, R]) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, retErr error) {
 	obj := r.New()
 	if err := r.Get(ctx, req.NamespacedName, obj); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	s := &scope[O]{obj: obj, base: obj.DeepCopyObject().(O)}
+	s := &scope[O, V, R]{obj: obj, base: obj.DeepCopyObject().(O)}
 	defer func() { res, retErr = r.finish(ctx, s, retErr) }()
 
 	switch {
@@ -114,7 +114,7 @@ func (r *Reconciler[O]) Reconcile(ctx context.Context, req ctrl.Request) (res ct
 // and fails as Unsent. A reconcile that applies a spec not yet applied (a user's change, a
 // first sync, a retry after a failure) is urgent; drift repairs and periodic checks of
 // an object in sync are not, and queue behind.
-func (r *Reconciler[O]) withTurn(ctx context.Context, s *scope[O]) context.Context {
+func (r *Reconciler[O, V, R]) withTurn(ctx context.Context, s *scope[O, V, R]) context.Context {
 	if r.Turns == nil {
 		return ctx
 	}
@@ -130,7 +130,7 @@ func IsPaused(obj client.Object) bool {
 const annotationTrue = "true"
 
 // reconcileNormal: admit → desired → anything due? → sync.
-func (r *Reconciler[O]) reconcileNormal(ctx context.Context, s *scope[O]) error {
+func (r *Reconciler[O, V, R]) reconcileNormal(ctx context.Context, s *scope[O, V, R]) error {
 	if obs, ok := r.observations.take(s.obj.GetUID()); ok {
 		s.recheck, s.observed, s.latest = true, obs, obs
 	}
@@ -157,7 +157,7 @@ func (r *Reconciler[O]) reconcileNormal(ctx context.Context, s *scope[O]) error 
 // admit settles what the object may do before anything is resolved or sent: its
 // identity, its ownership, its finalizer. An object never created gets its finalizer
 // with its create-pending marker, in the create's first patch.
-func (r *Reconciler[O]) admit(ctx context.Context, obj O) error {
+func (r *Reconciler[O, V, R]) admit(ctx context.Context, obj O) error {
 	if err := r.keepIdentity(ctx, obj); err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func (r *Reconciler[O]) admit(ctx context.Context, obj O) error {
 }
 
 // sync: observe | create → update, and then the spec's wait, if any.
-func (r *Reconciler[O]) sync(ctx context.Context, s *scope[O]) error {
+func (r *Reconciler[O, V, R]) sync(ctx context.Context, s *scope[O, V, R]) error {
 	s.urgent = s.obj.ManagedStatus().AppliedHash != s.desired.Hash || s.obj.ManagedStatus().LastSyncTime == nil
 	ctx = r.withTurn(ctx, s)
 	ext := s.ext
@@ -219,8 +219,8 @@ func (r *Reconciler[O]) sync(ctx context.Context, s *scope[O]) error {
 }
 
 // intend persists what an Intender is about to send before it is sent.
-func (r *Reconciler[O]) intend(ctx context.Context, s *scope[O], ext External, obs Observation) error {
-	in, ok := ext.(Intender)
+func (r *Reconciler[O, V, R]) intend(ctx context.Context, s *scope[O, V, R], ext External[V, R], obs Observation[R]) error {
+	in, ok := ext.(Intender[V, R])
 	if !ok || !in.Intend(obs, s.desired) {
 		return nil
 	}
@@ -240,7 +240,7 @@ func (r *Reconciler[O]) intend(ctx context.Context, s *scope[O], ext External, o
 // this controller's own last writes (an id stored, a status not seen yet), and the API
 // budget is not spent on a stale view. An object never created needs no such read: its
 // create's first write is conditional on this very version of the object.
-func (r *Reconciler[O]) due(ctx context.Context, s *scope[O]) (verdict, error) {
+func (r *Reconciler[O, V, R]) due(ctx context.Context, s *scope[O, V, R]) (verdict, error) {
 	if err := r.resolveAndConnect(ctx, s); err != nil {
 		return due, err
 	}
@@ -264,7 +264,7 @@ func (r *Reconciler[O]) due(ctx context.Context, s *scope[O]) (verdict, error) {
 }
 
 // resolveAndConnect resolves the spec, then the key it names (see connect).
-func (r *Reconciler[O]) resolveAndConnect(ctx context.Context, s *scope[O]) error {
+func (r *Reconciler[O, V, R]) resolveAndConnect(ctx context.Context, s *scope[O, V, R]) error {
 	if err := r.resolve(ctx, s); err != nil {
 		return err
 	}
@@ -272,7 +272,7 @@ func (r *Reconciler[O]) resolveAndConnect(ctx context.Context, s *scope[O]) erro
 }
 
 // reread reads obj uncached, and says whether it changed since the version given.
-func (r *Reconciler[O]) reread(ctx context.Context, obj O) (O, bool, error) {
+func (r *Reconciler[O, V, R]) reread(ctx context.Context, obj O) (O, bool, error) {
 	fresh := r.New()
 	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(obj), fresh); err != nil {
 		return fresh, false, err
@@ -282,14 +282,14 @@ func (r *Reconciler[O]) reread(ctx context.Context, obj O) (O, bool, error) {
 
 // mayBeBehind says whether the cached object may miss this controller's own last write:
 // it names a remote object (or, coming back for a create it made, not the one made).
-func (r *Reconciler[O]) mayBeBehind(s *scope[O]) bool {
+func (r *Reconciler[O, V, R]) mayBeBehind(s *scope[O, V, R]) bool {
 	if s.recheck {
 		return s.observed != nil && s.observed.Created && r.remoteName(s.obj) != s.observed.ID
 	}
 	return !r.neverCreated(s.obj)
 }
 
-func (r *Reconciler[O]) resolve(ctx context.Context, s *scope[O]) error {
+func (r *Reconciler[O, V, R]) resolve(ctx context.Context, s *scope[O, V, R]) error {
 	d, err := r.Kind.Desired(ctx, s.obj)
 	if err != nil {
 		return err
@@ -301,7 +301,7 @@ func (r *Reconciler[O]) resolve(ctx context.Context, s *scope[O]) error {
 
 // ensureFinalizer adds the finalizer to an object that names a remote object or has a
 // create under way (adopted, from an older version, or its finalizer removed by hand).
-func (r *Reconciler[O]) ensureFinalizer(ctx context.Context, obj O) error {
+func (r *Reconciler[O, V, R]) ensureFinalizer(ctx context.Context, obj O) error {
 	if controllerutil.ContainsFinalizer(obj, r.Finalizer) {
 		return nil
 	}
@@ -310,7 +310,7 @@ func (r *Reconciler[O]) ensureFinalizer(ctx context.Context, obj O) error {
 
 // remoteName is the id of the remote object obj names: its spec's, or the one the
 // operator keeps in the id annotation.
-func (r *Reconciler[O]) remoteName(obj O) string {
+func (r *Reconciler[O, V, R]) remoteName(obj O) string {
 	if id := r.Kind.ExternalName(obj); id != "" {
 		return id
 	}
@@ -320,7 +320,7 @@ func (r *Reconciler[O]) remoteName(obj O) string {
 	return obj.GetAnnotations()[r.IDAnnotation]
 }
 
-func (r *Reconciler[O]) event(obj client.Object, eventType, reason, note string, args ...any) {
+func (r *Reconciler[O, V, R]) event(obj client.Object, eventType, reason, note string, args ...any) {
 	Emit(r.Recorder, obj, eventType, reason, note, args...)
 }
 

@@ -73,7 +73,7 @@ func TestTheCoreKeepsEveryRule(t *testing.T) {
 		{"4: a remote object deleted outside, under the key that saw it, is created again", func(t *testing.T, w *world) {
 			id := w.converge().Status.AgentID
 			delete(w.remote.objects, id)
-			w.r.observations.put("uid-concierge", Observation{ID: id, KeyFingerprint: "key-a1"})
+			w.r.observations.put("uid-concierge", Observation[string]{ID: id, KeyFingerprint: "key-a1"})
 			w.reconcile(name)
 			a := w.get(name)
 			expect(t, a.Status.AgentID != "" && a.Status.AgentID != id, "id %q", a.Status.AgentID)
@@ -93,7 +93,7 @@ func TestTheCoreKeepsEveryRule(t *testing.T) {
 		{"14: a rotation within one account, seen by the bulk check, is recorded with no write and no condition", func(t *testing.T, w *world) {
 			id := w.converge().Status.AgentID
 			w.kind.key = "key-a2"
-			w.r.observations.put("uid-concierge", Observation{ID: id, Exists: true, UpToDate: true, KeyFingerprint: "key-a2"})
+			w.r.observations.put("uid-concierge", Observation[string]{ID: id, Exists: true, UpToDate: true, KeyFingerprint: "key-a2"})
 			w.reconcile(name)
 			a := w.get(name)
 			expect(t, a.Status.KeyFingerprint == "key-a2", "fingerprint %q", a.Status.KeyFingerprint)

@@ -22,7 +22,7 @@ import (
 
 // Builder starts the kind's controller: its objects, the bulk check's queue, and the
 // options every kind shares. The kind adds its own watches and completes it with r.
-func (r *Reconciler[O]) Builder(mgr ctrl.Manager, name string) *builder.Builder {
+func (r *Reconciler[O, V, R]) Builder(mgr ctrl.Manager, name string) *builder.Builder {
 	r.drifted = make(chan event.TypedGenericEvent[client.Object], 1024)
 	// The controller's own status and create-pending writes do not reconcile again;
 	// spec, deletion and other annotation changes (adopt, pause) do.

@@ -9,6 +9,7 @@ import (
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
 // +kubebuilder:rbac:groups=wassist.app,resources=wassisttemplates,verbs=get;list;watch;patch
@@ -16,7 +17,7 @@ import (
 
 // reconciler keeps a remote WhatsApp template equal to each WassistTemplate, and
 // published to exactly its accounts: the managed core with the template's kind.
-type reconciler = managed.Reconciler[*wassistv1alpha1.WassistTemplate]
+type reconciler = managed.Reconciler[*wassistv1alpha1.WassistTemplate, templateView, *wassist.Template]
 
 // Kind plugs the WassistTemplate into the operator (kit.Kind).
 type Kind struct{}

@@ -87,7 +87,7 @@ func (o *drift) templatesByKey(ctx context.Context, pass *kit.Pass, underReview 
 
 // compareTemplate hands the core what the list says of t when it differs.
 func (o *drift) compareTemplate(pass *kit.Pass, t *wassistv1alpha1.WassistTemplate, remote *wassist.Template, key string) {
-	obs := managed.Observation{ID: t.Status.TemplateID, KeyFingerprint: key}
+	obs := observation{ID: t.Status.TemplateID, KeyFingerprint: key}
 	result := "vanished"
 	if remote != nil && managed.Observing(t) && !slices.Equal(accountsOf(remote.AccountLinks), t.Status.Accounts) {
 		// Meta's review changed: the reconcile reads the template again and reports it.
@@ -97,7 +97,7 @@ func (o *drift) compareTemplate(pass *kit.Pass, t *wassistv1alpha1.WassistTempla
 	}
 	if remote != nil {
 		v := desiredTemplate(t)
-		obs = (&templateExternal{tpl: t}).observation(remote, managed.Desired{Hash: v.hash(), View: v})
+		obs = (&templateExternal{tpl: t}).observation(remote, desired{Hash: v.hash(), View: v})
 		obs.DesiredHash, obs.KeyFingerprint = v.hash(), key
 		if obs.UpToDate {
 			pass.Checks.WithLabelValues("equal").Inc()

@@ -26,7 +26,7 @@ type templateExternal struct {
 }
 
 var (
-	_ managed.External = (*templateExternal)(nil)
+	_ external         = (*templateExternal)(nil)
 	_ managed.Reserver = (*templateExternal)(nil)
 )
 
@@ -34,13 +34,13 @@ func (e *templateExternal) ReserveCreate(ctx context.Context) error {
 	return e.api.ReserveCreateTemplate(ctx)
 }
 
-func (e *templateExternal) Observe(ctx context.Context, id string, d managed.Desired) (managed.Observation, error) {
+func (e *templateExternal) Observe(ctx context.Context, id string, d desired) (observation, error) {
 	remote, err := e.api.GetTemplate(ctx, id)
 	if wassist.IsNotFound(err) {
-		return managed.Observation{ID: id}, nil
+		return observation{ID: id}, nil
 	}
 	if err != nil {
-		return managed.Observation{}, err
+		return observation{}, err
 	}
 	if managed.Observing(e.tpl) {
 		e.record(remote) // reported as it stands: only an Update records it under Full
@@ -54,13 +54,13 @@ func (e *templateExternal) Observe(ctx context.Context, id string, d managed.Des
 // WassistTemplate names is the one to manage, whoever made it. One made before this
 // resource's create was sent is someone else's (Foreign): taken as an adoption, which
 // erases nothing the spec leaves out.
-func (e *templateExternal) Find(ctx context.Context, _ string, d managed.Desired) ([]managed.Observation, error) {
-	want, _ := d.View.(templateView)
+func (e *templateExternal) Find(ctx context.Context, _ string, d desired) ([]observation, error) {
+	want := d.View
 	templates, err := e.api.ListTemplates(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var found []managed.Observation
+	var found []observation
 	for i := range templates {
 		t := &templates[i]
 		if t.Name != e.tpl.Spec.Name || (want.Input.Language != "" && t.Language != want.Input.Language) {
@@ -87,18 +87,18 @@ func (e *templateExternal) madeBefore(t *wassist.Template) bool {
 }
 
 // Create creates the template under its name, not yet published.
-func (e *templateExternal) Create(ctx context.Context, _ string, d managed.Desired) (managed.Observation, error) {
-	want, _ := d.View.(templateView)
+func (e *templateExternal) Create(ctx context.Context, _ string, d desired) (observation, error) {
+	want := d.View
 	in := want.Input
 	if in.Name == "" { // a deletion's lookup has no view
 		in.Name = e.tpl.Spec.Name
 	}
 	created, err := e.api.CreateTemplate(ctx, in)
 	if err != nil {
-		return managed.Observation{}, err
+		return observation{}, err
 	}
 	if created.ID == "" {
-		return managed.Observation{}, kit.EmptyCreateAnswer("template")
+		return observation{}, kit.EmptyCreateAnswer("template")
 	}
 	return e.observation(created, d), nil
 }
@@ -106,15 +106,15 @@ func (e *templateExternal) Create(ctx context.Context, _ string, d managed.Desir
 // Update makes the template's content the spec's (a changed template goes back to Meta's
 // review), then publishes and unpublishes it so that it is published to exactly
 // publishTo, and reports Meta's review in each account.
-func (e *templateExternal) Update(ctx context.Context, obs managed.Observation, d managed.Desired) (managed.Observation, error) {
-	want, _ := d.View.(templateView)
-	remote, _ := obs.Remote.(*wassist.Template)
+func (e *templateExternal) Update(ctx context.Context, obs observation, d desired) (observation, error) {
+	want := d.View
+	remote := obs.Remote
 	if remote == nil {
 		observed, err := e.Observe(ctx, obs.ID, d)
 		if err != nil || !observed.Exists {
 			return observed, err
 		}
-		remote = observed.Remote.(*wassist.Template)
+		remote = observed.Remote
 	}
 	got := remoteTemplate(remote)
 	if !want.sameContent(got) {
@@ -171,11 +171,11 @@ func (e *templateExternal) KeyFingerprint() string { return e.api.Fingerprint() 
 // observation compares a remote template with the desired one and says what Meta's
 // review still waits for. A review the status does not report yet is a change too: the
 // Update that follows sends nothing for it, and writes it on the status.
-func (e *templateExternal) observation(remote *wassist.Template, d managed.Desired) managed.Observation {
-	want, ok := d.View.(templateView)
+func (e *templateExternal) observation(remote *wassist.Template, d desired) observation {
+	want, ok := d.View, d.Hash != ""
 	// Under Observe the status does not record the review: only an Update does.
 	recorded := managed.Observing(e.tpl) || slices.Equal(accountsOf(remote.AccountLinks), e.tpl.Status.Accounts)
-	obs := managed.Observation{ID: remote.ID, Exists: true, Remote: remote,
+	obs := observation{ID: remote.ID, Exists: true, Remote: remote,
 		UpToDate: ok && want.equal(remoteTemplate(remote)) && recorded}
 	if ok {
 		obs.Wait = reviewOf(remote.AccountLinks, want.PublishTo)

@@ -10,6 +10,7 @@ import (
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
+	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
 // templateKind is the WassistTemplate's part of the managed core: the template the spec
@@ -21,8 +22,8 @@ type templateKind struct {
 }
 
 var (
-	_ managed.Kind[*wassistv1alpha1.WassistTemplate]     = (*templateKind)(nil)
-	_ managed.Tenanted[*wassistv1alpha1.WassistTemplate] = (*templateKind)(nil)
+	_ managed.Kind[*wassistv1alpha1.WassistTemplate, templateView, *wassist.Template] = (*templateKind)(nil)
+	_ managed.Tenanted[*wassistv1alpha1.WassistTemplate]                              = (*templateKind)(nil)
 )
 
 // ExternalName is empty: the operator creates templates and keeps their ids.
@@ -47,14 +48,14 @@ func templateIDOf(tpl *wassistv1alpha1.WassistTemplate) string {
 }
 
 // Desired is the template as the spec writes it, with no reference to resolve.
-func (k *templateKind) Desired(_ context.Context, tpl *wassistv1alpha1.WassistTemplate) (managed.Desired, error) {
+func (k *templateKind) Desired(_ context.Context, tpl *wassistv1alpha1.WassistTemplate) (desired, error) {
 	v := desiredTemplate(tpl)
-	return managed.Desired{Hash: v.hash(), View: v}, nil
+	return desired{Hash: v.hash(), View: v}, nil
 }
 
 // Connect returns the external client of the template's key.
 func (k *templateKind) Connect(ctx context.Context, tpl *wassistv1alpha1.WassistTemplate,
-	d *managed.Desired) (managed.External, error) {
+	d *desired) (external, error) {
 	api, err := k.keys.Client(ctx, tpl, tpl.Spec.APIKeySecretRef, d == nil, "template")
 	if err != nil {
 		return nil, err
@@ -66,3 +67,10 @@ func (k *templateKind) Connect(ctx context.Context, tpl *wassistv1alpha1.Wassist
 func (k *templateKind) Tenant(template *wassistv1alpha1.WassistTemplate) string {
 	return template.Namespace + "/" + template.Spec.APIKeySecretRef.Name
 }
+
+// The core's types, as this kind fills them.
+type (
+	desired     = managed.Desired[templateView]
+	observation = managed.Observation[*wassist.Template]
+	external    = managed.External[templateView, *wassist.Template]
+)
