@@ -64,6 +64,7 @@ type options struct {
 	poll        time.Duration
 	keepLogs    bool
 	heapProfile bool
+	cpuProfile  bool
 	// managerEnv is added to the manager's environment only (GOMEMLIMIT=...).
 	managerEnv []string
 	// workers is the manager's --max-concurrent-reconciles; 0 leaves its default.
@@ -106,6 +107,8 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.workers, "workers", 0, "The manager's --max-concurrent-reconciles (0: its default).")
 	flag.BoolVar(&o.heapProfile, "heap-profile", false,
 		"Save the manager's heap profile (heap.pprof) at the end of the steady state, beside the kept logs.")
+	flag.BoolVar(&o.cpuProfile, "cpu-profile", false,
+		"Save the manager's CPU profile over the convergence (cpu.pprof), beside the kept logs.")
 	flag.Parse()
 	set := map[string]bool{}
 	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -137,8 +140,8 @@ func (o options) check() error {
 		return fmt.Errorf("--keys %d: at least one key is needed", o.keys)
 	case o.keys == 1 && o.badTenants:
 		return errors.New("--bad-tenants needs --keys above 1: the bad tenants run beside other keys")
-	case o.keys > 1 && o.heapProfile:
-		return errors.New("--heap-profile is taken at the end of the steady state, which --keys skips")
+	case o.keys > 1 && (o.heapProfile || o.cpuProfile):
+		return errors.New("--heap-profile and --cpu-profile are taken in the single-key phases, which --keys skips")
 	case o.rate <= burst:
 		return fmt.Errorf("--rate %d must exceed the burst %d", o.rate, burst)
 	case o.assets == "":
@@ -171,7 +174,7 @@ func benchmark(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	keep := o.keepLogs || o.heapProfile
+	keep := o.keepLogs || o.heapProfile || o.cpuProfile
 	defer func() {
 		if keep {
 			fmt.Println("logs kept in", work)

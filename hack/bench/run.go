@@ -123,7 +123,18 @@ func measureAll(ctx context.Context, o options, s *stack, n int, res *result) er
 	base := snapshotBoth(s)
 
 	step("N=%d: convergence", n)
+	profiled := make(chan error, 1)
+	if o.cpuProfile {
+		// As long as the ideal convergence and a margin: the profile covers it whole.
+		seconds := int(math.Ceil(float64(2*n)/(float64(o.rate)/60))) + 5
+		go func() { profiled <- saveProfile(ctx, s, fmt.Sprintf("profile?seconds=%d", seconds), "cpu.pprof") }()
+	} else {
+		profiled <- nil
+	}
 	if err := measureConvergence(ctx, o, s, n, res); err != nil {
+		return err
+	}
+	if err := <-profiled; err != nil {
 		return err
 	}
 	step("N=%d: converged in %.1fs (ideal %.1fs); steady state over two sync periods (%s)",
@@ -133,7 +144,7 @@ func measureAll(ctx context.Context, o options, s *stack, n int, res *result) er
 	}
 	recordResources(res, base, snapshotBoth(s))
 	if o.heapProfile {
-		if err := saveHeapProfile(ctx, s); err != nil {
+		if err := saveProfile(ctx, s, "heap", "heap.pprof"); err != nil {
 			return err
 		}
 	}
@@ -207,7 +218,7 @@ func startControllers(ctx context.Context, o options, bins binaries, s *stack, k
 	if o.workers > 0 {
 		args = append(args, "--max-concurrent-reconciles="+strconv.Itoa(o.workers))
 	}
-	if o.heapProfile {
+	if o.heapProfile || o.cpuProfile {
 		if s.pprofAddr, err = harness.FreeAddr(ctx); err != nil {
 			return err
 		}
@@ -337,10 +348,11 @@ func round(v float64, digits int) float64 {
 	return math.Round(v*p) / p
 }
 
-// saveHeapProfile writes the manager's heap profile to heap.pprof in the run's directory
-// (go tool pprof -sample_index=inuse_space bin/manager <file>).
-func saveHeapProfile(ctx context.Context, s *stack) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+s.pprofAddr+"/debug/pprof/heap", nil)
+// saveProfile writes the manager's pprof profile (heap, or profile?seconds=N for CPU) to
+// file in the run's directory (go tool pprof bin/manager <file>; for the heap,
+// -sample_index=inuse_space).
+func saveProfile(ctx context.Context, s *stack, profile, file string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+s.pprofAddr+"/debug/pprof/"+profile, nil)
 	if err != nil {
 		return err
 	}
@@ -349,7 +361,7 @@ func saveHeapProfile(ctx context.Context, s *stack) error {
 		return err
 	}
 	defer func() { _ = resp.Body.Close() }()
-	f, err := os.Create(filepath.Join(s.dir, "heap.pprof"))
+	f, err := os.Create(filepath.Join(s.dir, file))
 	if err != nil {
 		return err
 	}
@@ -357,6 +369,6 @@ func saveHeapProfile(ctx context.Context, s *stack) error {
 		_ = f.Close()
 		return err
 	}
-	step("heap profile: %s", f.Name())
+	step("%s profile: %s", file, f.Name())
 	return f.Close()
 }

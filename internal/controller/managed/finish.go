@@ -230,7 +230,7 @@ func (r *Reconciler[O, V, R]) patchStatus(ctx context.Context, obj, base O) erro
 	if !statusChanged(obj, base) {
 		return nil // spare the API server a no-op write
 	}
-	return client.IgnoreNotFound(r.Status().Patch(ctx, obj, client.MergeFrom(base)))
+	return client.IgnoreNotFound(r.sendStatus(ctx, obj, base, false))
 }
 
 func truncate(s string, n int) string {

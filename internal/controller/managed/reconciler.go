@@ -224,7 +224,7 @@ func (r *Reconciler[O, V, R]) intend(ctx context.Context, s *scope[O, V, R], ext
 	if !ok || !in.Intend(obs, s.desired) {
 		return nil
 	}
-	err := r.Status().Patch(ctx, s.obj, client.MergeFromWithOptions(s.base, client.MergeFromWithOptimisticLock{}))
+	err := r.sendStatus(ctx, s.obj, s.base, true)
 	if apierrors.IsConflict(err) {
 		return &staleError{err: err}
 	}
