@@ -4,7 +4,10 @@ import (
 	"context"
 
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
@@ -42,9 +45,11 @@ func (Kind) Setup(ctx context.Context, mgr ctrl.Manager, w *kit.Wiring) (kit.Dri
 		return nil, err
 	}
 	err := kit.WatchSecrets(r.Builder(mgr, "wassistagent"), mgr, kit.AgentList).
-		// A handoff target getting (or changing) its agent id moves the agents that hand off to it.
+		// A handoff target created, deleted or getting (or changing) its agent id moves the
+		// agents that hand off to it; its other updates do not, and cost no index lookup.
 		Watches(&wassistv1alpha1.WassistAgent{},
-			handler.EnqueueRequestsFromMapFunc(kit.ObjectsIndexedBy(mgr.GetClient(), kit.HandoffRefIndex, kit.AgentList))).
+			handler.EnqueueRequestsFromMapFunc(kit.ObjectsIndexedBy(mgr.GetClient(), kit.HandoffRefIndex, kit.AgentList)),
+			builder.WithPredicates(agentIDChanged())).
 		// A template its trigger names getting an id moves the agent.
 		Watches(&wassistv1alpha1.WassistTemplate{},
 			handler.EnqueueRequestsFromMapFunc(kit.ObjectsIndexedBy(mgr.GetClient(), kit.TemplateRefIndex, kit.AgentList))).
@@ -53,4 +58,13 @@ func (Kind) Setup(ctx context.Context, mgr ctrl.Manager, w *kit.Wiring) (kit.Dri
 		Watches(&wassistv1alpha1.WassistDeployment{}, handler.EnqueueRequestsFromMapFunc(kit.DeployedAgent)).
 		Complete(r)
 	return &drift{cache: mgr.GetClient(), kind: kind, agents: r}, err
+}
+
+// agentIDChanged passes the updates of an agent that change the id it stands for.
+func agentIDChanged() predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		old, okOld := e.ObjectOld.(*wassistv1alpha1.WassistAgent)
+		cur, okNew := e.ObjectNew.(*wassistv1alpha1.WassistAgent)
+		return !okOld || !okNew || kit.AgentIDOf(old) != kit.AgentIDOf(cur)
+	}}
 }
