@@ -3,11 +3,13 @@ package agent
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
+	"github.com/wassist-operator/wassist-operator/internal/fielddiff"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
@@ -55,10 +57,18 @@ func (e *agentExternal) findBYOA(ctx context.Context, agents []wassist.Agent, d 
 	return found, nil
 }
 
-// untouched: nothing has been set on the agent since Wassist made it.
+// untouched: nothing has been set on the agent since Wassist made it, but what Wassist
+// may set itself on a new agent (its name, description, model, paywall, credits and
+// triggers), and it has served no number or message.
 func untouched(a *wassist.Agent) bool {
-	return a.SystemPrompt == "" && a.FirstMessage == "" && len(a.Icebreakers) == 0 && len(a.Tools) == 0 &&
-		len(a.WebsiteTools) == 0 && len(a.MemoryKeys) == 0 && len(a.HandoffTools) == 0 && len(a.WakeUpConfigs) == 0 &&
-		len(a.ImageGenerateTools) == 0 && len(a.MCPConfigs) == 0 && len(a.PhoneNumbers) == 0 && len(a.Sharings) == 0 &&
-		a.TotalMessages == 0 && a.TotalSessions == 0
+	set := fielddiff.Erasures(agentView{}, remoteView(a))
+	set = slices.DeleteFunc(set, func(field string) bool {
+		setting, _, _ := strings.Cut(field, "[")
+		return madeWith[setting]
+	})
+	return len(set) == 0 && len(a.PhoneNumbers) == 0 && len(a.Sharings) == 0 && a.TotalMessages == 0 && a.TotalSessions == 0
 }
+
+// madeWith are the settings a new agent may have from Wassist.
+var madeWith = map[string]bool{"name": true, "description": true, "llmModel": true, "paywallConfig": true,
+	"creditSettings": true, "outboundTriggers": true}

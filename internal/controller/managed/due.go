@@ -1,6 +1,7 @@
 package managed
 
 import (
+	"context"
 	"hash/fnv"
 	"math"
 	"time"
@@ -9,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 
@@ -126,4 +128,68 @@ func (r *Reconciler[O, V, R]) identityKept(s *scope[O, V, R]) bool {
 	}
 	id := s.obj.GetRemoteID()
 	return id != "" && id == s.obj.GetAnnotations()[r.IDAnnotation]
+}
+
+// due resolves the spec and its key, and asks the gate. Before it concludes "due" for an
+// object that has a remote side, it re-reads the object uncached: the cache may be behind
+// this controller's own last writes (an id stored, a status not seen yet), and the API
+// budget is not spent on a stale view. An object never created needs no such read: its
+// create's first write is conditional on this very version of the object.
+func (r *Reconciler[O, V, R]) due(ctx context.Context, s *scope[O, V, R]) (verdict, error) {
+	if err := r.resolveAndConnect(ctx, s); err != nil {
+		return due, err
+	}
+	v := r.gate(s)
+	if v != due || !r.mayBeBehind(s) {
+		return v, nil
+	}
+	fresh, changed, err := r.reread(ctx, s.obj)
+	if err != nil || !changed {
+		return due, err
+	}
+	s.obj, s.base = fresh, fresh.DeepCopyObject().(O)
+	// What the cache did not show may name another remote object: admit it again.
+	if err := r.admit(ctx, s.obj); err != nil {
+		return due, err
+	}
+	if err := r.resolveAndConnect(ctx, s); err != nil {
+		return due, err
+	}
+	return r.gate(s), nil
+}
+
+// resolveAndConnect resolves the spec, then the key it names (see connect).
+func (r *Reconciler[O, V, R]) resolveAndConnect(ctx context.Context, s *scope[O, V, R]) error {
+	if err := r.resolve(ctx, s); err != nil {
+		return err
+	}
+	return r.connect(ctx, s)
+}
+
+// reread reads obj uncached, and says whether it changed since the version given.
+func (r *Reconciler[O, V, R]) reread(ctx context.Context, obj O) (O, bool, error) {
+	fresh := r.New()
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(obj), fresh); err != nil {
+		return fresh, false, err
+	}
+	return fresh, fresh.GetResourceVersion() != obj.GetResourceVersion(), nil
+}
+
+// mayBeBehind says whether the cached object may miss this controller's own last write:
+// it names a remote object (or, coming back for a create it made, not the one made).
+func (r *Reconciler[O, V, R]) mayBeBehind(s *scope[O, V, R]) bool {
+	if s.recheck {
+		return s.observed != nil && s.observed.Created && r.remoteName(s.obj) != s.observed.ID
+	}
+	return !r.neverCreated(s.obj)
+}
+
+func (r *Reconciler[O, V, R]) resolve(ctx context.Context, s *scope[O, V, R]) error {
+	d, err := r.Kind.Desired(ctx, s.obj)
+	if err != nil {
+		return err
+	}
+	d.Hash = policyHash(s.obj, d.Hash)
+	s.desired, s.resolved = d, true
+	return nil
 }
