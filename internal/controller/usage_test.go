@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
+	"github.com/wassist-operator/wassist-operator/internal/wassist/wassisttest"
 )
 
 const routeAgent = "/agents/{id}/"
@@ -30,6 +31,21 @@ func triggerTemplates(t tenant, agentID string) func() []string {
 		}
 		return names
 	}
+}
+
+// triggeredAgent makes a tenant whose agent notifier is Ready with a trigger of its
+// template reminder (order_update), published to uk.
+func triggeredAgent() (tenant, wassisttest.Account, *wassistv1alpha1.WassistTemplate, *wassistv1alpha1.WassistAgent) {
+	t := newTenant()
+	uk, _ := t.twoAccounts()
+	tpl := t.template("reminder", uk.ID)
+	ExpectWithOffset(1, k8sClient.Create(ctx, tpl)).To(Succeed())
+	agent := t.agent("notifier")
+	agent.Spec.OutboundTriggers = []wassistv1alpha1.AgentOutboundTrigger{
+		{TemplateRef: &wassistv1alpha1.TemplateReference{Name: "reminder"}, SecretName: "notifier-trigger"}}
+	ExpectWithOffset(1, k8sClient.Create(ctx, agent)).To(Succeed())
+	EventuallyWithOffset(1, readyReason(agent)).WithTimeout(timeout).Should(Equal(ready))
+	return t, uk, tpl, agent
 }
 
 // usageSpecs are the rule of docs/design.md 17: what other resources use is deleted last.
@@ -65,15 +81,7 @@ func usageSpecs() {
 	})
 
 	It("keeps a template an agent's trigger names until the trigger is removed, and removes the trigger on Wassist", func() {
-		t := newTenant()
-		uk, _ := t.twoAccounts()
-		tpl := t.template("reminder", uk.ID)
-		Expect(k8sClient.Create(ctx, tpl)).To(Succeed())
-		agent := t.agent("notifier")
-		agent.Spec.OutboundTriggers = []wassistv1alpha1.AgentOutboundTrigger{
-			{TemplateRef: &wassistv1alpha1.TemplateReference{Name: "reminder"}, SecretName: "notifier-trigger"}}
-		Expect(k8sClient.Create(ctx, agent)).To(Succeed())
-		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal(ready))
+		t, _, tpl, agent := triggeredAgent()
 		fetch(tpl)
 
 		Expect(k8sClient.Delete(ctx, tpl)).To(Succeed())
@@ -91,15 +99,7 @@ func usageSpecs() {
 	})
 
 	It("applies the rest of an agent whose trigger names a template not there yet, and leaves the live triggers until it is", func() {
-		t := newTenant()
-		uk, _ := t.twoAccounts()
-		tpl := t.template("reminder", uk.ID)
-		Expect(k8sClient.Create(ctx, tpl)).To(Succeed())
-		agent := t.agent("notifier")
-		agent.Spec.OutboundTriggers = []wassistv1alpha1.AgentOutboundTrigger{
-			{TemplateRef: &wassistv1alpha1.TemplateReference{Name: "reminder"}, SecretName: "notifier-trigger"}}
-		Expect(k8sClient.Create(ctx, agent)).To(Succeed())
-		Eventually(readyReason(agent)).WithTimeout(timeout).Should(Equal(ready))
+		t, uk, _, agent := triggeredAgent()
 
 		update(agent, func(a *wassistv1alpha1.WassistAgent) {
 			a.Spec.Description = "Now also reminds of returns"

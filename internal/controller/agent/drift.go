@@ -56,7 +56,6 @@ func (o *drift) Check(ctx context.Context, pass *kit.Pass) error {
 // agent when it is news (managed.Differs): the remote agent, or that it vanished.
 func (o *drift) compare(ctx context.Context, pass *kit.Pass, agent *wassistv1alpha1.WassistAgent, remote *wassist.Agent, key string) {
 	obs := observation{ID: agent.Status.AgentID, KeyFingerprint: key}
-	result := "vanished"
 	if remote != nil {
 		want, err := o.kind.Desired(ctx, agent)
 		if err != nil {
@@ -64,18 +63,8 @@ func (o *drift) compare(ctx context.Context, pass *kit.Pass, agent *wassistv1alp
 		}
 		obs = agentObservation(agent, remote, want)
 		obs.DesiredHash, obs.KeyFingerprint = want.Hash, key
-		if obs.UpToDate {
-			pass.Checks.WithLabelValues("equal").Inc()
-		} else {
-			pass.Checks.WithLabelValues("drifted").Inc()
-		}
-		if o.agents.Differs(agent, obs) {
-			o.agents.Observed(agent.DeepCopy(), &obs)
-		}
-		return
 	}
-	pass.Checks.WithLabelValues(result).Inc()
-	o.agents.Observed(agent.DeepCopy(), &obs)
+	kit.Report(pass, o.agents, agent, obs)
 }
 
 // groupByKey groups the observable agents (Ready, with an id, not paused or being

@@ -102,6 +102,23 @@ func (p *Pass) Resolve(ctx context.Context, namespace string, ref wassistv1alpha
 	return r.id, r.client, r.ok
 }
 
+// Report hands the core what a list said of obj: the remote object compared with its
+// spec (obs.Exists), counted equal or drifted and handed over when it is news
+// (Reconciler.Differs); or that it vanished, always handed over.
+func Report[O managed.Object, V, R any](pass *Pass, r *managed.Reconciler[O, V, R], obj O, obs managed.Observation[R]) {
+	switch {
+	case !obs.Exists:
+		pass.Checks.WithLabelValues("vanished").Inc()
+	case obs.UpToDate:
+		pass.Checks.WithLabelValues("equal").Inc()
+	default:
+		pass.Checks.WithLabelValues("drifted").Inc()
+	}
+	if !obs.Exists || r.Differs(obj, obs) {
+		r.Observed(obj.DeepCopyObject().(O), &obs)
+	}
+}
+
 // AlreadyManaged says another resource manages the remote object: this one sends
 // nothing, and there is nothing to compare it with.
 func AlreadyManaged(conds []metav1.Condition) bool {

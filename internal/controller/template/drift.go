@@ -88,7 +88,6 @@ func (o *drift) templatesByKey(ctx context.Context, pass *kit.Pass, underReview 
 // compareTemplate hands the core what the list says of t when it differs.
 func (o *drift) compareTemplate(pass *kit.Pass, t *wassistv1alpha1.WassistTemplate, remote *wassist.Template, key string) {
 	obs := observation{ID: t.Status.TemplateID, KeyFingerprint: key}
-	result := "vanished"
 	if remote != nil && managed.Observing(t) && !slices.Equal(accountsOf(remote.AccountLinks), t.Status.Accounts) {
 		// Meta's review changed: the reconcile reads the template again and reports it.
 		pass.Checks.WithLabelValues("drifted").Inc()
@@ -99,16 +98,6 @@ func (o *drift) compareTemplate(pass *kit.Pass, t *wassistv1alpha1.WassistTempla
 		v := desiredTemplate(t)
 		obs = (&templateExternal{tpl: t}).observation(remote, desired{Hash: v.hash(), View: v})
 		obs.DesiredHash, obs.KeyFingerprint = v.hash(), key
-		if obs.UpToDate {
-			pass.Checks.WithLabelValues("equal").Inc()
-		} else {
-			pass.Checks.WithLabelValues("drifted").Inc()
-		}
-		if o.templates.Differs(t, obs) {
-			o.templates.Observed(t.DeepCopy(), &obs)
-		}
-		return
 	}
-	pass.Checks.WithLabelValues(result).Inc()
-	o.templates.Observed(t.DeepCopy(), &obs)
+	kit.Report(pass, o.templates, t, obs)
 }
