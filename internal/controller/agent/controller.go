@@ -1,3 +1,6 @@
+// Package agent is the WassistAgent on the managed core: its Kind and External, the
+// mapping between its spec and the remote agent (views, the PATCH, triggers, sharings,
+// BYOA), its part of the bulk drift pass, and its controller's watches.
 package agent
 
 import (

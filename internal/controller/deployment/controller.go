@@ -1,3 +1,6 @@
+// Package deployment is the WassistDeployment on the managed core: a WhatsApp number
+// routed to an agent or a webhook, its moves between numbers (docs/design.md, rule 15), its part of
+// the bulk drift pass, and its controller's watches.
 package deployment
 
 import (

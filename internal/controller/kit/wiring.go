@@ -1,3 +1,6 @@
+// Package kit is what the kinds share: how a kind plugs into the operator (Kind,
+// Wiring), API keys read from Secrets, the cache indexes through which the kinds find each
+// other, and one bulk drift pass.
 package kit
 
 import (

@@ -1,3 +1,6 @@
+// Package template is the WassistTemplate on the managed core: a WhatsApp message
+// template published to accounts and reviewed by Meta, its part of the bulk drift (and
+// review) pass, and its controller's watches.
 package template
 
 import (
