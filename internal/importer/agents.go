@@ -3,10 +3,8 @@ package importer
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/runtime"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/utils/ptr"
 
@@ -100,95 +98,16 @@ func password(a *wassist.Agent) string {
 	return ptr.Deref(a.CreditSettings.CreditGrantPassword, "")
 }
 
-// agent is the WassistAgent that names remote and every setting of it the CRD manages.
+// agent is the WassistAgent that names remote and every setting of it the CRD manages:
+// the agent kind's own inverse mapping, with the names this import gives.
 func (b *builder) agent(name string, remote *wassist.Agent) *wassistv1alpha1.WassistAgent {
-	spec := wassistv1alpha1.WassistAgentSpec{
-		APIKeySecretRef: b.keyRef(),
-		Name:            remote.Name,
-		Description:     remote.Description,
-		SystemPrompt:    remote.SystemPrompt,
-		FirstMessage:    remote.FirstMessage,
-		Icebreakers:     remote.Icebreakers,
-		LLMModel:        ptr.Deref(remote.LLMModel, ""),
-		ManagedSpec:     b.managed(),
-		SharedWith:      agentkind.RemoteSharings(remote),
-	}
-	for _, t := range remote.Tools {
-		spec.Tools = append(spec.Tools, wassistv1alpha1.AgentTool{Name: t.Name, Description: t.Description,
-			APISchema: runtime.RawExtension{Raw: t.APISchema}, CreditCost: clamp32(t.CreditCost), Active: inactive(t.Active)})
-	}
-	for _, w := range remote.WebsiteTools {
-		spec.WebsiteTools = append(spec.WebsiteTools, wassistv1alpha1.AgentWebsiteTool{URL: w.URL, Prompt: w.Prompt,
-			Active: inactive(w.Active)})
-	}
-	for _, m := range remote.MemoryKeys {
-		spec.MemoryKeys = append(spec.MemoryKeys, wassistv1alpha1.AgentMemoryKey{Key: m.Key,
-			Type: wassistv1alpha1.MemoryKeyType(m.Type), InitialValue: m.InitialValue, WhenToUpdate: m.WhenToUpdate})
-	}
-	for _, h := range remote.HandoffTools {
-		tool := wassistv1alpha1.AgentHandoffTool{Description: h.Description, Active: inactive(h.Active)}
-		// A handoff to itself by id: the CRD refuses a reference to the resource itself.
-		if child, ok := b.agentNames[h.ChildAgentID]; ok && h.ChildAgentID != remote.ID {
-			tool.AgentRef = &wassistv1alpha1.AgentReference{Name: child}
-		} else {
-			tool.AgentID = h.ChildAgentID
-		}
-		spec.HandoffTools = append(spec.HandoffTools, tool)
-	}
-	b.later(&spec, remote)
-	b.money(&spec, name, remote)
+	spec := agentkind.SpecOf(remote, agentkind.SpecNames{Agents: b.agentNames, Templates: b.templateNames,
+		Triggers: b.triggerSecrets[remote.ID], CreditSecret: name + "-credit-grant"})
+	spec.APIKeySecretRef, spec.ManagedSpec = b.keyRef(), b.managed()
 	agent := &wassistv1alpha1.WassistAgent{ObjectMeta: b.meta(name, map[string]string{wassistv1alpha1.AnnotationAgentID: remote.ID}),
 		Spec: spec}
 	agent.SetGroupVersionKind(wassistv1alpha1.GroupVersion.WithKind("WassistAgent"))
 	return agent
-}
-
-// later sets the lists managed only when set, when the agent has any of them.
-func (b *builder) later(spec *wassistv1alpha1.WassistAgentSpec, remote *wassist.Agent) {
-	for _, t := range remote.ImageGenerateTools {
-		spec.ImageGenerateTools = append(spec.ImageGenerateTools, wassistv1alpha1.AgentImageGenerateTool{Name: t.Name,
-			Description: t.Description, Prompt: t.Prompt, CreditCost: clamp32(t.CreditCost), Active: inactive(t.Active)})
-	}
-	for _, w := range remote.WakeUpConfigs {
-		spec.WakeUpConfigs = append(spec.WakeUpConfigs, wassistv1alpha1.AgentWakeUpConfig{Description: w.Description,
-			Enabled: inactive(w.Enabled), ForceMessage: w.ForceMessage})
-	}
-	for _, m := range remote.MCPConfigs {
-		spec.MCPConfigs = append(spec.MCPConfigs, wassistv1alpha1.AgentMCPConfig{ConnectorID: m.ConnectorID,
-			ToolWhitelist: m.ToolWhitelist})
-	}
-	for i, t := range remote.OutboundTriggers {
-		trigger := wassistv1alpha1.AgentOutboundTrigger{Enabled: inactive(t.Enabled), SecretName: b.triggerSecrets[remote.ID][i]}
-		if tpl, ok := b.templateNames[t.TemplateID]; ok {
-			trigger.TemplateRef = &wassistv1alpha1.TemplateReference{Name: tpl}
-		} else {
-			trigger.TemplateID, trigger.TemplateName = t.TemplateID, t.TemplateName
-		}
-		spec.OutboundTriggers = append(spec.OutboundTriggers, trigger)
-	}
-}
-
-// money sets the paywall and the credits; a credit grant password goes in a Secret the
-// import names and does not write (creditSecret lists it once the agent is imported).
-func (b *builder) money(spec *wassistv1alpha1.WassistAgentSpec, name string, remote *wassist.Agent) {
-	if p := remote.PaywallConfig; p != nil {
-		spec.PaywallConfig = &wassistv1alpha1.PaywallConfig{PaywallAction: wassistv1alpha1.PaywallAction(p.PaywallAction),
-			PaywallURL: ptr.Deref(p.PaywallURL, ""), CTAButtonText: p.CTAButtonText, TerminalStateMessage: p.TerminalStateMessage,
-			SubscriptionPricePerMonth: ptr.Deref(p.SubscriptionPricePerMonth, "")}
-		if p.MessageLimit != nil {
-			spec.PaywallConfig.MessageLimit = new(clamp32(*p.MessageLimit))
-		}
-	}
-	c := remote.CreditSettings
-	if c == nil {
-		return
-	}
-	spec.CreditSettings = &wassistv1alpha1.CreditSettings{InitialCredits: clamp32(c.InitialCredits),
-		CreditGrantAmount: clamp32(c.CreditGrantAmount)}
-	if ptr.Deref(c.CreditGrantPassword, "") != "" {
-		ref := wassistv1alpha1.SecretKeySelector{Name: name + "-credit-grant", Key: "password"}
-		spec.CreditSettings.CreditGrantPasswordSecretRef = &ref
-	}
 }
 
 // creditSecret lists the Secret an imported agent's credit grant password is to be put in.
@@ -197,19 +116,4 @@ func (b *builder) creditSecret(agent *wassistv1alpha1.WassistAgent) {
 		b.res.Secrets = append(b.res.Secrets, SecretNeed{Name: c.CreditGrantPasswordSecretRef.Name,
 			Key: c.CreditGrantPasswordSecretRef.Key, Holds: "the credit grant password of agent " + agent.Name + " (as set in the dashboard)"})
 	}
-}
-
-// inactive is the spec's active (or enabled) field: written only when false, the default
-// being true.
-func inactive(active bool) *bool {
-	if active {
-		return nil
-	}
-	return new(false)
-}
-
-// clamp32 is v as the CRD's int32 fields hold it: a value beyond their range is clamped,
-// which the import's check then finds different (and imports under Observe).
-func clamp32(v int64) int32 {
-	return int32(max(min(v, math.MaxInt32), math.MinInt32)) //nolint:gosec // clamped to the int32 range just above
 }
