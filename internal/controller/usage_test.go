@@ -64,6 +64,10 @@ func usageSpecs() {
 
 		Expect(k8sClient.Delete(ctx, agent)).To(Succeed())
 		inUse(agent, "WassistDeployment leaving, WassistDeployment staying")
+		Eventually(func() string {
+			fetch(staying)
+			return meta.FindStatusCondition(staying.Status.Conditions, wassistv1alpha1.ConditionReady).Message
+		}).WithTimeout(timeout).Should(ContainSubstring("is being deleted and waits for this deployment"))
 		Expect(t.requests(http.MethodDelete, routeAgent)).To(BeZero())
 		Expect(t.serving(a)()).To(Equal(agent.Status.AgentID), "the number still answers with a managed agent")
 

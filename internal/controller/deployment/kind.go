@@ -197,6 +197,12 @@ func (k *deploymentKind) agentNotReady(ctx context.Context, dep *wassistv1alpha1
 			return err
 		}
 	}
+	if !agent.DeletionTimestamp.IsZero() {
+		// Held for this very deployment (docs/design.md, rule 17): say what ends the wait.
+		return &managed.WaitingError{Reason: wassistv1alpha1.ReasonAgentNotReady, Retry: 10 * time.Minute,
+			Message: "WassistAgent " + name + " is being deleted and waits for this deployment: delete it, or name " +
+				"another agent; until then the number keeps serving the agent"}
+	}
 	msg := "waiting for WassistAgent " + name + " to be Ready"
 	if ready := meta.FindStatusCondition(agent.Status.Conditions, wassistv1alpha1.ConditionReady); ready != nil {
 		msg += " (it is " + ready.Reason + ")"

@@ -69,8 +69,8 @@ func (r *Reconciler[O, V, R]) unused(ctx context.Context, obj O) error {
 	}
 	slices.Sort(users) // the cache lists in no fixed order: one message, one status write
 	return &WaitingError{Reason: wassistv1alpha1.ReasonInUse, Retry: time.Minute, Message: fmt.Sprintf(
-		"in use by %s: the %s is deleted once %s deleted or no longer %s it; nothing is deleted until then",
-		strings.Join(users, ", "), r.Noun, plural(users, "it is", "they are"), plural(users, "names", "name"))}
+		"in use by %s: this %s is deleted once %s deleted or no longer %s it; nothing is deleted until then",
+		strings.Join(users, ", "), r.Noun, plural(users, "that resource is", "those resources are"), plural(users, "names", "name"))}
 }
 
 func plural(names []string, one, many string) string {
