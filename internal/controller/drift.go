@@ -87,22 +87,26 @@ func reviewPeriod(period time.Duration) time.Duration {
 
 // Check runs one pass over every kind.
 func (o *DriftObserver) Check(ctx context.Context) error {
-	pass := kit.NewPass(o.keys, o.checks, o.steps)
-	var first error
-	for _, k := range o.kinds {
-		first = kit.FirstErr(first, k.Check(ctx, pass))
-	}
-	return first
+	return o.run(func(k kit.DriftCheck, pass *kit.Pass) error { return k.Check(ctx, pass) })
 }
 
 // CheckReviews lists the remote objects of the keys that have one under a review.
 func (o *DriftObserver) CheckReviews(ctx context.Context) error {
+	return o.run(func(k kit.DriftCheck, pass *kit.Pass) error {
+		if r, ok := k.(kit.ReviewCheck); ok {
+			return r.CheckReviews(ctx, pass)
+		}
+		return nil
+	})
+}
+
+// run runs check for every kind in one pass: a kind's failure does not stop the others,
+// and the first is returned.
+func (o *DriftObserver) run(check func(kit.DriftCheck, *kit.Pass) error) error {
 	pass := kit.NewPass(o.keys, o.checks, o.steps)
 	var first error
 	for _, k := range o.kinds {
-		if r, ok := k.(kit.ReviewCheck); ok {
-			first = kit.FirstErr(first, r.CheckReviews(ctx, pass))
-		}
+		first = kit.FirstErr(first, check(k, pass))
 	}
 	return first
 }

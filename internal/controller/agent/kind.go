@@ -111,19 +111,25 @@ func (k *agentKind) Connect(ctx context.Context, agent *wassistv1alpha1.WassistA
 // pendingHandoffsMessage says which handoff targets (WassistAgents of the namespace) do
 // not exist, and which have no agent id yet, in the words a deployment uses for its agent.
 func pendingHandoffsMessage(missing, pending []string) string {
-	var why []string
-	if len(missing) > 0 {
-		why = append(why, handoffTargets(missing)+", which "+kit.Plural(missing, "does", "do")+" not exist in this namespace")
-	}
-	if len(pending) > 0 {
-		why = append(why, handoffTargets(pending)+", which "+kit.Plural(pending, "has", "have")+" no agent id yet")
-	}
 	return "the agent is live without its " + kit.Plural(append(missing, pending...), "handoff", "handoffs") + " to " +
-		strings.Join(why, ", and to ") + "; each handoff is added once its target exists and has an agent id"
+		strings.Join(unresolved("WassistAgent", "agent id", missing, pending), ", and to ") +
+		"; each handoff is added once its target exists and has an agent id"
 }
 
-func handoffTargets(names []string) string {
-	return kit.Plural(names, "WassistAgent ", "the WassistAgents ") + fielddiff.List(names)
+// unresolved says, of the resources of a kind a spec names, which do not exist in the
+// namespace and which have no id yet, in the words a deployment uses for its agent.
+func unresolved(kind, id string, missing, pending []string) []string {
+	named := func(names []string) string {
+		return kit.Plural(names, kind+" ", "the "+kind+"s ") + fielddiff.List(names)
+	}
+	var why []string
+	if len(missing) > 0 {
+		why = append(why, named(missing)+", which "+kit.Plural(missing, "does", "do")+" not exist in this namespace")
+	}
+	if len(pending) > 0 {
+		why = append(why, named(pending)+", which "+kit.Plural(pending, "has", "have")+" no "+id+" yet")
+	}
+	return why
 }
 
 // resolveRefs reads what the spec names indirectly: handoff agents' ids (pending for

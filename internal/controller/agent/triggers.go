@@ -20,7 +20,6 @@ import (
 	wassistv1alpha1 "github.com/wassist-operator/wassist-operator/api/v1alpha1"
 	"github.com/wassist-operator/wassist-operator/internal/controller/kit"
 	"github.com/wassist-operator/wassist-operator/internal/controller/managed"
-	"github.com/wassist-operator/wassist-operator/internal/fielddiff"
 	"github.com/wassist-operator/wassist-operator/internal/wassist"
 )
 
@@ -80,19 +79,9 @@ func (k *agentKind) resolveTriggers(ctx context.Context, agent *wassistv1alpha1.
 // pendingTemplatesMessage says which templates the triggers wait for, in the words a
 // deployment uses for its agent.
 func pendingTemplatesMessage(missing, pending []string) string {
-	var why []string
-	if len(missing) > 0 {
-		why = append(why, templates(missing)+", which "+kit.Plural(missing, "does", "do")+" not exist in this namespace")
-	}
-	if len(pending) > 0 {
-		why = append(why, templates(pending)+", which "+kit.Plural(pending, "has", "have")+" no template id yet")
-	}
-	return "the outbound triggers are left as they are on Wassist: they name " + strings.Join(why, ", and ") +
+	return "the outbound triggers are left as they are on Wassist: they name " +
+		strings.Join(unresolved("WassistTemplate", "template id", missing, pending), ", and ") +
 		"; they are written once every template they name has an id"
-}
-
-func templates(names []string) string {
-	return kit.Plural(names, "WassistTemplate ", "the WassistTemplates ") + fielddiff.List(names)
 }
 
 // specTrigger is a trigger as its spec names the template: by id and name; a templateRef
